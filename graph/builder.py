@@ -1,0 +1,344 @@
+"""Turn importer records into RDF quads, one named graph per document.
+
+The builder knows the ontology and nothing about layouts. It is the only code
+that mints data IRIs (through :mod:`.vocabulary`), always from a document slug
+plus a record key, so rebuilding gives the same graph. Every resource it writes
+carries ``prov:wasDerivedFrom`` a source span with the exact quoted lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from ..importers import records as r
+from .organisations import Organisation, Registry
+from .vocabulary import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, data_iri, graph_iri, ig, slug
+
+A = NamedNode(RDF + "type")
+LABEL = NamedNode(RDFS + "label")
+NOTATION = NamedNode(SKOS + "notation")
+BROADER = NamedNode(SKOS + "broader")
+DESCRIPTION = NamedNode(DCTERMS + "description")
+TITLE = NamedNode(DCTERMS + "title")
+PART_OF = NamedNode(DCTERMS + "isPartOf")
+PUBLISHER = NamedNode(DCTERMS + "publisher")
+DERIVED = NamedNode(PROV + "wasDerivedFrom")
+INTEGER = NamedNode(XSD + "integer")
+DECIMAL = NamedNode(XSD + "decimal")
+
+GOAL_CLASSES = {"goal": "Goal", "theme": "Theme", "priority": "Priority", "benchmark": "Benchmark"}
+MEASUREMENT_KINDS = {
+    "baseline": "Baseline",
+    "status": "Status",
+    "target": "Target",
+    "actual": "Actual",
+}
+UNITS = {"percent": "Percent", "count": "Count", "dkk": "DKK", "score": "Score"}
+STATUS_CLASSES = {
+    "ongoing": "Ongoing",
+    "completed": "Completed",
+    "delayed": "Delayed",
+    "discontinued": "Discontinued",
+    "not-prioritised": "NotPrioritised",
+    "see-other-theme": "SeeOtherTheme",
+    "unknown": "StatusUnknown",
+}
+FINANCING = {
+    "funded": "Funded",
+    "existing-budget": "ExistingBudget",
+    "partly-funded": "PartlyFunded",
+    "unfunded": "Unfunded",
+    "not-relevant": "NotRelevant",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The identity of a source document: its slug, file name and checksum."""
+
+    slug: str
+    file_name: str
+    sha256: str
+
+
+@dataclass
+class BuildReport:
+    """What the builder could not place: unknown organisation names, by document."""
+
+    unknown_organisations: dict[str, set[str]] = field(default_factory=dict)
+    new_partners: dict[str, set[str]] = field(default_factory=dict)
+
+
+def da(text: str) -> Literal:
+    return Literal(text, language="da")
+
+
+def integer(value: int) -> Literal:
+    return Literal(str(value), datatype=INTEGER)
+
+
+def decimal(value: Decimal) -> Literal:
+    return Literal(format(value.normalize(), "f"), datatype=DECIMAL)
+
+
+class DocumentBuilder:
+    """Builds the named graph of one document."""
+
+    def __init__(self, source: SourceFile, registry: Registry, report: BuildReport) -> None:
+        self.source = source
+        self.registry = registry
+        self.report = report
+        self.graph = graph_iri(source.slug)
+        self.plan = data_iri("plan", source.slug)
+        self.quads: list[Quad] = []
+        self._spans: set[tuple[int, int]] = set()
+
+    # -- primitives -------------------------------------------------------
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.quads.append(Quad(s, p, o, self.graph))
+
+    def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
+        if value:
+            self.add(s, p, da(value))
+
+    def number(self, s: NamedNode, p: NamedNode, value: int | None) -> None:
+        if value is not None:
+            self.add(s, p, integer(value))
+
+    def iri(self, kind: str, key: str) -> NamedNode:
+        return data_iri(self.source.slug, kind, slug(key, keep_dots=True))
+
+    def span(self, subject: NamedNode, span: r.Span | None) -> None:
+        """Link ``subject`` to the lines it came from, writing each span once."""
+        if span is None:
+            return
+        node = data_iri(self.source.slug, "lines", f"{span.first}-{span.last}")
+        self.add(subject, DERIVED, node)
+        if (span.first, span.last) in self._spans:
+            return
+        self._spans.add((span.first, span.last))
+        self.add(node, A, ig("SourceSpan"))
+        self.add(node, ig("document"), self.plan)
+        self.add(node, ig("firstLine"), integer(span.first))
+        self.add(node, ig("lastLine"), integer(span.last))
+        self.add(node, ig("quote"), Literal(span.quote))
+
+    def thing(self, node: NamedNode, cls: str, label: str, span: r.Span | None) -> None:
+        self.add(node, A, ig(cls))
+        self.add(node, LABEL, da(label))
+        self.add(node, ig("describedIn"), self.plan)
+        self.span(node, span)
+
+    # -- organisations ------------------------------------------------------
+    def organisations(
+        self, node: NamedNode, responsible: Iterable[str], involved: Iterable[str], free_text: str
+    ) -> None:
+        """Resolve responsibility and involvement; report names nobody knows.
+
+        "Alle forvaltninger" makes all seven responsible; "de øvrige
+        forvaltninger" involves every department not already responsible.
+        Organisations merely named in free text are involved, not responsible.
+        """
+        responsible_iris: dict[str, Organisation] = {}
+        involved_iris: dict[str, Organisation] = {}
+        others = False
+        for mention, target in [(m, responsible_iris) for m in responsible] + [
+            (m, involved_iris) for m in involved
+        ]:
+            resolution = self.registry.resolve(mention)
+            for org in resolution.organisations:
+                target.setdefault(org.iri, org)
+            if resolution.all_departments:
+                for dept in self.registry.departments:
+                    target.setdefault(dept.iri, dept)
+            others = others or resolution.other_departments
+            for name in resolution.unknown:
+                self.report.unknown_organisations.setdefault(self.source.file_name, set()).add(name)
+        for org in self.registry.find(free_text):
+            if org.iri not in responsible_iris:
+                involved_iris.setdefault(org.iri, org)
+        if others:
+            for dept in self.registry.departments:
+                involved_iris.setdefault(dept.iri, dept)
+        for iri, org in responsible_iris.items():
+            self.add(node, self._role(org, responsible=True), NamedNode(iri))
+        for iri, org in involved_iris.items():
+            if iri not in responsible_iris:
+                self.add(node, self._role(org, responsible=False), NamedNode(iri))
+
+    @staticmethod
+    def _role(org: Organisation, *, responsible: bool) -> NamedNode:
+        if org.kind == "Partner":
+            return ig("partner")
+        if org.kind == "PoliticalBody":
+            return ig("responsibleBody") if responsible else ig("involvedBody")
+        return ig("responsibleDepartment") if responsible else ig("involvedDepartment")
+
+    def partners(self, node: NamedNode, names: Iterable[str]) -> None:
+        """Link named partners; one the registry lacks becomes a new ig:Partner."""
+        for name in names:
+            known = self.registry.find(name)
+            if known:
+                for org in known:
+                    self.add(node, ig("partner"), NamedNode(org.iri))
+                continue
+            partner = data_iri("org", slug(name))
+            self.add(node, ig("partner"), partner)
+            self.add(partner, A, ig("Partner"))
+            self.add(partner, LABEL, da(name))
+            self.report.new_partners.setdefault(self.source.file_name, set()).add(name)
+
+    # -- records ------------------------------------------------------------
+    def document(self, doc: r.Document, importer: str) -> None:
+        self.add(self.plan, A, ig("Plan"))
+        self.add(self.plan, LABEL, da(doc.title))
+        self.add(self.plan, TITLE, da(doc.title))
+        self.add(self.plan, ig("planKind"), Literal(doc.kind))
+        self.add(self.plan, ig("fileName"), Literal(self.source.file_name))
+        self.add(self.plan, ig("sha256"), Literal(self.source.sha256))
+        self.add(self.plan, ig("importer"), Literal(importer))
+        self.text(self.plan, ig("policy"), doc.policy)
+        self.number(self.plan, ig("year"), doc.year)
+        self.number(self.plan, ig("startYear"), doc.start_year)
+        self.number(self.plan, ig("endYear"), doc.end_year)
+        for org in (o for mention in doc.publisher for o in self.registry.find(mention)):
+            self.add(self.plan, PUBLISHER, NamedNode(org.iri))
+
+    def goal(self, goal: r.Goal) -> None:
+        node = self.iri("goal", goal.key)
+        self.thing(node, GOAL_CLASSES.get(goal.kind, "Goal"), goal.label, goal.span)
+        if goal.notation:
+            self.add(node, NOTATION, Literal(goal.notation))
+        if goal.parent:
+            self.add(node, BROADER, self.iri("goal", goal.parent))
+        self.text(node, DESCRIPTION, goal.description)
+        if goal.score is not None:
+            self.add(node, ig("score"), decimal(goal.score))
+        for remark in goal.remarks:
+            self.text(node, ig("remark"), remark)
+        self.organisations(node, goal.responsible, goal.involved, "")
+
+    def initiative(self, item: r.Initiative, budget_keys: dict[str, str]) -> None:
+        node = self.iri("initiative", item.key)
+        self.thing(node, "Initiative", item.label, item.span)
+        if item.notation:
+            self.add(node, NOTATION, Literal(item.notation))
+        for goal in item.goals:
+            self.add(node, ig("supports"), self.iri("goal", goal))
+        if item.parent:
+            self.add(node, PART_OF, self.iri("initiative", item.parent))
+        self.text(node, DESCRIPTION, item.description)
+        self.text(node, ig("purpose"), item.purpose)
+        self.text(node, ig("goalText"), item.goal_text)
+        self.text(node, ig("targetGroup"), item.target_group)
+        self.text(node, ig("periodText"), item.period_text)
+        self.number(node, ig("startYear"), item.start_year)
+        self.number(node, ig("endYear"), item.end_year)
+        self.text(node, ig("financingText"), item.financing_text)
+        if item.financing in FINANCING:
+            self.add(node, ig("financingStatus"), ig(FINANCING[item.financing]))
+        free_text = " ".join(
+            t for t in (item.label, item.description, item.purpose, item.period_text) if t
+        )
+        self.organisations(node, item.responsible, item.involved, free_text)
+        self.partners(node, item.partners)
+        self.amounts(node, item.amounts)
+        for code in item.budget_codes:
+            if code in budget_keys:
+                self.add(node, ig("fundedBy"), self.iri("budget", budget_keys[code]))
+        for n, ref in enumerate(item.cross_references, 1):
+            target = data_iri(
+                self.source.slug, "reference", f"{slug(item.key, keep_dots=True)}-{n}"
+            )
+            self.add(node, ig("crossReference"), target)
+            self.add(target, A, ig("Reference"))
+            self.add(target, ig("referenceKind"), Literal(ref.kind))
+            self.add(target, LABEL, da(ref.target))
+            self.text(target, DESCRIPTION, ref.text)
+        for n, status in enumerate(item.statuses, 1):
+            update = NamedNode(f"{node.value}/status/{status.year}-{n}")
+            self.add(node, ig("statusUpdate"), update)
+            self.add(update, A, ig("StatusUpdate"))
+            self.add(update, ig("year"), integer(status.year))
+            self.text(update, ig("statusText"), status.text)
+            self.add(
+                update, ig("statusClass"), ig(STATUS_CLASSES.get(status.status, "StatusUnknown"))
+            )
+            self.span(update, status.span)
+        for key in item.indicators:
+            self.add(node, ig("hasIndicator"), self.iri("indicator", key))
+
+    def amounts(self, node: NamedNode, amounts: list[r.Amount]) -> None:
+        for n, amount in enumerate(amounts, 1):
+            money = NamedNode(f"{node.value}/amount/{n}")
+            self.add(node, ig("hasAmount"), money)
+            self.add(money, A, ig("MonetaryAmount"))
+            self.add(money, ig("amountDKK"), decimal(amount.value))
+            self.add(money, LABEL, da(amount.text))
+            self.number(money, ig("year"), amount.year)
+
+    def indicator(self, item: r.Indicator, subject_kind: dict[str, str]) -> None:
+        node = self.iri("indicator", item.key)
+        self.thing(node, "Indicator", item.label, item.span)
+        if item.notation:
+            self.add(node, NOTATION, Literal(item.notation))
+        if item.subject and item.subject in subject_kind:
+            self.add(self.iri(subject_kind[item.subject], item.subject), ig("hasIndicator"), node)
+        for remark in item.remarks:
+            self.text(node, ig("remark"), remark)
+        for n, m in enumerate(item.measurements, 1):
+            point = NamedNode(f"{node.value}/{m.kind}-{m.year or 'na'}-{n}")
+            self.add(node, ig("hasMeasurement"), point)
+            self.add(point, A, ig("Measurement"))
+            self.add(point, ig("measurementKind"), ig(MEASUREMENT_KINDS[m.kind]))
+            self.add(point, ig("value"), decimal(m.value))
+            self.add(point, ig("unit"), ig(UNITS[m.unit]))
+            self.add(point, LABEL, da(m.text))
+            self.number(point, ig("year"), m.year)
+            if m.comparator:
+                self.add(point, ig("comparator"), Literal(m.comparator))
+            if m.footnote:
+                self.add(point, ig("footnote"), Literal(m.footnote))
+            self.span(point, item.span)
+
+    def budget_item(self, item: r.BudgetItem) -> None:
+        node = self.iri("budget", item.key)
+        self.thing(node, "BudgetItem", item.label, item.span)
+        if item.code:
+            self.add(node, NOTATION, Literal(item.code))
+        self.number(node, ig("budgetYear"), item.budget_year)
+        self.text(node, DESCRIPTION, item.description)
+        for goal in item.supports:
+            self.add(node, ig("supports"), self.iri("goal", goal))
+        self.amounts(node, item.amounts)
+        self.organisations(node, item.responsible, [], "")
+
+
+def build_document(
+    result: r.ImportResult, source: SourceFile, registry: Registry, report: BuildReport
+) -> list[Quad]:
+    """All quads of one document's named graph, in a deterministic order."""
+    b = DocumentBuilder(source, registry, report)
+    b.document(result.document, result.importer)
+    for goal in result.goals:
+        b.goal(goal)
+    budget_keys = {item.code: item.key for item in result.budget_items if item.code}
+    budget_keys.update({item.key: item.key for item in result.budget_items})
+    for budget in result.budget_items:
+        b.budget_item(budget)
+    for initiative in result.initiatives:
+        b.initiative(initiative, budget_keys)
+    subject_kind = {g.key: "goal" for g in result.goals}
+    subject_kind.update({i.key: "initiative" for i in result.initiatives})
+    for indicator in result.indicators:
+        b.indicator(indicator, subject_kind)
+    return _unique(b.quads)
+
+
+def _unique(quads: list[Quad]) -> list[Quad]:
+    """Drop repeated quads while keeping first-seen order (deterministic)."""
+    return list(dict.fromkeys(quads))

@@ -1,0 +1,84 @@
+"""Serialise the whole store, and count what is in it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .vocabulary import PREFIXES
+
+FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": None,
+}
+
+
+def canonical_nquads(store: ox.Store) -> str:
+    """Every quad as sorted N-Quads: identical text for identical graphs."""
+    return "\n".join(sorted(str(q) + " ." for q in store)) + "\n"
+
+
+def export(store: ox.Store, fmt: str) -> bytes:
+    """The store in ``fmt``; triple formats merge the named graphs into one."""
+    if fmt == "jsonld":
+        import rdflib
+
+        dataset = rdflib.Dataset()
+        dataset.parse(data=canonical_nquads(store), format="nquads")
+        for prefix, iri in PREFIXES.items():
+            dataset.bind(prefix, iri)
+        return dataset.serialize(format="json-ld", indent=2).encode()
+    if fmt in ("nt", "ttl"):
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store}, key=str)
+        kwargs = {"prefixes": PREFIXES} if fmt == "ttl" else {}
+        return ox.serialize(triples, format=FORMATS[fmt], **kwargs)
+    quads = sorted(store, key=str)
+    kwargs = {"prefixes": PREFIXES} if fmt == "trig" else {}
+    return ox.serialize(quads, format=FORMATS[fmt], **kwargs)
+
+
+@dataclass
+class Stats:
+    triples: int  # distinct triples over all graphs (what `export --format nt` writes)
+    quads: int
+    per_graph: dict[str, int]
+    per_class: dict[str, int]
+    per_document_class: dict[str, Counter[str]]
+
+
+STATS_QUERY = """
+PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
+SELECT ?file ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  GRAPH ?g { ?s a ?type }
+  ?plan ig:fileName ?file . GRAPH ?g { ?plan a ig:Plan }
+  BIND(STRAFTER(STR(?type), "#") AS ?class)
+} GROUP BY ?file ?class
+"""
+
+
+def stats(store: ox.Store) -> Stats:
+    per_graph: Counter[str] = Counter()
+    triples: set[tuple[str, str, str]] = set()
+    for q in store:
+        per_graph[q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""] += 1
+        triples.add((str(q.subject), str(q.predicate), str(q.object)))
+    classes: Counter[str] = Counter()
+    for row in store.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?t } "
+        "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/indsatsgraf/ontology#')) "
+        "BIND(STRAFTER(STR(?t), '#') AS ?c) FILTER(?g != <https://w3id.org/indsatsgraf/graph/ontology>) } GROUP BY ?c"
+    ):
+        classes[row["c"].value] = int(row["n"].value)
+    per_document: dict[str, Counter[str]] = {}
+    for row in store.query(STATS_QUERY):
+        per_document.setdefault(row["file"].value, Counter())[row["class"].value] = int(
+            row["n"].value
+        )
+    return Stats(
+        len(triples), sum(per_graph.values()), dict(per_graph), dict(classes), per_document
+    )

@@ -1,0 +1,188 @@
+"""The organisation registry and the one resolver from mentions to IRIs.
+
+Documents name the same administration as a code ("SOF"), a full name, an old
+name ("Beskæftigelsesforvaltningen"), a genitive ("Socialforvaltningens") or a
+centre abbreviation ("CBH"). All of these live as labels in
+``ontology/organisations.ttl``; this module turns them into one matcher so that
+importers never need to know organisations and the builder never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .vocabulary import IG, ORG, RDF, RDFS, SKOS
+
+KINDS = {
+    IG + "Department": "Department",
+    IG + "PoliticalBody": "PoliticalBody",
+    IG + "Municipality": "Municipality",
+    IG + "Partner": "Partner",
+    ORG + "OrganizationalUnit": "Unit",
+}
+# "alle forvaltninger" and its variants mean all seven departments at once.
+ALL_DEPARTMENTS = re.compile(
+    r"\b(alle|samtlige|de øvrige|øvrige|de andre|alle syv)\s+forvaltning(er|erne)?\b", re.I
+)
+OTHER_DEPARTMENTS = re.compile(r"\b(de )?(øvrige|andre) forvaltning", re.I)
+_SPLIT = re.compile(r"\s*(?:,|;|/|\bsamt\b|\bog\b(?!\s+\w+forvaltning)|\bi samarbejde med\b)\s*")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    iri: str
+    kind: str
+    label: str
+    code: str | None
+    parent: str | None  # IRI of the department it is a unit of
+
+
+@dataclass
+class Resolution:
+    """Organisations found in a mention, and the parts of it nobody knows."""
+
+    organisations: list[Organisation] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    all_departments: bool = False
+    other_departments: bool = False
+
+
+def registry_path() -> Path:
+    return Path(str(resources.files("indsatsgraf") / "ontology" / "organisations.ttl"))
+
+
+class Registry:
+    """Every known organisation with all its names, loaded from the registry file."""
+
+    def __init__(self, organisations: list[Organisation], names: dict[str, str]) -> None:
+        self.organisations = {o.iri: o for o in organisations}
+        self._names = names  # exact surface form → IRI
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Registry:
+        path = path or registry_path()
+        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        kinds: dict[str, str] = {}
+        labels: dict[str, list[tuple[str, str | None]]] = {}
+        codes: dict[str, str] = {}
+        parents: dict[str, str] = {}
+        for t in triples:
+            s, p, o = t.subject.value, t.predicate.value, t.object
+            if p == RDF + "type" and o.value in KINDS:
+                # A department is also an org:OrganizationalUnit; the specific kind wins.
+                if kinds.get(s) in (None, "Unit"):
+                    kinds[s] = KINDS[o.value]
+            elif p in (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel"):
+                labels.setdefault(s, []).append((o.value, getattr(o, "language", None)))
+            elif p == SKOS + "notation":
+                codes[s] = o.value
+            elif p == ORG + "unitOf":
+                parents[s] = o.value
+        organisations = []
+        names: dict[str, str] = {}
+        for iri, kind in kinds.items():
+            forms = labels.get(iri, [])
+            danish = [v for v, lang in forms if lang in ("da", None)] or [v for v, _ in forms]
+            label = danish[0] if danish else iri.rsplit("/", 1)[-1]
+            organisations.append(Organisation(iri, kind, label, codes.get(iri), parents.get(iri)))
+            for value, _ in forms:
+                names.setdefault(value, iri)
+            if iri in codes:
+                names.setdefault(codes[iri], iri)
+        return cls(organisations, names)
+
+    @property
+    def departments(self) -> list[Organisation]:
+        return sorted(
+            (o for o in self.organisations.values() if o.kind == "Department"),
+            key=lambda o: o.code or o.label,
+        )
+
+    def department_of(self, iri: str) -> Organisation | None:
+        """The department an organisation belongs to (itself for a department)."""
+        seen: set[str] = set()
+        while iri in self.organisations and iri not in seen:
+            seen.add(iri)
+            org = self.organisations[iri]
+            if org.kind == "Department":
+                return org
+            if not org.parent:
+                return None
+            iri = org.parent
+        return None
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        """One alternation of every name, longest first, genitive -s allowed.
+
+        Codes and abbreviations (all capitals) match case-sensitively so that
+        "KL" or "CAS" never fires inside ordinary words; names match
+        case-insensitively and across line-wrapped whitespace.
+        """
+        parts = []
+        for name in sorted(self._names, key=len, reverse=True):
+            escaped = r"\s+".join(re.escape(w) for w in name.split())
+            if name.isupper() or re.fullmatch(r"[A-ZÆØÅ0-9-]+", name):
+                parts.append(rf"(?-i:{escaped})")
+            else:
+                parts.append(escaped + "(?:s|'s)?")
+        return re.compile(r"(?<![\wÆØÅæøå-])(?:" + "|".join(parts) + r")(?![\wÆØÅæøå])", re.I)
+
+    def _lookup(self, surface: str) -> str | None:
+        key = " ".join(surface.split())
+        if key in self._names:
+            return self._names[key]
+        lowered = {k.lower(): v for k, v in self._names.items() if not k.isupper()}
+        for candidate in (key, key[:-1], key[:-2]):
+            if candidate.lower() in lowered:
+                return lowered[candidate.lower()]
+        return None
+
+    def find(self, text: str) -> list[Organisation]:
+        """Every known organisation named in ``text``, in order of first mention."""
+        found: dict[str, Organisation] = {}
+        for match in self._pattern.finditer(text or ""):
+            iri = self._lookup(match.group(0))
+            if iri and iri not in found:
+                found[iri] = self.organisations[iri]
+        return list(found.values())
+
+    def resolve(self, mention: str) -> Resolution:
+        """Resolve one mention ("BUF, SOF", "alle forvaltninger", "CBH").
+
+        Every fragment that names no known organisation is returned as unknown
+        so the build summary can report it instead of dropping it.
+        """
+        result = Resolution()
+        text = " ".join(mention.split()).strip(" .,;:()")
+        if not text:
+            return result
+        result.all_departments = bool(
+            ALL_DEPARTMENTS.search(text)
+        ) and not OTHER_DEPARTMENTS.search(text)
+        result.other_departments = bool(OTHER_DEPARTMENTS.search(text))
+        result.organisations = self.find(text)
+        remainder = self._pattern.sub(" ", ALL_DEPARTMENTS.sub(" ", text))
+        for fragment in _SPLIT.split(remainder):
+            fragment = fragment.strip(" .,;:()-")
+            if _looks_like_a_name(fragment):
+                result.unknown.append(fragment)
+        return result
+
+
+_FILLER = re.compile(
+    r"^(med|som|tovholder|på|deres|områder|området|forvaltningerne|i|de|den|det|og|samt|"
+    r"til|for|af|ved|mv|m\.fl|m\.v|øvrige|andre|alle|forvaltninger|forvaltning|\s)+$",
+    re.I,
+)
+
+
+def _looks_like_a_name(fragment: str) -> bool:
+    """A leftover fragment is worth reporting only if it is more than filler words."""
+    return bool(fragment) and not _FILLER.match(fragment) and any(c.isalpha() for c in fragment)

@@ -1,0 +1,215 @@
+"""Run a saved query on the embedded store or on any SPARQL 1.1 endpoint.
+
+Both paths return the same :class:`QueryResult`, built from plain values, so a
+format is only a rendering choice and embedded and remote answers can be
+compared row by row.
+
+Saved queries read the default graph as the union of all named graphs (one per
+document). The embedded store is queried that way; a remote Oxigraph server
+must run with ``--union-default-graph`` (Fuseki: ``tdb2:unionDefaultGraph``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from ..queries.catalog import QueryError, SavedQuery
+from .vocabulary import XSD
+
+UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.I,
+)
+DEFAULT_TIMEOUT = 30.0
+Value = str | int | float | bool | None
+
+
+@dataclass
+class QueryResult:
+    """SELECT rows, CONSTRUCT/DESCRIBE triples (N-Triples lines) or an ASK answer."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Value]] = field(default_factory=list)
+    triples: list[str] = field(default_factory=list)
+    boolean: bool | None = None
+
+
+def strip_comments(text: str) -> str:
+    """Query text without ``#`` comments (IRIs and strings kept intact)."""
+    out = []
+    for line in text.splitlines():
+        out.append(re.sub(r'("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^>\s]*>)|#.*', _keep, line))
+    return "\n".join(out)
+
+
+def _keep(match: re.Match[str]) -> str:
+    return match.group(1) or ""
+
+
+def check(query: SavedQuery) -> None:
+    """Refuse update forms and report syntax errors with file, line and column."""
+    if UPDATE.match(strip_comments(query.text)):
+        raise QueryError(f"{query.path}: this is a SPARQL update; `query` only reads the graph")
+    try:
+        ox.Store().query(query.text, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        message = str(error)
+        where = re.match(r"error at (\d+):(\d+): (.*)", message)
+        if where:
+            line, column, what = where.groups()
+            raise QueryError(
+                f"{query.path}:{line}:{column}: SPARQL syntax error: {what}"
+            ) from error
+        raise QueryError(f"{query.path}: SPARQL syntax error: {message}") from error
+
+
+def python_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Value:
+    """A plain value for a term: numbers as numbers, everything else as its text."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return _typed(term.value, term.datatype.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _typed(value: str, datatype: str | None) -> Value:
+    if datatype in (XSD + "integer", XSD + "int", XSD + "long"):
+        return int(value)
+    if datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
+        number = Decimal(value)
+        return (
+            int(number)
+            if number == number.to_integral_value() and "." not in value
+            else float(number)
+        )
+    if datatype == XSD + "boolean":
+        return value in ("true", "1")
+    return value
+
+
+def run_embedded(
+    store: ox.Store,
+    query: SavedQuery,
+    bindings: dict[str, ox.NamedNode | ox.Literal],
+    limit: int | None = None,
+) -> QueryResult:
+    check(query)
+    substitutions = {ox.Variable("_" + k): v for k, v in bindings.items()}
+    answer = store.query(query.text, use_default_graph_as_union=True, substitutions=substitutions)
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = []
+        for solution in answer:
+            rows.append({v: python_value(solution[v]) for v in variables})
+            if limit is not None and len(rows) >= limit:
+                break
+        return QueryResult("SELECT", variables, rows)
+    triples = [f"{t.subject} {t.predicate} {t.object} ." for t in answer]
+    return QueryResult("CONSTRUCT", triples=triples[:limit] if limit else triples)
+
+
+def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query with a VALUES block of serialised terms opening its WHERE clause.
+
+    Terms are written by pyoxigraph's own N-Triples serialisation, which
+    escapes quotes, newlines and braces, so a parameter can never end the
+    literal it is in.
+    """
+    if not bindings:
+        return text
+    names = " ".join("?_" + k for k in bindings)
+    terms = " ".join(str(v) for v in bindings.values())
+    block = f" VALUES ({names}) {{ ({terms}) }} "
+    clean = strip_comments(text)
+    match = re.search(r"(?i)\bWHERE\s*\{", clean) or re.search(r"\{", clean)
+    if not match:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    return clean[: match.end()] + block + clean[match.end() :]
+
+
+def run_remote(
+    endpoint: str,
+    query: SavedQuery,
+    bindings: dict[str, ox.NamedNode | ox.Literal],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    limit: int | None = None,
+) -> QueryResult:
+    """Run on a SPARQL 1.1 endpoint; credentials from INDSATSGRAF_ENDPOINT_USER/_PASSWORD."""
+    from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+
+    check(query)
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setTimeout(int(max(1, timeout)))
+    user = os.environ.get("INDSATSGRAF_ENDPOINT_USER")
+    if user:
+        client.setCredentials(user, os.environ.get("INDSATSGRAF_ENDPOINT_PASSWORD", ""))
+    client.setQuery(with_values(query.text, bindings))
+    form = query.form
+    client.setReturnFormat(JSON if form in ("SELECT", "ASK") else N3)
+    if form not in ("SELECT", "ASK"):
+        client.addCustomHttpHeader("Accept", "application/n-triples")
+    raw = _send(client, endpoint, timeout)
+    if form == "ASK":
+        return QueryResult("ASK", boolean=bool(raw.get("boolean")))
+    if form == "SELECT":
+        variables = raw["head"]["vars"]
+        rows = []
+        for binding in raw["results"]["bindings"]:
+            rows.append({v: _json_value(binding.get(v)) for v in variables})
+            if limit is not None and len(rows) >= limit:
+                break
+        return QueryResult("SELECT", variables, rows)
+    parsed = ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)
+    triples = [f"{t.subject} {t.predicate} {t.object} ." for t in parsed]
+    return QueryResult("CONSTRUCT", triples=triples[:limit] if limit else triples)
+
+
+def _send(client: object, endpoint: str, timeout: float) -> object:
+    """Send the query; turn every network or protocol failure into a QueryError."""
+    import json
+    import urllib.error
+
+    try:
+        response = client.query()  # type: ignore[attr-defined]
+        body = response.response.read()
+        content_type = response.response.headers.get("Content-Type", "")
+    except TimeoutError as error:
+        raise QueryError(f"{endpoint}: no answer within {timeout:g} s (timeout)") from error
+    except urllib.error.URLError as error:
+        raise QueryError(f"{endpoint}: cannot reach the endpoint ({error.reason})") from error
+    except Exception as error:  # SPARQLWrapper raises its own exception family
+        message = str(error).splitlines()[0][:300]
+        raise QueryError(f"{endpoint}: the endpoint refused the query: {message}") from error
+    if "html" in content_type.lower():
+        raise QueryError(
+            f"{endpoint}: answered with an HTML page, not SPARQL results; is this a SPARQL endpoint URL?"
+        )
+    if "json" in content_type.lower():
+        try:
+            return json.loads(body)
+        except ValueError as error:
+            raise QueryError(f"{endpoint}: answered with invalid JSON") from error
+    return body
+
+
+def _json_value(cell: dict[str, str] | None) -> Value:
+    if cell is None:
+        return None
+    if cell["type"] == "bnode":
+        return f"_:{cell['value']}"
+    if cell["type"] == "uri":
+        return cell["value"]
+    return _typed(cell["value"], cell.get("datatype"))

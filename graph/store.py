@@ -1,0 +1,112 @@
+"""The embedded Oxigraph store, replaced atomically on every build.
+
+Layout of a store directory::
+
+    STORE/
+      current -> generations/000007     (a symlink, swapped atomically)
+      generations/000006/               (the previous graph, kept for readers)
+      generations/000007/
+      build.lock                        (held while a build runs)
+
+A build writes a complete new generation and only then swaps ``current``
+with a single ``rename``. A build that fails or is killed leaves ``current``
+pointing at the previous, intact graph, and readers never see a half-written
+store: they open a generation read-only and nothing writes to it again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ENV_VAR = "INDSATSGRAF_STORE"
+KEEP_GENERATIONS = 2
+
+
+class StoreError(Exception):
+    """A store that is missing, locked or damaged; the message says what to do."""
+
+
+def default_location() -> Path:
+    """``$INDSATSGRAF_STORE``, else ``$XDG_DATA_HOME/indsatsgraf/store``, else ~/.local/share/…"""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "indsatsgraf" / "store"
+
+
+class GraphStore:
+    """A store directory holding generations of an Oxigraph database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @property
+    def current(self) -> Path:
+        return self.path / "current"
+
+    def exists(self) -> bool:
+        return self.current.is_symlink() and self.current.resolve().is_dir()
+
+    def open(self) -> ox.Store:
+        """Open the current graph read-only (never blocks, never writes)."""
+        if not self.exists():
+            raise StoreError(f"no graph at {self.path}: run `indsatsgraf build` first")
+        try:
+            return ox.Store.read_only(str(self.current.resolve()))
+        except OSError as error:
+            raise StoreError(
+                f"the store at {self.path} cannot be opened ({error}); "
+                f"rebuild it with `indsatsgraf build` (the old graph is replaced atomically)"
+            ) from error
+
+    @contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / "build.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as error:
+                raise StoreError(
+                    f"another build is writing {self.path}; wait for it to finish "
+                    f"(or remove {self.path / 'build.lock'} if no build is running)"
+                ) from error
+            yield
+
+    def replace(self, quads: Iterable[ox.Quad]) -> int:
+        """Write ``quads`` as a new generation and make it current; return its size."""
+        with self._build_lock():
+            generations = self.path / "generations"
+            generations.mkdir(exist_ok=True)
+            numbers = [int(p.name) for p in generations.iterdir() if p.name.isdigit()]
+            target = generations / f"{max(numbers, default=0) + 1:06d}"
+            try:
+                store = ox.Store(str(target))
+                store.bulk_extend(quads)
+                store.flush()
+                size = len(store)
+                del store
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            link = self.path / "current.new"
+            if link.is_symlink():
+                link.unlink()
+            link.symlink_to(Path("generations") / target.name)
+            os.replace(link, self.current)
+            self._prune(generations)
+            return size
+
+    def _prune(self, generations: Path) -> None:
+        """Keep the newest generations so a reader of the previous one can finish."""
+        live = self.current.resolve().name
+        numbered = sorted(p for p in generations.iterdir() if p.name.isdigit())
+        for old in numbered[:-KEEP_GENERATIONS]:
+            if old.name != live:
+                shutil.rmtree(old, ignore_errors=True)

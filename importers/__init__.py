@@ -1,0 +1,1 @@
+"""Importers: one per document layout, each returning plain records (never RDF)."""

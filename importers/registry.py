@@ -1,0 +1,55 @@
+"""Which importers exist, and choosing one for a document by its content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from .base import Importer
+from .text import SourceText
+
+# Most specific first; the generic importer is the fallback for unseen plans.
+MODULES = (
+    "tvaergaaende_2015",
+    "sof_2023",
+    "sof_status_2019",
+    "bif_2018",
+    "sud_pejlemaerker_2014",
+)
+RECOGNISED = 0.5
+
+
+class UnknownLayout(Exception):
+    """No importer recognises the document."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    importer: Importer
+    confidence: float
+
+
+def importers() -> list[Importer]:
+    return [import_module(f"{__package__}.{name}").IMPORTER for name in MODULES]
+
+
+def by_name(name: str) -> Importer:
+    found = {imp.name: imp for imp in importers()}
+    if name not in found:
+        raise UnknownLayout(f"no importer named {name!r}; known: {', '.join(sorted(found))}")
+    return found[name]
+
+
+def choose(source: SourceText) -> Choice:
+    """The importer most confident about ``source``; UnknownLayout if none is."""
+    scored = sorted(
+        ((imp.recognise(source), n, imp) for n, imp in enumerate(importers())),
+        key=lambda t: (-t[0], t[1]),
+    )
+    best, _, importer = scored[0]
+    if best < RECOGNISED:
+        raise UnknownLayout(
+            "no importer recognises this layout (best guess "
+            f"{importer.name!r} at {best:.2f}); force one with --importer NAME"
+        )
+    return Choice(importer, best)

@@ -1,0 +1,80 @@
+"""Reading source files as clean lines, whatever their encoding.
+
+PDF extractions arrive in UTF-8, UTF-8 with a BOM, UTF-16, cp1252 or latin-1,
+with LF or CRLF endings. Importers must see the same lines in every case, so
+decoding lives here once and line numbers always count from 1 in the decoded
+text.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from .records import Span
+
+
+class UnreadableSource(Exception):
+    """The file cannot be read as text (binary, PDF bytes, empty)."""
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded document: its lines (without line endings) and its encoding."""
+
+    lines: tuple[str, ...]
+    encoding: str
+
+    def span(self, first: int, last: int) -> Span:
+        """The span of lines ``first``..``last`` (1-based, inclusive) with its quote."""
+        return Span(first, last, "\n".join(self.lines[first - 1 : last]))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes, choosing the encoding from a BOM, then UTF-8, then cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    if data.startswith(b"%PDF"):
+        raise UnreadableSource("this is a PDF file; extract its text first (e.g. pdftotext)")
+    if b"\x00" in data[:4096]:
+        raise UnreadableSource("binary data (NUL bytes), not a text document")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Split on LF, CRLF or CR, so line numbers agree across platforms."""
+    return tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def read_source(path: Path) -> SourceText:
+    """Read ``path`` as a source document; raise UnreadableSource when it is not one."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableSource("the file is empty")
+    text, encoding = decode(data)
+    lines = split_lines(text)
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    return SourceText(lines, encoding)
+
+
+def from_string(text: str) -> SourceText:
+    """A SourceText from a string (tests and generated documents)."""
+    lines = split_lines(text)
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    return SourceText(lines, "utf-8")

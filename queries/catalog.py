@@ -1,0 +1,173 @@
+"""Saved queries: ``.rq`` files whose comment header documents and types them.
+
+A saved query is plain SPARQL that any endpoint can run. Its metadata lives in
+``#+ key: value`` comment lines, in the style of grlc::
+
+    #+ summary: Initiatives that involve two or more departments
+    #+ description: …
+    #+ tags: departments, collaboration
+    #+ param: department department — only initiatives involving this department
+    #+ param: year year = 2015 — the year
+
+A parameter ``name`` appears in the query as the variable ``?_name``. Values are
+checked against the declared type and bound as typed RDF terms: the embedded
+store substitutes the variable, a remote endpoint receives a ``VALUES`` block
+built from the serialised term, so no user text is ever pasted into SPARQL.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode
+
+from ..graph.vocabulary import XSD, organisation_iri
+
+PARAM = re.compile(
+    r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>\S+))?\s*(?:[—-]+\s*(?P<doc>.*))?$"
+)
+DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
+TYPES = ("department", "iri", "integer", "year", "text")
+
+
+class QueryError(Exception):
+    """A query or parameter problem a user can fix; the message says how."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: str | None
+    doc: str
+
+    def bind(self, raw: str) -> NamedNode | Literal:
+        """Check ``raw`` against the declared type and make it an RDF term."""
+        value = raw.strip()
+        if self.type == "department":
+            code = value.upper().replace("OE", "Ø") if value.upper() == "OEKF" else value.upper()
+            if code not in DEPARTMENT_CODES:
+                raise QueryError(
+                    f"parameter {self.name}: {raw!r} is not a department code "
+                    f"(one of {', '.join(DEPARTMENT_CODES)})"
+                )
+            return organisation_iri(code)
+        if self.type == "iri":
+            if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+                raise QueryError(f"parameter {self.name}: {raw!r} is not an absolute http(s) IRI")
+            return NamedNode(value)
+        if self.type in ("integer", "year"):
+            if not re.fullmatch(r"-?\d+", value):
+                raise QueryError(f"parameter {self.name}: {raw!r} is not a whole number")
+            if self.type == "year" and not 1900 <= int(value) <= 2100:
+                raise QueryError(f"parameter {self.name}: {raw!r} is not a year (1900-2100)")
+            return Literal(str(int(value)), datatype=NamedNode(XSD + "integer"))
+        return Literal(raw)
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    @property
+    def form(self) -> str:
+        """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query keyword outside comments."""
+        body = "\n".join(
+            line for line in self.text.splitlines() if not line.lstrip().startswith("#")
+        )
+        body = re.sub(r"(?i)PREFIX\s+\S*:\s*<[^>]*>|BASE\s*<[^>]*>", " ", body)
+        match = re.search(r"(?i)\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body)
+        return match.group(1).upper() if match else "SELECT"
+
+    def bindings(self, given: dict[str, str]) -> dict[str, NamedNode | Literal]:
+        """Typed terms for every given or defaulted parameter; unknown names refused."""
+        known = {p.name: p for p in self.parameters}
+        for name in given:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                listed = ", ".join(known) or "none"
+                raise QueryError(
+                    f"query {self.name!r} has no parameter {name!r}{hint} (parameters: {listed})"
+                )
+        bound: dict[str, NamedNode | Literal] = {}
+        for p in self.parameters:
+            raw = given.get(p.name, p.default)
+            if raw is not None:
+                bound[p.name] = p.bind(raw)
+        return bound
+
+
+def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
+    """Read a ``.rq`` file and its ``#+`` header."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QueryError(f"{path}: cannot read the query ({error})") from error
+    meta: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"^#\+\s*(\w+)\s*:\s*(.*)$", line.strip())
+        if not match:
+            continue
+        key, value = match.group(1).lower(), match.group(2).strip()
+        meta.setdefault(key, []).append(value)
+        if key == "param" and not PARAM.match(value):
+            raise QueryError(f"{path}:{number}: malformed parameter line {value!r}")
+    params = []
+    for value in meta.get("param", []):
+        m = PARAM.match(value)
+        assert m  # checked above
+        if m.group("type") not in TYPES:
+            raise QueryError(f"{path}: parameter type {m.group('type')!r} is not one of {TYPES}")
+        params.append(
+            Parameter(m.group("name"), m.group("type"), m.group("default"), m.group("doc") or "")
+        )
+    tags = tuple(t.strip() for v in meta.get("tags", []) for t in v.split(",") if t.strip())
+    return SavedQuery(
+        name=name or path.stem,
+        path=path,
+        text=text,
+        summary=" ".join(meta.get("summary", [""])),
+        description=" ".join(meta.get("description", [])),
+        tags=tags,
+        parameters=tuple(params),
+    )
+
+
+def queries_dir() -> Path:
+    return Path(str(resources.files("indsatsgraf.queries")))
+
+
+def saved_queries() -> dict[str, SavedQuery]:
+    """Every saved query by name, sorted."""
+    return {p.stem: parse_query_file(p) for p in sorted(queries_dir().glob("*.rq"))}
+
+
+def find(name: str) -> SavedQuery:
+    """A saved query by name, or a query file by path; close names suggested."""
+    path = Path(name)
+    if name.endswith(".rq") or path.is_file():
+        if not path.is_file():
+            raise QueryError(f"{name}: no such query file")
+        return parse_query_file(path)
+    queries = saved_queries()
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, queries, n=3, cutoff=0.4)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise QueryError(f"no saved query named {name!r}.{hint} (`indsatsgraf queries` lists them)")
+
+
+def ad_hoc(text: str) -> SavedQuery:
+    """A query given on the command line with -e."""
+    return SavedQuery(name="(inline)", path=Path("<inline>"), text=text, summary="")

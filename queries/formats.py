@@ -1,0 +1,74 @@
+"""Render a query result as a table, JSON, CSV, TSV, Markdown or Turtle.
+
+A format is a rendering choice over the same rows, never a second code path.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ..graph.sparql import QueryResult, Value
+
+FORMATS = ("table", "json", "csv", "tsv", "md")
+
+
+def _cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def as_json(result: QueryResult) -> str:
+    """SELECT: an array of row objects keyed by variable; ASK: true/false."""
+    if result.form == "ASK":
+        return json.dumps(result.boolean)
+    return json.dumps(result.rows, ensure_ascii=False, indent=2)
+
+
+def as_delimited(result: QueryResult, delimiter: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_cell(row.get(v)) for v in result.variables])
+    return buffer.getvalue().rstrip("\n")
+
+
+def as_markdown(result: QueryResult) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(result.variables) + " |"]
+    lines.append("|" + "|".join("---" for _ in result.variables) + "|")
+    for row in result.rows:
+        lines.append("| " + " | ".join(esc(_cell(row.get(v))) for v in result.variables) + " |")
+    return "\n".join(lines)
+
+
+def as_turtle(result: QueryResult) -> str:
+    """CONSTRUCT/DESCRIBE results as Turtle with the project's prefixes."""
+    import pyoxigraph as ox
+
+    from ..graph.vocabulary import PREFIXES
+
+    triples = list(ox.parse("\n".join(result.triples), format=ox.RdfFormat.N_TRIPLES))
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """Text for ``result`` in ``fmt``; tables are printed by the CLI with rich."""
+    if result.form == "ASK":
+        return as_json(result) if fmt == "json" else ("yes" if result.boolean else "no")
+    if result.form != "SELECT":
+        return as_turtle(result)
+    if fmt == "json":
+        return as_json(result)
+    if fmt == "csv":
+        return as_delimited(result, ",")
+    if fmt == "tsv":
+        return as_delimited(result, "\t")
+    return as_markdown(result)

@@ -1,0 +1,507 @@
+"""Render a networkx view as one self-contained, offline HTML page drawn by vis-network.
+
+Planners open these pages from a file share or an e-mail, often without internet, so the
+page inlines everything (the vis-network script and stylesheet shipped inside pyvis) and
+makes no network request at all. pyvis' own template is not used: even with
+``cdn_resources="in_line"`` it links Bootstrap from a CDN, and its ``add_edge`` scans all
+edges on every call, which is too slow for graphs of thousands of nodes.
+
+Node data travels as JSON with ``<`` escaped, and every text reaches the page either
+HTML-escaped (title, legend) or through DOM text APIs (tooltips, search list), so labels
+and quotations from the documents can never inject markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import string
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+
+__all__ = ["KIND_STYLES", "PHYSICS_NODE_LIMIT", "RenderSummary", "html_string", "render_html"]
+
+#: Above this many nodes the layout is computed in Python and the page runs no physics,
+#: because live simulation of thousands of nodes freezes the browser for a long time.
+PHYSICS_NODE_LIMIT = 1000
+#: Stabilisation is capped so a page is still within seconds even when it does not converge.
+STABILIZATION_ITERATIONS = 200
+#: Edge labels are drawn on the canvas only for small pictures; otherwise they are clutter.
+EDGE_LABEL_LIMIT = 200
+#: Long node labels are shortened on the canvas; the tooltip and search use the full label.
+CANVAS_LABEL_CHARS = 40
+#: Detail values (e.g. quotations) are shortened in tooltips to keep them readable.
+DETAIL_CHARS = 300
+MIN_SIZE = 8.0
+BASE_SIZE = 12.0
+SIZE_RANGE = 32.0
+#: Pixel distances of the Python layout, in the same scale as vis-network's spring length.
+NODE_SPACING = 90.0
+RING_STEP = 140.0
+VIS_ASSETS = ("lib", "vis-9.1.2")
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    """How one node kind looks, so the canvas and the legend always agree."""
+
+    name: str
+    shape: str
+    color: str
+
+
+#: vis-network shapes that honour ``size``; colour tells kinds apart where shapes repeat.
+KIND_STYLES: dict[str, KindStyle] = {
+    "Plan": KindStyle("Plan", "hexagon", "#1f3b73"),
+    "Goal": KindStyle("Mål", "star", "#d4a017"),
+    "Theme": KindStyle("Tema", "triangle", "#8e44ad"),
+    "Priority": KindStyle("Prioritering", "triangleDown", "#c0392b"),
+    "Benchmark": KindStyle("Pejlemærke", "star", "#e67e22"),
+    "Initiative": KindStyle("Initiativ", "dot", "#2e86c1"),
+    "Department": KindStyle("Forvaltning", "square", "#27ae60"),
+    "Unit": KindStyle("Enhed", "square", "#82c99a"),
+    "PoliticalBody": KindStyle("Politisk organ", "diamond", "#7b241c"),
+    "Partner": KindStyle("Partner", "diamond", "#16a085"),
+    "BudgetItem": KindStyle("Budgetpost", "triangle", "#b7950b"),
+    "Indicator": KindStyle("Indikator", "triangleDown", "#5d6d7e"),
+    "Measurement": KindStyle("Måling", "dot", "#aab7b8"),
+    "Other": KindStyle("Andet", "dot", "#cccccc"),
+}
+
+#: Legend symbols as SVG drawn in a 16x16 box, one per vis-network shape used above.
+SHAPE_SVG = {
+    "dot": '<circle cx="8" cy="8" r="6"/>',
+    "square": '<rect x="2" y="2" width="12" height="12"/>',
+    "diamond": '<polygon points="8,1 15,8 8,15 1,8"/>',
+    "triangle": '<polygon points="8,1 15,14 1,14"/>',
+    "triangleDown": '<polygon points="1,2 15,2 8,15"/>',
+    "hexagon": '<polygon points="4,2 12,2 16,8 12,14 4,14 0,8"/>',
+    "star": '<polygon points="8,0 10,6 16,6 11,10 13,16 8,12 3,16 5,10 0,6 6,6"/>',
+}
+
+
+@dataclass(frozen=True)
+class RenderSummary:
+    """What was written, for the command line to report and tests to check."""
+
+    nodes: int
+    edges: int
+    bytes: int
+    physics: bool
+
+
+def render_html(
+    graph: nx.Graph, path: Path, *, title: str, size_by: str = "degree"
+) -> RenderSummary:
+    """Write the page for ``graph`` to ``path`` and summarise it."""
+    page = html_string(graph, title=title, size_by=size_by)
+    data = page.encode("utf-8")
+    Path(path).write_bytes(data)
+    return RenderSummary(
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        bytes=len(data),
+        physics=uses_physics(graph),
+    )
+
+
+def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
+    """Return the complete page; ``size_by`` is "degree" or "amount" (kroner)."""
+    physics = uses_physics(graph)
+    payload = {
+        "physics": physics,
+        "nodes": _node_data(graph, _sizes(graph, size_by), _layout(graph)),
+        "edges": _edge_data(graph),
+        "options": _vis_options(graph, physics),
+    }
+    return _page_template().substitute(
+        title=html.escape(title),
+        legend=_legend_html(graph),
+        vis_css=_vis_asset("vis-network.css"),
+        vis_js=_vis_asset("vis-network.min.js"),
+        data=_script_json(payload),
+    )
+
+
+def uses_physics(graph: nx.Graph) -> bool:
+    """Live physics only for graphs small enough to stabilise quickly in a browser."""
+    return 0 < graph.number_of_nodes() <= PHYSICS_NODE_LIMIT
+
+
+def _kind(attrs: dict) -> str:
+    kind = attrs.get("kind")
+    return kind if kind in KIND_STYLES else "Other"
+
+
+def _collapse(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _label(node: Hashable, attrs: dict) -> str:
+    return _collapse(attrs.get("label") or node)
+
+
+def _tooltip(node: Hashable, attrs: dict) -> str:
+    """Plain text with one fact per line; vis-network shows string titles as text."""
+    details = {_collapse(k): _collapse(v) for k, v in (attrs.get("details") or {}).items()}
+    lines = [_label(node, attrs)]
+    if "Type" not in details:
+        lines.append(f"Type: {KIND_STYLES[_kind(attrs)].name}")
+    lines += [f"{key}: {_shorten(value, DETAIL_CHARS)}" for key, value in details.items()]
+    return "\n".join(lines)
+
+
+def _sizes(graph: nx.Graph, size_by: str) -> dict[Hashable, float]:
+    """Area grows with the measure (square root), so hubs and big budgets stand out."""
+    if size_by == "degree":
+        measure = {node: float(degree) for node, degree in graph.degree()}
+    elif size_by == "amount":
+        measure = {node: _amount(attrs) for node, attrs in graph.nodes(data=True)}
+    else:
+        raise ValueError(f"size_by must be 'degree' or 'amount', not {size_by!r}")
+    largest = max(measure.values(), default=0.0)
+    return {
+        node: BASE_SIZE + SIZE_RANGE * math.sqrt(value / largest) if value > 0 else MIN_SIZE
+        for node, value in measure.items()
+    }
+
+
+def _amount(attrs: dict) -> float:
+    """Kroner as a float; missing, negative or non-finite amounts count as none."""
+    try:
+        amount = float(attrs.get("amount") or 0)
+    except (TypeError, ValueError):
+        return 0.0
+    return amount if math.isfinite(amount) and amount > 0 else 0.0
+
+
+def _node_data(
+    graph: nx.Graph, sizes: dict[Hashable, float], layout: dict[Hashable, tuple[float, float]]
+) -> list[dict]:
+    nodes = []
+    for node, attrs in graph.nodes(data=True):
+        label = _label(node, attrs)
+        x, y = layout[node]
+        nodes.append(
+            {
+                "id": str(node),
+                "label": _shorten(label, CANVAS_LABEL_CHARS),
+                "name": label,
+                "title": _tooltip(node, attrs),
+                "group": _kind(attrs),
+                "size": round(sizes[node], 1),
+                "x": round(x, 1),
+                "y": round(y, 1),
+            }
+        )
+    return nodes
+
+
+def _edge_data(graph: nx.Graph) -> list[dict]:
+    """Edges with their property name as tooltip, and width from ``weight`` when given."""
+    rows = list(graph.edges(data=True))
+    weights = [_weight(attrs) for _, _, attrs in rows]
+    heaviest = max(weights, default=0.0)
+    draw_labels = len(rows) <= EDGE_LABEL_LIMIT
+    edges = []
+    for (source, target, attrs), weight in zip(rows, weights, strict=True):
+        edge = {"from": str(source), "to": str(target)}
+        name = _collapse(attrs.get("label") or "")
+        if name:
+            edge["title"] = name
+            if draw_labels:
+                edge["label"] = name
+        if weight > 0:
+            edge["width"] = round(1 + 5 * weight / heaviest, 2)
+        edges.append(edge)
+    return edges
+
+
+def _weight(attrs: dict) -> float:
+    try:
+        weight = float(attrs.get("weight") or 0)
+    except (TypeError, ValueError):
+        return 0.0
+    return weight if math.isfinite(weight) and weight > 0 else 0.0
+
+
+def _vis_options(graph: nx.Graph, physics: bool) -> dict:
+    large = graph.number_of_edges() > EDGE_LABEL_LIMIT
+    kinds = {_kind(attrs) for _, attrs in graph.nodes(data=True)}
+    return {
+        "groups": {
+            kind: {"shape": KIND_STYLES[kind].shape, "color": KIND_STYLES[kind].color}
+            for kind in sorted(kinds)
+        },
+        "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "sans-serif"}},
+        "edges": {
+            "color": {"color": "#a0aab4", "highlight": "#34495e", "hover": "#34495e"},
+            "arrows": {"to": {"enabled": graph.is_directed(), "scaleFactor": 0.5}},
+            "font": {"size": 10, "align": "middle"},
+            "smooth": False if large else {"type": "continuous"},
+        },
+        "physics": _physics_options() if physics else {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 1},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+        },
+    }
+
+
+def _physics_options() -> dict:
+    return {
+        "enabled": True,
+        "solver": "barnesHut",
+        "barnesHut": {"gravitationalConstant": -4000, "springLength": 120, "avoidOverlap": 0.1},
+        "minVelocity": 1,
+        "stabilization": {
+            "enabled": True,
+            "iterations": STABILIZATION_ITERATIONS,
+            "updateInterval": 25,
+            "fit": True,
+        },
+    }
+
+
+def _layout(graph: nx.Graph) -> dict[Hashable, tuple[float, float]]:
+    """Radial layout per connected component, components packed in rows.
+
+    It is linear in the size of the graph (5,000 nodes take milliseconds, where
+    networkx' force layouts need numpy and seconds) and deterministic. Small graphs use
+    it only as the starting point of the browser's physics.
+    """
+    adjacency = _adjacency(graph)
+    placed: dict[Hashable, tuple[float, float]] = {}
+    components = []
+    for root in sorted(adjacency, key=lambda node: -len(adjacency[node])):
+        if root not in placed:
+            positions = _radial(adjacency, root)
+            placed.update(positions)
+            components.append(positions)
+    return _pack(components)
+
+
+def _adjacency(graph: nx.Graph) -> dict[Hashable, dict[Hashable, None]]:
+    """Undirected neighbours in insertion order (dicts, not sets, for determinism)."""
+    adjacency: dict[Hashable, dict[Hashable, None]] = {node: {} for node in graph}
+    for source, target in graph.edges():
+        if source != target:
+            adjacency[source][target] = None
+            adjacency[target][source] = None
+    return adjacency
+
+
+def _radial(
+    adjacency: dict[Hashable, dict[Hashable, None]], root: Hashable
+) -> dict[Hashable, tuple[float, float]]:
+    """Breadth-first rings around ``root``; each ring is wide enough for its nodes.
+
+    Children are listed in the angular order of their parents, so branches stay roughly
+    together while every ring keeps an even spacing.
+    """
+    positions = {root: (0.0, 0.0)}
+    ring, radius = [root], 0.0
+    while ring:
+        children = []
+        for parent in ring:
+            for child in adjacency[parent]:
+                if child not in positions:
+                    positions[child] = (0.0, 0.0)
+                    children.append(child)
+        if children:
+            radius = max(radius + RING_STEP, len(children) * NODE_SPACING / math.tau)
+            for index, child in enumerate(children):
+                angle = math.tau * (index + 0.5) / len(children)
+                positions[child] = (radius * math.cos(angle), radius * math.sin(angle))
+        ring = children
+    return positions
+
+
+def _pack(
+    components: Iterable[dict[Hashable, tuple[float, float]]],
+) -> dict[Hashable, tuple[float, float]]:
+    """Shelf packing of the components' bounding squares, largest first, in a square area."""
+    boxes = sorted(
+        ((2 * max(math.hypot(x, y) for x, y in c.values()) + NODE_SPACING, c) for c in components),
+        key=lambda box: -box[0],
+    )
+    row_width = math.sqrt(sum(side * side for side, _ in boxes))
+    placed: dict[Hashable, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for side, positions in boxes:
+        if x > 0 and x + side > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        centre_x, centre_y = x + side / 2, y + side / 2
+        placed.update(
+            {node: (centre_x + px, centre_y + py) for node, (px, py) in positions.items()}
+        )
+        x, row_height = x + side, max(row_height, side)
+    return placed
+
+
+def _legend_html(graph: nx.Graph) -> str:
+    """One entry per kind present, in the fixed order of KIND_STYLES, with its count."""
+    counts: dict[str, int] = {}
+    for _, attrs in graph.nodes(data=True):
+        counts[_kind(attrs)] = counts.get(_kind(attrs), 0) + 1
+    items = []
+    for kind, style in KIND_STYLES.items():
+        if kind in counts:
+            items.append(
+                f'<li data-kind="{kind}"><svg viewBox="0 0 16 16" width="16" height="16"'
+                f' fill="{style.color}" aria-hidden="true">{SHAPE_SVG[style.shape]}</svg>'
+                f"<span>{html.escape(style.name)}</span>"
+                f'<span class="count">{counts[kind]}</span></li>'
+            )
+    return "\n".join(items)
+
+
+def _script_json(payload: dict) -> str:
+    """JSON safe inside a <script> element: no "</script>" or "<!--" can appear."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@cache
+def _vis_asset(name: str) -> str:
+    """The vis-network files that pyvis ships, so no CDN is ever needed."""
+    return resources.files("pyvis").joinpath(*VIS_ASSETS, name).read_text(encoding="utf-8")
+
+
+@cache
+def _page_template() -> string.Template:
+    return string.Template(_PAGE)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="da">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>$title</title>
+<style>$vis_css</style>
+<style>
+html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
+header { display: flex; align-items: center; gap: 1em; padding: 0.4em 1em;
+  border-bottom: 1px solid #d0d5da; background: #f7f8fa; height: 2.6em; box-sizing: border-box; }
+header h1 { font-size: 1.1em; margin: 0; flex: 1; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+header input { width: 22em; font: inherit; padding: 0.2em 0.4em; }
+#search-status { min-width: 7em; color: #555; font-size: 0.9em; }
+#mynetwork { position: absolute; top: 2.6em; bottom: 0; left: 0; right: 0; }
+#legend { position: absolute; top: 3.2em; right: 0.8em; z-index: 10; margin: 0;
+  padding: 0.5em 0.8em; list-style: none; background: rgba(255, 255, 255, 0.92);
+  border: 1px solid #d0d5da; border-radius: 4px; font-size: 0.85em; }
+#legend li { display: flex; align-items: center; gap: 0.5em; margin: 0.15em 0; }
+#legend .count { margin-left: auto; padding-left: 1em; color: #777; }
+div.vis-tooltip { white-space: normal; max-width: 30em; overflow-wrap: anywhere;
+  font-family: system-ui, sans-serif; font-size: 13px; line-height: 1.35; }
+</style>
+</head>
+<body>
+<header>
+<h1>$title</h1>
+<input id="search" type="search" list="search-labels" placeholder="Søg efter navn…"
+  aria-label="Søg efter navn" autocomplete="off">
+<datalist id="search-labels"></datalist>
+<span id="search-status" role="status">Tegner…</span>
+</header>
+<ul id="legend" aria-label="Signaturforklaring">
+$legend
+</ul>
+<div id="mynetwork"></div>
+<script type="application/json" id="indsatsgraf-data">$data</script>
+<script>$vis_js</script>
+<script>
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("indsatsgraf-data").textContent);
+  var status = document.getElementById("search-status");
+  var network = new vis.Network(
+    document.getElementById("mynetwork"),
+    {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)},
+    data.options
+  );
+  window.indsatsgrafNetwork = network;
+
+  function markReady() {
+    status.textContent = "";
+    window.indsatsgrafReady = true;
+  }
+
+  if (data.physics) {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({physics: false});
+      markReady();
+    });
+  } else {
+    network.once("afterDrawing", markReady);
+    network.fit();
+  }
+
+  var items = data.nodes.map(function (node) {
+    return {id: node.id, name: node.name, key: node.name.toLowerCase()};
+  });
+  var list = document.getElementById("search-labels");
+  Array.from(new Set(items.map(function (item) { return item.name; }))).sort()
+    .forEach(function (name) {
+      var option = document.createElement("option");
+      option.value = name;
+      list.appendChild(option);
+    });
+
+  function find(query) {
+    var key = query.trim().toLowerCase();
+    if (!key) { return []; }
+    var hits = items.filter(function (item) { return item.key.indexOf(key) !== -1; });
+    hits.sort(function (a, b) {
+      return (b.key === key) - (a.key === key) || a.name.localeCompare(b.name, "da");
+    });
+    return hits.map(function (item) { return item.id; });
+  }
+
+  var input = document.getElementById("search");
+  var matches = [];
+  var current = 0;
+  function show() {
+    if (!matches.length) {
+      network.unselectAll();
+      status.textContent = input.value.trim() ? "Ingen træf" : "";
+      return;
+    }
+    var id = matches[current];
+    network.selectNodes([id]);
+    network.focus(id, {scale: Math.max(network.getScale(), 1), animation: {duration: 300}});
+    status.textContent = (current + 1) + " af " + matches.length;
+  }
+  input.addEventListener("input", function () {
+    matches = find(input.value);
+    current = 0;
+    show();
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && matches.length) {
+      event.preventDefault();
+      current = (current + 1) % matches.length;
+      show();
+    }
+  });
+})();
+</script>
+</body>
+</html>
+"""
