@@ -10,16 +10,18 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .sparql import with_values
 from .vocabulary import PREFIXES
 
 FIND = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?s WHERE {
-  { ?s skos:notation ?n FILTER(LCASE(STR(?n)) = LCASE(?_name)) }
-  UNION { ?s rdfs:label ?l FILTER(LCASE(STR(?l)) = LCASE(?_name)) }
-  UNION { ?s rdfs:label ?l FILTER(CONTAINS(LCASE(STR(?l)), LCASE(?_name))) }
-} LIMIT 20
+SELECT ?s (MIN(?rank) AS ?best) WHERE {
+  { ?s skos:notation ?n FILTER(LCASE(STR(?n)) = LCASE(?_name)) BIND(1 AS ?rank) }
+  UNION { ?s rdfs:label ?l FILTER(LCASE(STR(?l)) = LCASE(?_name)) BIND(2 AS ?rank) }
+  UNION { ?s rdfs:label ?l FILTER(CONTAINS(LCASE(STR(?l)), LCASE(?_name))) BIND(3 AS ?rank) }
+  FILTER(!STRSTARTS(STR(?s), "https://w3id.org/indsatsgraf/ontology"))
+} GROUP BY ?s ORDER BY ?best ?s LIMIT 20
 """
 
 
@@ -50,9 +52,7 @@ def find(store: ox.Store, name: str) -> list[str]:
     if name.startswith(("http://", "https://")):
         return [name]
     rows = store.query(
-        FIND,
-        use_default_graph_as_union=True,
-        substitutions={ox.Variable("_name"): ox.Literal(name)},
+        with_values(FIND, {"name": ox.Literal(name)}), use_default_graph_as_union=True
     )
     return [row["s"].value for row in rows]
 
@@ -69,13 +69,15 @@ def describe(store: ox.Store, iri: str) -> Description:
         description.properties.append((compact(quad.predicate.value), _text(quad.object)))
     description.properties.sort()
     rows = store.query(
-        """PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
+        with_values(
+            """PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
         PREFIX prov: <http://www.w3.org/ns/prov#>
         SELECT DISTINCT ?file ?first ?last ?quote WHERE {
           ?_s prov:wasDerivedFrom ?span . ?span ig:document ?doc ; ig:firstLine ?first ;
           ig:lastLine ?last ; ig:quote ?quote . ?doc ig:fileName ?file } ORDER BY ?file ?first""",
+            {"s": node},
+        ),
         use_default_graph_as_union=True,
-        substitutions={ox.Variable("_s"): node},
     )
     for row in rows:
         description.sources.append(

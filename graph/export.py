@@ -19,8 +19,14 @@ FORMATS = {
 
 
 def canonical_nquads(store: ox.Store) -> str:
-    """Every quad as sorted N-Quads: identical text for identical graphs."""
-    return "\n".join(sorted(str(q) + " ." for q in store)) + "\n"
+    """Sorted N-Quads with RDFC-1.0 blank node labels: identical text for identical graphs.
+
+    The ontology's OWL lists are blank nodes whose labels change on every
+    parse; canonicalisation names them by their content instead.
+    """
+    dataset = ox.Dataset(store)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return "\n".join(sorted(str(q) + " ." for q in dataset)) + "\n"
 
 
 def export(store: ox.Store, fmt: str) -> bytes:
@@ -54,8 +60,8 @@ class Stats:
 STATS_QUERY = """
 PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
 SELECT ?file ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH ?g { ?s a ?type }
-  ?plan ig:fileName ?file . GRAPH ?g { ?plan a ig:Plan }
+  GRAPH ?g { ?s a ?type FILTER(STRSTARTS(STR(?type), STR(ig:))) }
+  GRAPH ?g { ?plan a ig:Plan ; ig:fileName ?file }
   BIND(STRAFTER(STR(?type), "#") AS ?class)
 } GROUP BY ?file ?class
 """

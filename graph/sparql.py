@@ -103,8 +103,7 @@ def run_embedded(
     limit: int | None = None,
 ) -> QueryResult:
     check(query)
-    substitutions = {ox.Variable("_" + k): v for k, v in bindings.items()}
-    answer = store.query(query.text, use_default_graph_as_union=True, substitutions=substitutions)
+    answer = store.query(with_values(query.text, bindings), use_default_graph_as_union=True)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -122,9 +121,11 @@ def run_embedded(
 def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """The query with a VALUES block of serialised terms opening its WHERE clause.
 
-    Terms are written by pyoxigraph's own N-Triples serialisation, which
-    escapes quotes, newlines and braces, so a parameter can never end the
-    literal it is in.
+    The same text goes to the embedded store and to remote endpoints, so both
+    bind parameters identically (pyoxigraph's own substitution only binds
+    projected variables). Terms are written by pyoxigraph's N-Triples
+    serialisation, which escapes quotes, newlines and braces, so a parameter
+    can never end the literal it is in.
     """
     if not bindings:
         return text

@@ -70,9 +70,13 @@ def overview(store: ox.Store) -> nx.Graph:
             if row["notation"]:
                 details["Nummer"] = row["notation"].value
             if row["file"]:
-                details["Kilde"] = f"{row['file'].value}, linje {row['first'].value}-{row['last'].value}"
+                details["Kilde"] = (
+                    f"{row['file'].value}, linje {row['first'].value}-{row['last'].value}"
+                )
                 details["Citat"] = _short(row["quote"].value)
-            graph.add_node(item, label=row["itemLabel"].value, kind=kind, details=details, departments=set())
+            graph.add_node(
+                item, label=row["itemLabel"].value, kind=kind, details=details, departments=set()
+            )
         if dept not in graph:
             graph.add_node(
                 dept,

@@ -1,0 +1,118 @@
+"""The build pipeline: determinism, atomicity, provenance, stats and export."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from indsatsgraf.graph.export import canonical_nquads, export, stats
+from indsatsgraf.graph.pipeline import BuildError, build
+from indsatsgraf.graph.store import GraphStore, StoreError
+
+from conftest import SOURCES
+
+PLAN_2015 = SOURCES / "tvaergaaende-indsatsplan-2015.txt"
+IG = "https://w3id.org/indsatsgraf/ontology#"
+
+
+def test_building_twice_gives_identical_canonical_nquads(tmp_path: Path) -> None:
+    first, second = GraphStore(tmp_path / "a"), GraphStore(tmp_path / "b")
+    build(first)
+    build(second)
+    assert canonical_nquads(first.open()) == canonical_nquads(second.open())
+
+
+def test_one_named_graph_per_document_plus_ontology_and_registry(oxstore: ox.Store) -> None:
+    graphs = {g.value for g in oxstore.named_graphs()}
+    base = "https://w3id.org/indsatsgraf/graph/"
+    assert base + "ontology" in graphs
+    assert base + "organisations" in graphs
+    for source in SOURCES.glob("*.txt"):
+        assert base + source.stem in graphs
+
+
+def test_every_initiative_has_a_span_whose_quote_is_in_the_file(oxstore: ox.Store) -> None:
+    rows = list(
+        oxstore.query(
+            f"""SELECT ?i ?file ?first ?last ?quote WHERE {{
+              ?i a <{IG}Initiative> ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?s .
+              ?s <{IG}document>/<{IG}fileName> ?file ; <{IG}firstLine> ?first ;
+                 <{IG}lastLine> ?last ; <{IG}quote> ?quote }}""",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert len(rows) >= 32
+    files: dict[str, list[str]] = {}
+    for row in rows:
+        name = row["file"].value
+        lines = files.setdefault(name, (SOURCES / name).read_text(encoding="utf-8").split("\n"))
+        first, last = int(row["first"].value), int(row["last"].value)
+        assert 1 <= first <= last <= len(lines)
+        assert "\n".join(lines[first - 1 : last]) == row["quote"].value
+
+
+def test_plan_records_file_name_and_sha256(oxstore: ox.Store) -> None:
+    import hashlib
+
+    expected = hashlib.sha256(PLAN_2015.read_bytes()).hexdigest()
+    rows = list(
+        oxstore.query(
+            f'SELECT ?sha WHERE {{ ?p <{IG}fileName> "{PLAN_2015.name}" ; <{IG}sha256> ?sha }}',
+            use_default_graph_as_union=True,
+        )
+    )
+    assert [r["sha"].value for r in rows] == [expected]
+
+
+def test_failed_build_leaves_previous_graph_intact(tmp_path: Path) -> None:
+    store = GraphStore(tmp_path / "store")
+    build(store, [PLAN_2015])
+    before = canonical_nquads(store.open())
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    shutil.copy(PLAN_2015, bad / "good.txt")
+    (bad / "empty.txt").write_text("")
+    (bad / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    with pytest.raises(BuildError) as caught:
+        build(store, [bad])
+    failed = {path.name for path, _ in caught.value.failures}
+    assert failed == {"empty.txt", "binary.txt"}
+    assert [i.path.name for i in caught.value.imported] == ["good.txt"]
+    assert canonical_nquads(store.open()) == before
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        build(GraphStore(tmp_path / "s"), [tmp_path / "nope.txt"])
+    assert "no such file" in str(caught.value)
+
+
+def test_opening_a_store_that_was_never_built_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="indsatsgraf build"):
+        GraphStore(tmp_path / "empty").open()
+
+
+def test_export_nt_has_as_many_triples_as_stats_reports(oxstore: ox.Store) -> None:
+    nt = export(oxstore, "nt").decode()
+    assert len([line for line in nt.splitlines() if line.strip()]) == stats(oxstore).triples
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nt", "nq", "jsonld"])
+def test_every_export_format_parses_back(oxstore: ox.Store, fmt: str) -> None:
+    import rdflib
+
+    data = export(oxstore, fmt)
+    rdf_format = {"ttl": "turtle", "trig": "trig", "nt": "nt", "nq": "nquads", "jsonld": "json-ld"}[
+        fmt
+    ]
+    graph = rdflib.Dataset()
+    graph.parse(data=data, format=rdf_format)
+    assert sum(1 for _ in graph.quads()) >= stats(oxstore).triples
+
+
+def test_stats_counts_the_32_initiatives_of_the_2015_plan(oxstore: ox.Store) -> None:
+    per_doc = stats(oxstore).per_document_class
+    assert per_doc[PLAN_2015.name]["Initiative"] == 32
