@@ -159,7 +159,8 @@ class DocumentBuilder:
             for name in resolution.unknown:
                 self.report.unknown_organisations.setdefault(self.source.file_name, set()).add(name)
         for org in self.registry.find(free_text):
-            if org.iri not in responsible_iris:
+            # The municipality as a whole is the setting of every plan, not a participant.
+            if org.iri not in responsible_iris and org.kind != "Municipality":
                 involved_iris.setdefault(org.iri, org)
         if others:
             for dept in self.registry.departments:

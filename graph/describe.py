@@ -17,9 +17,11 @@ FIND = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?s (MIN(?rank) AS ?best) WHERE {
-  { ?s skos:notation ?n FILTER(LCASE(STR(?n)) = LCASE(?_name)) BIND(1 AS ?rank) }
-  UNION { ?s rdfs:label ?l FILTER(LCASE(STR(?l)) = LCASE(?_name)) BIND(2 AS ?rank) }
-  UNION { ?s rdfs:label ?l FILTER(CONTAINS(LCASE(STR(?l)), LCASE(?_name))) BIND(3 AS ?rank) }
+  { ?s skos:notation ?text BIND(1 AS ?kind) } UNION { ?s rdfs:label ?text BIND(2 AS ?kind) }
+  BIND(LCASE(STR(?text)) AS ?t)
+  BIND(LCASE(?_name) AS ?wanted)
+  FILTER(CONTAINS(?t, ?wanted))
+  BIND(IF(?t = ?wanted, ?kind, 3) AS ?rank)
   FILTER(!STRSTARTS(STR(?s), "https://w3id.org/indsatsgraf/ontology"))
 } GROUP BY ?s ORDER BY ?best ?s LIMIT 20
 """

@@ -7,9 +7,10 @@ row; the cells still carry HTML from the conversion (``<p>``, ``<ul>``, ``<ol>``
 and "•" bullets. Theme headings repeat at page tops, and a målsætning continued
 on a new page is repeated with "(fortsat)" (sometimes spelled differently), so
 both are read once. A closing "Midtvejsstatus" section plans a mid-term status
-of the whole plan in mid 2020; it is attached to every initiative as a
-StatusUpdate with status "unknown", because the plan announces that each
-activity's status will be reported then, and Document has no field for it.
+of the whole plan in mid 2020. Document has no field for a planned report, so
+the announcement is attached to every initiative as a StatusUpdate of 2020 with
+status "unknown" (the status each activity will be given is not yet known) and
+the span of the Midtvejsstatus section.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ DATE_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 PUBLISHER_RE = re.compile(r"^(.+?forvaltning)ens\b")
-POLICY_RE = re.compile(r"\b(Handicappolitik)\w*\s+((?:19|20)\d{2})\s*[-–]\s*(\d{2}|\d{4})\b")
+POLICY_RE = re.compile(r"\bHandicappolitik\w*\s+((?:19|20)\d{2})\s*[-–]\s*(\d{2}|\d{4})\b")
 YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 
 # Periode cells: "September 2018 – september 2019", "til ultimo 2019", "frem til 2020".
@@ -121,7 +122,7 @@ def is_abbreviation(text: str, end: int) -> bool:
     """True when the word ending at ``end`` (just before a period) is an abbreviation or initial."""
     word = re.search(r"(\w*)\W*$", text[:end])
     token = word.group(1).lower() if word else ""
-    return len(token) == 1 and token.isalpha() or token in ABBREVIATIONS
+    return (len(token) == 1 and token.isalpha()) or token in ABBREVIATIONS
 
 
 def first_sentence(text: str) -> tuple[str, str]:

@@ -669,7 +669,7 @@ def _measurements(paragraphs: list[str]) -> list[Measurement]:
         measurement
         for paragraph in paragraphs
         for sentence in _sentences(paragraph)
-        if True
+        if not RESTATEMENT_RE.match(sentence)
         for measurement in _sentence_measurements(sentence)
     ]
 

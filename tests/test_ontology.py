@@ -324,6 +324,18 @@ def test_invalid_graph_reports_each_missing_field(shapes: Graph) -> None:
             IG.sha256,
         ),
     ],
+    ids=[
+        "english-label-only",
+        "derived-from-plan-only",
+        "described-in-span",
+        "first-after-last",
+        "first-line-zero",
+        "no-quote",
+        "kind-not-a-kind",
+        "integer-value",
+        "budget-without-plan",
+        "uppercase-sha256",
+    ],  # fmt: skip
 )
 def test_single_violation(
     shapes: Graph, part: str, replacement: str, focus: str, path: URIRef

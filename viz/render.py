@@ -163,7 +163,8 @@ def _label(node: Hashable, attrs: dict) -> str:
 
 def _tooltip(node: Hashable, attrs: dict) -> str:
     """Plain text with one fact per line; vis-network shows string titles as text."""
-    details = {_collapse(k): _collapse(v) for k, v in (attrs.get("details") or {}).items()}
+    given = (attrs.get("details") or {}).items()
+    details = {_collapse(k): _collapse(v) for k, v in given if v is not None and str(v).strip()}
     lines = [_label(node, attrs)]
     if "Type" not in details:
         lines.append(f"Type: {KIND_STYLES[_kind(attrs)].name}")
