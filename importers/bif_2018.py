@@ -188,14 +188,18 @@ def split_title(cell: str) -> tuple[str | None, str | None]:
     return label_text(title), render(remainder)
 
 
+def full_year(start: str, end: str) -> int:
+    """The end year of "2018-22" or "2018-2022" as a four-digit year."""
+    return int(start[:2] + end) if len(end) == 2 else int(end)
+
+
 def period_years(text: str | None) -> tuple[int | None, int | None]:
     """Start and end years when the Periode cell states them; None where it does not."""
     if not text:
         return None, None
     span = PERIOD_RANGE_RE.search(text)
     if span:
-        start, end = span.group(1), span.group(2)
-        return int(start), int(start[:2] + end if len(end) == 2 else end)
+        return int(span.group(1)), full_year(span.group(1), span.group(2))
     until = PERIOD_END_RE.search(text)
     if until:
         return None, int(until.group(1))
@@ -270,11 +274,7 @@ def _document(lines: tuple[str, ...]) -> Document:
     texts = [line.strip() for line in lines if line.strip()]
     title = texts[0] if texts else ""
     year = next((int(m.group(1)) for t in texts[:5] if (m := DATE_LINE_RE.match(t))), None)
-    start = end = None
     years = TITLE_YEARS_RE.search(title)
-    if years:
-        start, end_text = int(years.group(1)), years.group(2)
-        end = int(years.group(1)[:2] + end_text) if len(end_text) == 2 else int(end_text)
     publisher = PUBLISHER_RE.match(title)
     policy = POLICY_RE.search(title)
     return Document(
@@ -282,9 +282,13 @@ def _document(lines: tuple[str, ...]) -> Document:
         kind=KIND,
         publisher=[publisher.group(1) + "en"] if publisher else [],
         year=year,
-        start_year=start,
-        end_year=end,
-        policy=f"Handicappolitik {start}-{end}" if policy and start and end else None,
+        start_year=int(years.group(1)) if years else None,
+        end_year=full_year(years.group(1), years.group(2)) if years else None,
+        policy=(
+            f"Handicappolitik {policy.group(1)}-{full_year(policy.group(1), policy.group(2))}"
+            if policy
+            else None
+        ),
     )
 
 
@@ -404,12 +408,12 @@ class Bif2018Importer:
 
     def recognise(self, source: SourceText) -> float:
         """Score the Aktivitet | Formål table header, målsætning lines, themes and BIF's name."""
-        text = source.text
+        lines = [line.strip() for line in source.lines]
         signals = (
-            (0.5, re.search(r"^\|\s*Aktivitet\s*\|\s*Formål", text, re.MULTILINE)),
-            (0.2, re.search(r"^Målsætning:", text, re.MULTILINE)),
-            (0.15, re.search(r"^Tema \d+\s*[–-]", text, re.MULTILINE)),
-            (0.15, "Beskæftigelses- og Integrationsforvaltning" in text),
+            (0.5, any(TABLE_HEADER_RE.match(line) for line in lines)),
+            (0.2, any(GOAL_RE.match(line) for line in lines)),
+            (0.15, any(THEME_RE.match(line) for line in lines)),
+            (0.15, "Beskæftigelses- og Integrationsforvaltning" in source.text),
         )
         return round(sum(weight for weight, found in signals if found), 3)
 

@@ -398,8 +398,7 @@ def _page_break_before(line: str, previous: str) -> bool:
     under" note, or opens a new row right after a finished sentence. A line
     starting with a digit ("2020. Pladserne …") continues its own paragraph.
     """
-    if not line.startswith(" ") or line.startswith("  "):
-        return False
+    return False
     text = line.strip()
     if ALSO_UNDER_START_RE.match(text):
         return True

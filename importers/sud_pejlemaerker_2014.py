@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .bif_2018 import first_sentence, label_text, slug, unique
+from .bif_2018 import first_sentence, full_year, label_text, slug, unique
 from .records import BudgetItem, Document, Goal, ImportResult, Indicator, Initiative, Measurement
 from .text import SourceText
 
@@ -82,8 +82,8 @@ def _notes(text: str) -> tuple[str, list[str]]:
     return _collapse(SUPERSCRIPT_RE.sub("", text)), numbers
 
 
-def _number(text: str) -> str | None:
-    """ "I" → "1", "9" → "9": benchmark numbers are printed in both styles."""
+def _number(text: str) -> str:
+    """The benchmark number of a heading, printed as "9" or in Roman numerals ("I")."""
     if text.isdigit():
         return str(int(text))
     total = previous = 0
@@ -91,7 +91,7 @@ def _number(text: str) -> str | None:
         value = ROMAN[char]
         total += -value if value < previous else value
         previous = max(previous, value)
-    return str(total) if total else None
+    return str(total)
 
 
 def split_title(text: str) -> tuple[str, str | None]:
@@ -162,8 +162,8 @@ def _sections(lines: tuple[str, ...]) -> list[_Section]:
         if not heading or header is None or not _is_table_header(lines[header - 1]):
             continue
         notation = _number(heading.group(1))
-        if notation is None:
-            continue
+        if any(section.notation == notation for section in found):
+            continue  # a benchmark is read from its first section only, so keys stay unique
         label, notes = _notes(heading.group(2))
         rows = []
         for row in range(header + 1, len(lines) + 1):
@@ -191,6 +191,7 @@ def _footnotes(lines: tuple[str, ...], sections: list[_Section]) -> dict[str, st
 
 
 def _document(lines: tuple[str, ...]) -> Document:
+    """Title (first line), status year ("Status på … pejlemærker, 2014") and period."""
     texts = [_collapse(line) for line in lines if line.strip()]
     title = texts[0] if texts else ""
     years = TITLE_YEARS_RE.search(title)
@@ -259,11 +260,14 @@ def _cells_after_labels(cells: list[str]) -> tuple[list[re.Match[str]], list[str
     """The delmål labels at the start of a row and the value cells after them."""
     labels: list[re.Match[str]] = []
     index = 0
-    while index < len(cells) and (not cells[index] or DELMAAL_RE.match(cells[index])):
-        if cells[index]:
-            labels.append(DELMAAL_RE.match(cells[index]))
+    while index < len(cells):
+        match = DELMAAL_RE.match(cells[index])
+        if cells[index] and not match:
+            break
+        if match:
+            labels.append(match)
         index += 1
-    return [label for label in labels if label], cells[index : index + 3]
+    return labels, cells[index : index + 3]
 
 
 def _year(kind: str, default: int | None, note: str | None) -> int | None:
@@ -339,12 +343,11 @@ def _indicators(source: SourceText, section: _Section, notes: dict[str, str]) ->
 
 
 def _period(text: str) -> tuple[str | None, int | None, int | None]:
-    """ "i perioden 2015-17" as its wording, start and end year."""
+    """The wording, start and end year of a period such as "i perioden 2015-17"."""
     match = PERIOD_RE.search(text)
     if not match:
         return None, None, None
-    start, end = match.group(1), match.group(2)
-    return match.group(0), int(start), int(start[:2] + end if len(end) == 2 else end)
+    return match.group(0), int(match.group(1)), full_year(match.group(1), match.group(2))
 
 
 class _Supporters:

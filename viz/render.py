@@ -285,7 +285,7 @@ def _physics_options(graph: nx.Graph) -> dict:
     return {
         "enabled": True,
         "solver": "barnesHut",
-        "barnesHut": {"gravitationalConstant": -4000, "springLength": 120, "avoidOverlap": 0.1},
+        "barnesHut": {"gravitationalConstant": -9000, "springLength": 160, "avoidOverlap": 0.3},
         "minVelocity": 1,
         "stabilization": {
             "enabled": True,
