@@ -415,7 +415,7 @@ class Bif2018Importer:
             (0.15, any(THEME_RE.match(line) for line in lines)),
             (0.15, "Beskæftigelses- og Integrationsforvaltning" in source.text),
         )
-        return round(sum(weight for weight, found in signals if found), 3)
+        return round(sum((weight for weight, found in signals if found), 0.0), 3)
 
     def parse(self, source: SourceText) -> ImportResult:
         """Themes and målsætninger as Goals, one Initiative per table row."""

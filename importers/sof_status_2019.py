@@ -39,7 +39,6 @@ from .records import (
     Indicator,
     Initiative,
     Measurement,
-    Span,
     StatusUpdate,
 )
 from .text import SourceText
@@ -106,7 +105,7 @@ NUMBER = r"\d+(?:,\d+)?"
 # "Mål om bedre borgerdialog (80 %) er nået pr. 1.6.19: 87,7 % af …"
 GOAL_REACHED_RE = re.compile(
     r"Mål(?:et)? om (?P<goal>[^.:]*?) er (?:nået|ikke nået) pr\. "
-    rf"(?P<date>[\d.]+?\d):\s*(?P<actual>{NUMBER})\s*%"
+    rf"(?P<date>[\d.]+?\d):\s*(?P<actual_text>(?P<actual>{NUMBER})\s*%)"
 )
 PERCENT_RE = re.compile(rf"\(?(?P<value>{NUMBER})\s*%\)?")
 # "… (>80 pct.) … Sagsfristoverholdelsen for … er for oktober 2019 på 79,5 pct. mod 62 pct.
@@ -114,8 +113,9 @@ PERCENT_RE = re.compile(rf"\(?(?P<value>{NUMBER})\s*%\)?")
 TARGET_PCT_RE = re.compile(rf"målopfyldelse[^()]*\((?P<cmp>[<>]=?)?\s*(?P<value>{NUMBER}) pct\.\)")
 RESULT_AGAINST_RE = re.compile(
     r"(?P<label>[A-ZÆØÅ][a-zæøå]+(?: [a-zæøå]+){0,6})(?: \([^)]*\))?(?:[^.]|pct\.)*? er for "
-    rf"(?P<month>[a-zæøå]+) (?P<year>(?:19|20)\d\d) på (?P<actual>{NUMBER}) pct\. mod "
-    rf"(?P<earlier>{NUMBER}) pct\. ved sidste status i [a-zæøå]+ (?P<earlier_year>(?:19|20)\d\d)"
+    rf"(?P<actual_text>[a-zæøå]+ (?P<year>(?:19|20)\d\d) på (?P<actual>{NUMBER}) pct\.) mod "
+    rf"(?P<earlier_text>(?P<earlier>{NUMBER}) pct\. ved sidste status i [a-zæøå]+ "
+    r"(?P<earlier_year>(?:19|20)\d\d))"
 )
 
 # Status classes whose cue anywhere in a status decides it, most decisive first.
@@ -398,7 +398,8 @@ def _page_break_before(line: str, previous: str) -> bool:
     under" note, or opens a new row right after a finished sentence. A line
     starting with a digit ("2020. Pladserne …") continues its own paragraph.
     """
-    return False
+    if not line.startswith(" ") or line.startswith("  "):
+        return False
     text = line.strip()
     if ALSO_UNDER_START_RE.match(text):
         return True
@@ -655,99 +656,90 @@ def _year_of_date(date: str) -> int | None:
     return 2000 + int(year) if len(year) == 2 else int(year)
 
 
-def _goal_reached(flow: _Flow, subject: str) -> list[tuple[Indicator, int, int]]:
+@dataclass
+class _Result:
+    """Measurements read from a status text, and where in that text they stand."""
+
+    label: str
+    measurements: list[Measurement]
+    start: int
+    end: int
+
+
+def _goal_reached(text: str) -> list[_Result]:
     """ "Mål om bedre borgerdialog (80 %) er nået pr. 1.6.19: 87,7 %" → target and actual."""
-    found = []
-    for match in GOAL_REACHED_RE.finditer(flow.text):
+    results = []
+    for match in GOAL_REACHED_RE.finditer(text):
         target = PERCENT_RE.search(match.group("goal"))
         label = _collapse(PERCENT_RE.sub(" ", match.group("goal")))
-        measurements = [
-            Measurement(
-                "actual",
-                _danish_number(match.group("actual")),
-                "percent",
-                f"{match.group('actual')} %",
-                year=_year_of_date(match.group("date")),
-            )
-        ]
-        if target:
-            measurements.insert(
-                0,
-                Measurement(
-                    "target",
-                    _danish_number(target.group("value")),
-                    "percent",
-                    target.group(0).strip("()"),
-                ),
-            )
-        indicator = Indicator(
-            key=f"{subject}-{slug(label, 40)}",
-            label=label[:1].upper() + label[1:],
-            span=Span(0, 0, ""),
-            subject=subject,
-            measurements=measurements,
+        actual = Measurement(
+            "actual",
+            _danish_number(match.group("actual")),
+            "percent",
+            match.group("actual_text"),
+            year=_year_of_date(match.group("date")),
         )
-        found.append((indicator, match.start(), match.end()))
-    return found
+        measurements = [actual]
+        if target:
+            value = _danish_number(target.group("value"))
+            written = target.group(0).strip("()")
+            measurements.insert(0, Measurement("target", value, "percent", written))
+        results.append(
+            _Result(label[:1].upper() + label[1:], measurements, match.start(), match.end())
+        )
+    return results
 
 
-def _result_against_target(flow: _Flow, subject: str) -> list[tuple[Indicator, int, int]]:
+def _result_against_target(text: str) -> list[_Result]:
     """ "… er for oktober 2019 på 79,5 pct. mod 62 pct. ved sidste status i juni 2019",
     measured against "målopfyldelse … (>80 pct.)" stated in the same status."""
-    found = []
-    for match in RESULT_AGAINST_RE.finditer(flow.text):
+    results = []
+    for match in RESULT_AGAINST_RE.finditer(text):
+        year = int(match.group("year"))
         measurements = [
             Measurement(
                 "status",
                 _danish_number(match.group("earlier")),
                 "percent",
-                f"{match.group('earlier')} pct.",
+                match.group("earlier_text"),
                 year=int(match.group("earlier_year")),
             ),
             Measurement(
                 "actual",
                 _danish_number(match.group("actual")),
                 "percent",
-                f"{match.group('month')} {match.group('year')} på {match.group('actual')} pct.",
-                year=int(match.group("year")),
+                match.group("actual_text"),
+                year=year,
             ),
         ]
         start = match.start()
-        target = TARGET_PCT_RE.search(flow.text)
+        target = TARGET_PCT_RE.search(text)
         if target:
+            target_text = target.group(0)[target.group(0).index("(") :].strip("()")
+            value = _danish_number(target.group("value"))
+            comparator = target.group("cmp")
             measurements.insert(
-                0,
-                Measurement(
-                    "target",
-                    _danish_number(target.group("value")),
-                    "percent",
-                    f"{target.group('cmp') or ''}{target.group('value')} pct.",
-                    year=int(match.group("year")),
-                    comparator=target.group("cmp"),
-                ),
+                0, Measurement("target", value, "percent", target_text, year, comparator)
             )
             start = min(start, target.start())
-        label = match.group("label")
-        indicator = Indicator(
-            key=f"{subject}-{slug(label, 40)}",
-            label=label,
-            span=Span(0, 0, ""),
-            subject=subject,
-            measurements=measurements,
-        )
-        found.append((indicator, start, match.end()))
-    return found
+        results.append(_Result(match.group("label"), measurements, start, match.end()))
+    return results
 
 
 def _indicators(source: SourceText, flow: _Flow, subject: str) -> list[Indicator]:
     """Results stated against targets in a status text, each spanning its own lines."""
     indicators = []
-    for indicator, start, end in _goal_reached(flow, subject) + _result_against_target(
-        flow, subject
-    ):
-        first, last = flow.lines(start, end)
-        indicator.span = source.span(first, last)
-        indicators.append(indicator)
+    for result in _goal_reached(flow.text) + _result_against_target(flow.text):
+        first, last = flow.lines(result.start, result.end)
+        indicators.append(
+            Indicator(
+                key=f"{subject}-{slug(result.label, 40)}",
+                label=result.label,
+                span=source.span(first, last),
+                subject=subject,
+                measurements=result.measurements,
+            )
+        )
     return indicators
 
 

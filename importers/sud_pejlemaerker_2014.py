@@ -428,7 +428,7 @@ class SudPejlemaerker2014Importer:
             (0.15, "Aktiviteter der skal understøtte pejlemærket" in text),
             (0.15, "Følgende budgetforslag vil understøtte" in text),
         )
-        return round(sum(weight for weight, found in signals if found), 3)
+        return round(sum((weight for weight, found in signals if found), 0.0), 3)
 
     def parse(self, source: SourceText) -> ImportResult:
         """Benchmarks from the overview; delmål, activities and budget items per section."""

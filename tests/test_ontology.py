@@ -410,7 +410,8 @@ def test_department_names(registry: Graph, local: str) -> None:
         ("KEH", "koebenhavns-erhvervshus"),
         ("SUD", "socialudvalget"),
         ("Region H", "region-hovedstaden"),
-        ("BUC", "boerne-og-ungdomspsykiatrisk-center-bispebjerg"),
+        ("BUC", "boerne-og-ungdomspsykiatrisk-center"),
+        ("den regionale børne- og ungdomspsykiatri", "boerne-og-ungdomspsykiatrisk-center"),
         ("Social- Børne- og Ældreministeriet", "social-bolig-og-aeldreministeriet"),
     ],
 )

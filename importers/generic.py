@@ -1,0 +1,273 @@
+"""A fallback importer for plan documents that no specific importer knows.
+
+It reads the structures that recur across the municipality's plans: numbered
+headings ("2.", "2.1", "2.1.3 …"), bold-led bullets ("- **Title** text"),
+Markdown table rows, "Ansvarlig forvaltning" fields, department codes in
+parentheses ("(BUF, SOF)"), budget codes ("HA01 (2024)"), kroner amounts and
+periods. Headings with one or two levels become goals; deeper headings,
+bullets and table rows become initiatives under the nearest goal. It is less
+exact than a specific importer, so it only claims a document that shows
+enough of this structure, and always with less confidence than one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import danish
+from .records import BudgetItem, Document, Goal, ImportResult, Initiative
+from .text import SourceText
+
+HEADING = re.compile(
+    r"^\s{0,3}(?:#+\s*)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>[A-ZÆØÅ].{1,150}?)\s*$"
+)
+BOLD_BULLET = re.compile(r"^\s*[-•*]\s+\*\*(?P<title>[^*]+?)\*\*[:.]?\s*(?P<rest>.*)$")
+TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.+)\|\s*$")
+TABLE_RULE = re.compile(r"^\s*\|[\s|:-]+\|\s*$")
+FIELD = re.compile(
+    r"^\s*(?P<name>Ansvarlig(?:e)?(?: forvaltning(?:er)?)?|Tidshorisont|Periode"
+    r"|Målgruppe(?:n)?(?: for indsatsen)?|Økonomi(?:ske konsekvenser)?|Finansiering)"
+    r"\s*:?\s*(?P<value>.*)$",
+    re.I,
+)
+BUDGET_HEADING = re.compile(
+    r"^\s*(?:Budget(?:forslag)?(?:\s+(?:19|20)\d{2})?|Investeringsforslag)\s*:?\s*$", re.I
+)
+CODES = r"SOF|BUF|BIF|SUF|TMF|ØKF|KFF"
+DEPARTMENT_PARENS = re.compile(
+    rf"\((?P<inside>(?:[^()]*\b(?:{CODES})\b[^()]*|alle forvaltninger))\)"
+)
+BUDGET_CODE = re.compile(r"\b(?P<code>[A-ZÆØ]{1,3}\d{2,3})\b\s*(?:\((?P<year>(?:19|20)\d{2})\))?")
+HEADER_WORDS = {"aktivitet", "indsats", "indsatser", "initiativ", "formål", "periode", "status"}
+
+
+@dataclass
+class _Open:
+    """The initiative being read, with the lines that belong to it so far."""
+
+    record: Initiative
+    last: int
+    text: list[str] = field(default_factory=list)
+
+
+class GenericImporter:
+    name = "generic"
+    description = "Any plan with numbered headings, bold-led bullets or table rows (fallback)"
+
+    def recognise(self, source: SourceText) -> float:
+        """0.55 for a document with goal headings and initiatives, else 0.
+
+        Always below a specific importer's confidence (≥ 0.9 on its own layout),
+        and just over the registry's threshold of 0.5.
+        """
+        result = self.parse(source)
+        if result.goals and (result.initiatives or result.budget_items):
+            return 0.55
+        return 0.0
+
+    def parse(self, source: SourceText) -> ImportResult:
+        reader = _Reader(source)
+        for number, line in enumerate(source.lines, 1):
+            reader.feed(number, line)
+        reader.close()
+        return ImportResult(
+            self.name, reader.document(), reader.goals, reader.initiatives, [], reader.budget_items
+        )
+
+
+class _Reader:
+    """Walks the lines once, keeping the current goal and initiative."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.goals: list[Goal] = []
+        self.initiatives: list[Initiative] = []
+        self.budget_items: list[BudgetItem] = []
+        self._goal_keys: set[str] = set()
+        self._keys: set[str] = set()
+        self._current_goal: str | None = None
+        self._open: _Open | None = None
+        self._field: str | None = None
+        self._field_filled = False
+
+    def document(self) -> Document:
+        title = next((danish.collapse(line) for line in self.source.lines if line.strip()), "Plan")
+        _, start, end = danish.period(title)
+        return Document(
+            title=title[:200], kind="action-plan", start_year=start, end_year=end, year=start
+        )
+
+    def feed(self, number: int, line: str) -> None:
+        if TABLE_RULE.match(line):
+            return
+        heading = HEADING.match(line)
+        if heading and heading["num"].count(".") <= 1:
+            self._start_goal(number, heading["num"], heading["title"])
+            return
+        if heading:
+            self._start_initiative(number, heading["title"], heading["num"])
+            return
+        bullet = BOLD_BULLET.match(line)
+        if bullet:
+            self._start_initiative(number, bullet["title"], None, bullet["rest"])
+            return
+        if BUDGET_HEADING.match(line):
+            self._close(number - 1)
+            return
+        if self._budget_line(number, line):
+            return
+        row = TABLE_ROW.match(line)
+        if row:
+            cells = [danish.collapse(re.sub(r"<[^>]+>", " ", c)) for c in row["cells"].split("|")]
+            if cells and cells[0] and cells[0].lower().strip("* ") not in HEADER_WORDS:
+                self._start_initiative(number, cells[0].strip("* "), None, " ".join(cells[1:]))
+                self._close(number)
+            return
+        self._continue(number, line)
+
+    def _start_goal(self, number: int, notation: str, title: str) -> None:
+        self._close(number - 1)
+        key = notation
+        if key in self._goal_keys:
+            self._current_goal = key
+            return
+        parent = notation.rsplit(".", 1)[0] if "." in notation else None
+        self.goals.append(
+            Goal(
+                key,
+                danish.collapse(title),
+                self.source.span(number, number),
+                notation=notation,
+                parent=parent if parent in self._goal_keys else None,
+            )
+        )
+        self._goal_keys.add(key)
+        self._current_goal = key
+
+    def _start_initiative(
+        self, number: int, title: str, notation: str | None, rest: str = ""
+    ) -> None:
+        self._close(number - 1)
+        label = danish.collapse(title).rstrip(":.")
+        key = notation or _unique(_slug(label), self._keys)
+        self._keys.add(key)
+        record = Initiative(
+            key,
+            label,
+            self.source.span(number, number),
+            notation=notation,
+            goals=[self._current_goal] if self._current_goal else [],
+        )
+        self._open = _Open(record, number, [rest] if rest else [])
+        self._field = None
+
+    def _continue(self, number: int, line: str) -> None:
+        if self._open is None:
+            return
+        if not line.strip():
+            # A field's value is one paragraph; text after it is description again.
+            if self._field_filled:
+                self._field = None
+            return
+        field_match = FIELD.match(line)
+        if field_match:
+            self._field = field_match["name"].lower()
+            self._field_filled = bool(field_match["value"].strip())
+            if self._field_filled:
+                self._assign(field_match["value"])
+        elif self._field:
+            self._field_filled = True
+            self._assign(line)
+        else:
+            self._open.text.append(line)
+        self._open.last = number
+
+    def _assign(self, value: str) -> None:
+        assert self._open is not None
+        record, value = self._open.record, danish.collapse(value)
+        name = self._field or ""
+        if name.startswith("ansvarlig"):
+            record.responsible.extend(
+                p for p in re.split(r",\s*|(?<!-)\s+og\s+(?=[A-ZÆØÅ])", value) if p
+            )
+        elif name in ("tidshorisont", "periode"):
+            record.period_text = danish.collapse(f"{record.period_text or ''} {value}")
+        elif name.startswith("målgruppe"):
+            record.target_group = danish.collapse(f"{record.target_group or ''} {value}")
+        else:
+            record.financing_text = danish.collapse(f"{record.financing_text or ''} {value}")
+
+    def _budget_line(self, number: int, line: str) -> bool:
+        """A line that starts with a budget code ("HA01 (2024) …") is a budget item."""
+        match = BUDGET_CODE.match(line.strip().lstrip("-•* "))
+        if not match or re.fullmatch(CODES, match["code"]):
+            return False
+        self._close(number - 1)
+        label = (
+            danish.collapse(line.strip().lstrip("-•* ")[match.end() :]).strip(" :–-")
+            or match["code"]
+        )
+        key = _unique(match["code"], self._keys)
+        self._keys.add(key)
+        item = BudgetItem(
+            key,
+            label,
+            self.source.span(number, number),
+            code=match["code"],
+            budget_year=int(match["year"]) if match["year"] else None,
+            amounts=danish.amounts(line),
+        )
+        if self._current_goal:
+            item.supports.append(self._current_goal)
+        parens = DEPARTMENT_PARENS.search(line)
+        if parens:
+            item.responsible.append(parens["inside"])
+        self.budget_items.append(item)
+        return True
+
+    def _close(self, last: int) -> None:
+        if self._open is None:
+            return
+        record = self._open.record
+        end = max(record.span.first, min(self._open.last, last))
+        record.span = self.source.span(record.span.first, end)
+        text = danish.collapse(" ".join(self._open.text))
+        record.description = text or None
+        whole = " ".join(filter(None, [record.label, text, record.period_text or ""]))
+        parens = DEPARTMENT_PARENS.search(f"{record.label} {text}")
+        if parens and not record.responsible:
+            record.responsible.append(parens["inside"])
+        if record.period_text:
+            _, record.start_year, record.end_year = danish.period(record.period_text)
+        else:
+            found, start, end = (
+                danish.period(whole)
+                if danish.YEAR_RANGE.search(whole) or danish.DATE_RANGE.search(whole)
+                else (None, None, None)
+            )
+            record.period_text, record.start_year, record.end_year = found, start, end
+        record.amounts = danish.amounts(" ".join(filter(None, [text, record.financing_text])))
+        record.budget_codes = [
+            m["code"] for m in BUDGET_CODE.finditer(whole) if not re.fullmatch(CODES, m["code"])
+        ]
+        self.initiatives.append(record)
+        self._open = None
+        self._field = None
+
+    def close(self) -> None:
+        self._close(len(self.source.lines))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9æøå]+", "-", text.lower()).strip("-")[:60] or "x"
+
+
+def _unique(key: str, taken: set[str]) -> str:
+    candidate, n = key, 2
+    while candidate in taken:
+        candidate, n = f"{key}-{n}", n + 1
+    return candidate
+
+
+IMPORTER = GenericImporter()
