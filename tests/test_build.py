@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
+from conftest import SOURCES
 from indsatsgraf.graph.export import canonical_nquads, export, stats
 from indsatsgraf.graph.pipeline import BuildError, build
 from indsatsgraf.graph.store import GraphStore, StoreError
-
-from conftest import SOURCES
 
 PLAN_2015 = SOURCES / "tvaergaaende-indsatsplan-2015.txt"
 IG = "https://w3id.org/indsatsgraf/ontology#"

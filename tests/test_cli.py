@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from indsatsgraf.cli import main
-
 from conftest import SOURCES
+from indsatsgraf.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from conftest import SOURCES
 from indsatsgraf.importers import danish, registry
 from indsatsgraf.importers.generic import IMPORTER
 from indsatsgraf.importers.text import from_string, read_source
-
-from conftest import SOURCES
 
 NEW_PLAN = Path(__file__).parent / "data" / "kff-indsatsplan-2025-2028.txt"
 
@@ -61,7 +60,11 @@ def test_initiatives_from_bullets_table_rows_and_numbered_headings() -> None:
 
 def test_budget_items_with_code_and_year() -> None:
     (item,) = parsed().budget_items
-    assert (item.code, item.budget_year, item.label) == ("KF12", 2025, "Foreningspulje for handicapidræt (KFF)")
+    assert (item.code, item.budget_year, item.label) == (
+        "KF12",
+        2025,
+        "Foreningspulje for handicapidræt (KFF)",
+    )
     assert item.responsible == ["KFF"]
 
 

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from indsatsgraf.graph.remote import Endpoint, push
 from indsatsgraf.graph.sparql import run_embedded, run_remote
 from indsatsgraf.queries.catalog import saved_queries
