@@ -93,10 +93,21 @@ def main(ctx: click.Context, store: Path | None) -> None:
     "--importer", "importer_name", help="Force this importer instead of recognising the layout."
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="Refuse source files larger than this many MiB.",
+)
 @click.pass_context
 @friendly_errors
 def build(
-    ctx: click.Context, sources: tuple[Path, ...], importer_name: str | None, quiet: bool
+    ctx: click.Context,
+    sources: tuple[Path, ...],
+    importer_name: str | None,
+    quiet: bool,
+    max_file_size: int,
 ) -> None:
     """Build the graph from SOURCES (files or directories; default: the bundled documents).
 
@@ -117,6 +128,7 @@ def build(
         list(sources) or None,
         importer_name=importer_name,
         progress=progress,
+        max_bytes=max_file_size * 2**20,
     )
     if not quiet:
         for doc in summary.documents:
@@ -196,6 +208,7 @@ def query(
         raise click.UsageError("give either a query NAME/FILE or -e 'SPARQL', not both or neither")
     saved = catalog.ad_hoc(expression) if expression else catalog.find(name or "")
     bindings = saved.bindings(parse_params(params))
+    sparql.check(saved)
     if endpoint:
         result = sparql.run_remote(endpoint, saved, bindings, timeout=timeout, limit=limit)
     else:

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from ..importers import registry
 from ..importers.records import ImportResult
-from ..importers.text import UnreadableSource, read_source
+from ..importers.text import MAX_BYTES, UnreadableSource, read_source
 from .builder import BuildReport, SourceFile, build_document
 from .organisations import Registry, registry_path
 from .store import GraphStore
@@ -95,10 +95,12 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def import_file(path: Path, importer_name: str | None = None) -> Imported:
+def import_file(
+    path: Path, importer_name: str | None = None, max_bytes: int = MAX_BYTES
+) -> Imported:
     """Read and import one file; raise UnreadableSource/UnknownLayout with a reason."""
+    text = read_source(path, max_bytes)
     data = path.read_bytes()
-    text = read_source(path)
     if importer_name:
         importer, confidence = registry.by_name(importer_name), 1.0
     else:
@@ -112,7 +114,10 @@ def import_file(path: Path, importer_name: str | None = None) -> Imported:
 
 
 def import_all(
-    paths: list[Path], importer_name: str | None = None, progress: Progress | None = None
+    paths: list[Path],
+    importer_name: str | None = None,
+    progress: Progress | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> list[Imported]:
     """Import every file or raise BuildError naming each one that failed."""
     imported: list[Imported] = []
@@ -122,9 +127,14 @@ def import_all(
         if progress:
             progress(f"reading {path.name}")
         try:
-            item = import_file(path, importer_name)
+            item = import_file(path, importer_name, max_bytes)
         except (UnreadableSource, registry.UnknownLayout, OSError) as error:
             failures.append((path, str(error)))
+            continue
+        except Exception as error:  # an importer bug must not cost the user the store
+            failures.append(
+                (path, f"the importer failed on this file ({error!r}); please report it")
+            )
             continue
         if item.source.slug in seen:
             failures.append((path, f"has the same name as {seen[item.source.slug]}"))
@@ -155,10 +165,11 @@ def build(
     *,
     importer_name: str | None = None,
     progress: Progress | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> BuildSummary:
     """Import ``paths`` (default: the bundled documents) and replace the store's graph."""
     files = collect(paths) if paths else bundled_sources()
-    imported = import_all(files, importer_name, progress)
+    imported = import_all(files, importer_name, progress, max_bytes)
     orgs = Registry.load(registry_path())
     report = BuildReport()
     quads = vocabulary_quads()

@@ -189,6 +189,12 @@ def _send(client: object, endpoint: str, timeout: float) -> object:
         content_type = response.response.headers.get("Content-Type", "")
     except TimeoutError as error:
         raise QueryError(f"{endpoint}: no answer within {timeout:g} s (timeout)") from error
+    except urllib.error.HTTPError as error:
+        kind = error.headers.get("Content-Type", "") if error.headers else ""
+        page = " with an HTML page" if "html" in kind.lower() else ""
+        raise QueryError(
+            f"{endpoint}: the endpoint answered HTTP {error.code} {error.reason}{page}"
+        ) from error
     except urllib.error.URLError as error:
         raise QueryError(f"{endpoint}: cannot reach the endpoint ({error.reason})") from error
     except Exception as error:  # SPARQLWrapper raises its own exception family

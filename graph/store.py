@@ -60,7 +60,7 @@ class GraphStore:
             raise StoreError(f"no graph at {self.path}: run `indsatsgraf build` first")
         try:
             return ox.Store.read_only(str(self.current.resolve()))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # RocksDB reports corruption as RuntimeError
             raise StoreError(
                 f"the store at {self.path} cannot be opened ({error}); "
                 f"rebuild it with `indsatsgraf build` (the old graph is replaced atomically)"

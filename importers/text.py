@@ -43,7 +43,14 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-16"), "utf-16"
     if data.startswith(b"%PDF"):
         raise UnreadableSource("this is a PDF file; extract its text first (e.g. pdftotext)")
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if b"\x00" in head:
+        utf16 = _utf16_without_bom(head)
+        if utf16:
+            try:
+                return data.decode(utf16), utf16
+            except UnicodeDecodeError:
+                pass
         raise UnreadableSource("binary data (NUL bytes), not a text document")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -55,13 +62,36 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark has a NUL in nearly every other byte."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) >= 4 and odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if len(head) >= 4 and even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def split_lines(text: str) -> tuple[str, ...]:
     """Split on LF, CRLF or CR, so line numbers agree across platforms."""
     return tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
-def read_source(path: Path) -> SourceText:
-    """Read ``path`` as a source document; raise UnreadableSource when it is not one."""
+MAX_BYTES = 16 * 1024 * 1024
+
+
+def read_source(path: Path, max_bytes: int = MAX_BYTES) -> SourceText:
+    """Read ``path`` as a source document; raise UnreadableSource when it is not one.
+
+    A plan's text is well under a megabyte; the size limit stops a wrong file
+    (a database dump, a log) from keeping the importers busy for minutes.
+    """
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UnreadableSource(
+            f"the file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit "
+            "for one document (raise it with --max-file-size)"
+        )
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableSource("the file is empty")
