@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import os
 import random
 import signal
 import socket
@@ -238,7 +237,3 @@ def test_env_credentials_are_sent(tmp_path: Path) -> None:
     import base64
 
     assert seen == ["Basic " + base64.b64encode(b"planlaegger:hemmelig").decode()]
-
-
-def test_environment_is_clean() -> None:
-    assert "INDSATSGRAF_ENDPOINT_USER" not in os.environ
