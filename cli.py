@@ -312,18 +312,24 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
+@click.option("--markdown", is_flag=True, help="Print only the per-document table, as Markdown.")
 @click.pass_context
 @friendly_errors
-def stats(ctx: click.Context) -> None:
+def stats(ctx: click.Context, markdown: bool) -> None:
     """Count triples, things per class, and things per source document.
 
     \b
     Example:
         indsatsgraf stats
+        indsatsgraf stats --markdown
     """
+    from .graph.export import extraction_table
     from .graph.export import stats as run_stats
 
     s = run_stats(open_store(ctx))
+    if markdown:
+        click.echo(extraction_table(s))
+        return
     click.echo(f"triples: {s.triples} (distinct, over all graphs; quads: {s.quads})")
     click.echo("graphs:")
     for graph, n in sorted(s.per_graph.items()):

@@ -88,3 +88,31 @@ def stats(store: ox.Store) -> Stats:
     return Stats(
         len(triples), sum(per_graph.values()), dict(per_graph), dict(classes), per_document
     )
+
+
+TABLE_CLASSES = (
+    "Theme",
+    "Goal",
+    "Priority",
+    "Benchmark",
+    "Initiative",
+    "Indicator",
+    "Measurement",
+    "BudgetItem",
+    "StatusUpdate",
+    "MonetaryAmount",
+    "SourceSpan",
+)
+
+
+def extraction_table(result: Stats) -> str:
+    """A Markdown table of things per class per document, for the README."""
+    header = "| document | " + " | ".join(TABLE_CLASSES) + " |"
+    rows = [header, "|---" * (len(TABLE_CLASSES) + 1) + "|"]
+    totals: Counter[str] = Counter()
+    for file_name, counts in sorted(result.per_document_class.items()):
+        totals.update(counts)
+        cells = " | ".join(str(counts.get(c, 0)) for c in TABLE_CLASSES)
+        rows.append(f"| {file_name} | {cells} |")
+    rows.append("| **all** | " + " | ".join(str(totals.get(c, 0)) for c in TABLE_CLASSES) + " |")
+    return "\n".join(rows)
