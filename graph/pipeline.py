@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from ..importers import registry
 from ..importers.records import ImportResult
-from ..importers.text import MAX_BYTES, UnreadableSource, read_source
+from ..importers.text import MAX_BYTES, UnreadableSource, parse_bytes, read_limited
 from .builder import BuildReport, SourceFile, build_document
 from .organisations import Registry, registry_path
 from .store import GraphStore
@@ -99,8 +99,8 @@ def import_file(
     path: Path, importer_name: str | None = None, max_bytes: int = MAX_BYTES
 ) -> Imported:
     """Read and import one file; raise UnreadableSource/UnknownLayout with a reason."""
-    text = read_source(path, max_bytes)
-    data = path.read_bytes()
+    data = read_limited(path, max_bytes)
+    text = parse_bytes(data)
     if importer_name:
         importer, confidence = registry.by_name(importer_name), 1.0
     else:

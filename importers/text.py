@@ -80,8 +80,8 @@ def split_lines(text: str) -> tuple[str, ...]:
 MAX_BYTES = 16 * 1024 * 1024
 
 
-def read_source(path: Path, max_bytes: int = MAX_BYTES) -> SourceText:
-    """Read ``path`` as a source document; raise UnreadableSource when it is not one.
+def read_limited(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path``, refusing a file over ``max_bytes``.
 
     A plan's text is well under a megabyte; the size limit stops a wrong file
     (a database dump, a log) from keeping the importers busy for minutes.
@@ -92,7 +92,11 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> SourceText:
             f"the file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit "
             "for one document (raise it with --max-file-size)"
         )
-    data = path.read_bytes()
+    return path.read_bytes()
+
+
+def parse_bytes(data: bytes) -> SourceText:
+    """Decode a document's bytes into lines; raise UnreadableSource when it is not text."""
     if not data.strip():
         raise UnreadableSource("the file is empty")
     text, encoding = decode(data)
@@ -100,6 +104,11 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> SourceText:
     if lines and lines[-1] == "":
         lines = lines[:-1]
     return SourceText(lines, encoding)
+
+
+def read_source(path: Path, max_bytes: int = MAX_BYTES) -> SourceText:
+    """Read ``path`` as a source document; raise UnreadableSource when it is not one."""
+    return parse_bytes(read_limited(path, max_bytes))
 
 
 def from_string(text: str) -> SourceText:
