@@ -24,11 +24,13 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .graph.link_decisions import LinkDecisionError
         from .graph.pipeline import BuildError
         from .graph.remote import RemoteError
         from .graph.store import StoreError
         from .importers.registry import UnknownLayout
         from .queries.catalog import QueryError
+        from .viz.network import ViewError
 
         try:
             return command(*args, **kwargs)
@@ -42,7 +44,14 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(
                 "nothing was written; the existing graph is unchanged"
             ) from None
-        except (StoreError, QueryError, RemoteError, UnknownLayout) as error:
+        except (
+            StoreError,
+            QueryError,
+            RemoteError,
+            UnknownLayout,
+            ViewError,
+            LinkDecisionError,
+        ) as error:
             raise click.ClickException(str(error)) from None
 
     return wrapper
@@ -225,11 +234,14 @@ def print_table(result: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from .graph.describe import compact
+
     table = Table(show_lines=False)
     for variable in result.variables:
         table.add_column(variable, overflow="fold")
     for row in result.rows:
-        table.add_row(*("" if row.get(v) is None else str(row.get(v)) for v in result.variables))
+        # IRIs are shortened with the project's prefixes (id:…, ig:…) to keep rows readable.
+        table.add_row(*("" if row.get(v) is None else compact(str(row.get(v))) for v in result.variables))
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
     console.print(f"{len(result.rows)} rows")
@@ -259,7 +271,13 @@ def list_queries(as_json: bool) -> None:
                         "summary": q.summary,
                         "tags": list(q.tags),
                         "parameters": [
-                            {"name": p.name, "type": p.type, "default": p.default, "doc": p.doc}
+                            {
+                                "name": p.name,
+                                "type": p.type,
+                                "choices": list(p.choices),
+                                "default": p.default,
+                                "doc": p.doc,
+                            }
                             for p in q.parameters
                         ],
                     }
@@ -273,8 +291,8 @@ def list_queries(as_json: bool) -> None:
     for q in queries.values():
         click.echo(f"{q.name}\n    {q.summary}")
         for p in q.parameters:
-            default = f" = {p.default}" if p.default else ""
-            click.echo(f"    --param {p.name}=<{p.type}>{default}  {p.doc}")
+            default = f" (default: {p.default})" if p.default is not None else ""
+            click.echo(f"    --param {p.name}=<{p.shown_type}>  {p.doc}{default}")
 
 
 @main.command()
@@ -424,6 +442,79 @@ def push(ctx: click.Context, endpoint: str, store_url: str | None, timeout: floa
     click.echo(f"pushed {sum(counts.values())} triples in {len(counts)} graphs")
 
 
+VIEW_CHOICES = ("overview", "departments", "focus", "dependencies", "lineage", "query")
+
+
+def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The view and its filters, shared by `viz` and `analyze`."""
+    options = [
+        click.option(
+            "--view",
+            type=click.Choice(VIEW_CHOICES),
+            help="Which picture (default: overview; focus with --focus, query with --query).",
+        ),
+        click.option(
+            "--focus", metavar="THING", help="The thing at the centre: code, number, IRI or label."
+        ),
+        click.option(
+            "--depth",
+            type=click.IntRange(min=0),
+            default=1,
+            show_default=True,
+            help="How many relations away from --focus (or the query's things) to show.",
+        ),
+        click.option(
+            "--query", "query_name", metavar="NAME", help="Draw this saved SELECT/CONSTRUCT query."
+        ),
+        click.option(
+            "-p",
+            "--param",
+            "params",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="A parameter of --query.",
+        ),
+        click.option(
+            "--plan",
+            "plans",
+            multiple=True,
+            help="Only these plans (IRI or part of the file name, e.g. 2015).",
+        ),
+        click.option(
+            "--department",
+            "departments",
+            multiple=True,
+            help="Only things involving this department (code).",
+        ),
+        click.option(
+            "--class",
+            "classes",
+            multiple=True,
+            help="Only these classes (Initiative, Department, Goal …).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def view_spec(
+    view: str | None,
+    focus: str | None,
+    depth: int,
+    query_name: str | None,
+    params: tuple[str, ...],
+    plans: tuple[str, ...],
+    departments: tuple[str, ...],
+    classes: tuple[str, ...],
+) -> Any:
+    from .viz.network import ViewSpec
+
+    return ViewSpec(
+        view, focus, depth, query_name, parse_params(params), plans, departments, classes
+    )
+
+
 @main.command()
 @click.option(
     "-o",
@@ -432,21 +523,312 @@ def push(ctx: click.Context, endpoint: str, store_url: str | None, timeout: floa
     default=Path("indsatsgraf.html"),
     show_default=True,
 )
+@click.option(
+    "--size-by",
+    type=click.Choice(["degree", "amount"]),
+    default="degree",
+    show_default=True,
+    help="Node size by number of links or by kroner.",
+)
+@view_options
 @click.pass_context
 @friendly_errors
-def viz(ctx: click.Context, output: Path) -> None:
+def viz(ctx: click.Context, output: Path, size_by: str, **view: Any) -> None:
     """Write an interactive network page (self-contained, works offline).
+
+    Views: overview (plans, goals, initiatives, departments, budget items,
+    indicators), departments (who shares initiatives with whom), focus (the
+    neighbourhood of one thing), dependencies (what one initiative rests on),
+    lineage (the same initiative across plans) and query (a saved query as a graph).
 
     \b
     Example:
         indsatsgraf viz -o graf.html
+        indsatsgraf viz --view departments -o forvaltninger.html
+        indsatsgraf viz --focus 1.4.2 --depth 2 -o 1.4.2.html
+        indsatsgraf viz --view dependencies --focus 1.4.2 -o afhaengigheder.html
+        indsatsgraf viz --view lineage --plan 2015 -o forloeb.html
+        indsatsgraf viz --query multi-department-initiatives --class Initiative --class Department
     """
-    from .viz.network import overview
+    from .viz.network import build_view
     from .viz.render import render_html
 
-    graph = overview(open_store(ctx))
-    summary = render_html(graph, output, title="indsatsgraf — initiativer og forvaltninger")
+    drawn = build_view(open_store(ctx), view_spec(**view))
+    summary = render_html(drawn.graph, output, title=drawn.title, size_by=size_by)
     click.echo(f"wrote {output}: {summary.nodes} nodes, {summary.edges} edges")
+
+
+def print_result(result: Any, fmt: str) -> None:
+    from .queries import formats
+
+    if fmt == "table":
+        print_table(result)
+    else:
+        click.echo(formats.render(result, fmt))
+
+
+format_option = click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True
+)
+top_option = click.option(
+    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many initiatives."
+)
+
+
+@main.group()
+def analyze() -> None:
+    """Measure the network: centrality, communities, bridges, paths; export for Gephi.
+
+    Each analysis takes the same view and filters as `viz` (default: the overview).
+
+    \b
+    Example:
+        indsatsgraf analyze bridges
+        indsatsgraf analyze path 1.4.2 BUF
+        indsatsgraf analyze export --format gexf -o indsatsgraf.gexf
+    """
+
+
+@analyze.command()
+@view_options
+@top_option
+@format_option
+@click.pass_context
+@friendly_errors
+def centrality(ctx: click.Context, top: int, fmt: str, **view: Any) -> None:
+    """Degree and betweenness centrality of departments and the top initiatives.
+
+    \b
+    Example:
+        indsatsgraf analyze centrality --top 5
+        indsatsgraf analyze centrality --view departments
+    """
+    from .viz.analytics import centrality as run
+
+    print_result(run(open_store(ctx), view_spec(**view), top=top), fmt)
+
+
+@analyze.command()
+@view_options
+@format_option
+@click.pass_context
+@friendly_errors
+def communities(ctx: click.Context, fmt: str, **view: Any) -> None:
+    """Communities (Louvain) with their departments and best-connected members.
+
+    \b
+    Example:
+        indsatsgraf analyze communities --class Initiative --class Department
+    """
+    from .viz.analytics import communities as run
+
+    print_result(run(open_store(ctx), view_spec(**view)), fmt)
+
+
+@analyze.command()
+@view_options
+@top_option
+@format_option
+@click.pass_context
+@friendly_errors
+def bridges(ctx: click.Context, top: int, fmt: str, **view: Any) -> None:
+    """The departments and initiatives that tie departments together the most.
+
+    \b
+    Example:
+        indsatsgraf analyze bridges --plan 2015
+    """
+    from .viz.analytics import bridges as run
+
+    print_result(run(open_store(ctx), view_spec(**view), top=top), fmt)
+
+
+@analyze.command()
+@click.argument("source")
+@click.argument("target")
+@view_options
+@format_option
+@click.pass_context
+@friendly_errors
+def path(ctx: click.Context, source: str, target: str, fmt: str, **view: Any) -> None:
+    """The shortest chain of relations from SOURCE to TARGET (code, number, IRI or label).
+
+    \b
+    Example:
+        indsatsgraf analyze path 2.1.5 BIF
+        indsatsgraf analyze path 1.4.2 SUF --class Initiative --class Goal
+    """
+    from .viz.analytics import shortest_path
+
+    print_result(shortest_path(open_store(ctx), source, target, view_spec(**view)), fmt)
+
+
+@analyze.command("export")
+@view_options
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf"]),
+    default="graphml",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.pass_context
+@friendly_errors
+def export_view(ctx: click.Context, fmt: str, output: Path, **view: Any) -> None:
+    """Write a view as GraphML or GEXF, for Gephi and Cytoscape.
+
+    \b
+    Example:
+        indsatsgraf analyze export --format gexf -o indsatsgraf.gexf
+        indsatsgraf analyze export --view departments -o forvaltninger.graphml
+    """
+    from .viz.analytics import export as run
+
+    nodes, edges = run(open_store(ctx), view_spec(**view), fmt, output)
+    click.echo(f"wrote {output}: {nodes} nodes, {edges} edges")
+
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("docs/queries.md"),
+    show_default=True,
+    help="The page to write or check.",
+)
+@click.option("--check", is_flag=True, help="Do not write; exit 1 if the page is out of date.")
+@friendly_errors
+def docs(output: Path, check: bool) -> None:
+    """Write the saved-query reference page with real example answers.
+
+    The examples come from a fresh graph of the bundled documents, so the page
+    does not depend on your store. With --check nothing is written and the exit
+    code says whether the page is up to date.
+
+    \b
+    Example:
+        indsatsgraf docs
+        indsatsgraf docs --check
+    """
+    from .queries.docs import bundled_store, render_page, stale
+
+    with bundled_store() as store:
+        page = render_page(store)
+    if check:
+        if stale(output, page):
+            click.echo(f"{output} is out of date; run `indsatsgraf docs` to regenerate it", err=True)
+            sys.exit(1)
+        click.echo(f"{output} is up to date")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    click.echo(f"wrote {output} ({page.count(chr(10) + '## ')} queries)")
+
+
+@main.group(invoke_without_command=True)
+@click.option(
+    "--decisions",
+    type=click.Path(path_type=Path),
+    envvar="INDSATSGRAF_LINK_DECISIONS",
+    help="The link-decisions file (default: data/link-decisions.tsv beside the bundled "
+    "documents). Env: INDSATSGRAF_LINK_DECISIONS.",
+)
+@click.pass_context
+def links(ctx: click.Context, decisions: Path | None) -> None:
+    """Cross-document links: list candidates awaiting review, accept or reject them.
+
+    Links scoring between the review and the acceptance threshold are
+    candidates. A decision is written to the decisions file and applied by the
+    next `indsatsgraf build`; `links` alone lists the candidates.
+
+    \b
+    Example:
+        indsatsgraf links
+        indsatsgraf links accept tvaergaaende-indsatsplan-2015/initiative/1.4.2 \
+            sof-indsatsplan-status-2019/initiative/hjerneskadekoordinationen-samarbejde-mellem-sundheds-og
+        indsatsgraf build
+    """
+    ctx.obj["decisions"] = decisions
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_links)
+
+
+@links.command("list")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="md", show_default=True
+)
+@click.pass_context
+@friendly_errors
+def list_links(ctx: click.Context, fmt: str = "md") -> None:
+    """List the candidate links awaiting review, with their score and evidence.
+
+    \b
+    Example:
+        indsatsgraf links list --format json
+    """
+    from .graph import sparql
+    from .queries import catalog, formats
+
+    saved = catalog.find("links-awaiting-review")
+    result = sparql.run_embedded(open_store(ctx), saved, saved.bindings({}))
+    if fmt == "table":
+        print_table(result)
+    else:
+        click.echo(formats.render(result, fmt))
+
+
+def _record_link_decision(
+    ctx: click.Context, source: str, target: str, decision: str, note: str
+) -> None:
+    from .graph.link_decisions import decisions_path, record
+    from .graph.vocabulary import ID
+
+    def expand(iri: str) -> str:
+        return iri if iri.startswith(("http://", "https://")) else ID + iri.lstrip("/")
+
+    path = ctx.obj.get("decisions") or decisions_path()
+    made = record(expand(source), expand(target), decision, note, path)
+    click.echo(f"{decision}ed {made.source} ↔ {made.target} in {path}")
+    click.echo("run `indsatsgraf build` to apply it to the graph")
+
+
+@links.command("accept")
+@click.argument("source")
+@click.argument("target")
+@click.option("--note", default="", help="Why (kept in the decisions file).")
+@click.pass_context
+@friendly_errors
+def accept_link(ctx: click.Context, source: str, target: str, note: str) -> None:
+    """Accept the link SOURCE ↔ TARGET (IRIs, or their part after …/id/).
+
+    \b
+    Example:
+        indsatsgraf links accept tvaergaaende-indsatsplan-2015/initiative/1.1.2 \
+            sof-indsatsplan-status-2019/initiative/sikre-et-tilstraekkeligt-antal-botilbudspladser-til-det \
+            --note "Sølund in both"
+    """
+    _record_link_decision(ctx, source, target, "accept", note)
+
+
+@links.command("reject")
+@click.argument("source")
+@click.argument("target")
+@click.option("--note", default="", help="Why (kept in the decisions file).")
+@click.pass_context
+@friendly_errors
+def reject_link(ctx: click.Context, source: str, target: str, note: str) -> None:
+    """Reject the link SOURCE ↔ TARGET (IRIs, or their part after …/id/).
+
+    \b
+    Example:
+        indsatsgraf links reject tvaergaaende-indsatsplan-2015/initiative/1.5.1 \
+            bif-indsatsplan-2018-2022/initiative/bif-har-fokus-paa-at-samarbejde-med-hhv-socialforvaltningen-sof-og-sundheds-og
+    """
+    _record_link_decision(ctx, source, target, "reject", note)
 
 
 if __name__ == "__main__":

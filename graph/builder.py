@@ -85,6 +85,20 @@ def decimal(value: Decimal) -> Literal:
     return Literal(format(value.normalize(), "f"), datatype=DECIMAL)
 
 
+def record_iri(document_slug: str, kind: str, key: str) -> NamedNode:
+    """The IRI of a record (``kind`` goal, initiative, budget, indicator) of one document.
+
+    Public so that cross-document linking names the same resources without
+    repeating the rule.
+    """
+    return data_iri(document_slug, kind, slug(key, keep_dots=True))
+
+
+def reference_iri(document_slug: str, item_key: str, n: int) -> NamedNode:
+    """The IRI of the ``n``-th (1-based) explicit reference in an initiative's text."""
+    return data_iri(document_slug, "reference", f"{slug(item_key, keep_dots=True)}-{n}")
+
+
 class DocumentBuilder:
     """Builds the named graph of one document."""
 
@@ -110,7 +124,7 @@ class DocumentBuilder:
             self.add(s, p, integer(value))
 
     def iri(self, kind: str, key: str) -> NamedNode:
-        return data_iri(self.source.slug, kind, slug(key, keep_dots=True))
+        return record_iri(self.source.slug, kind, key)
 
     def span(self, subject: NamedNode, span: r.Span | None) -> None:
         """Link ``subject`` to the lines it came from, writing each span once."""
@@ -252,9 +266,7 @@ class DocumentBuilder:
             if code in budget_keys:
                 self.add(node, ig("fundedBy"), self.iri("budget", budget_keys[code]))
         for n, ref in enumerate(item.cross_references, 1):
-            target = data_iri(
-                self.source.slug, "reference", f"{slug(item.key, keep_dots=True)}-{n}"
-            )
+            target = reference_iri(self.source.slug, item.key, n)
             self.add(node, ig("crossReference"), target)
             self.add(target, A, ig("Reference"))
             self.add(target, ig("referenceKind"), Literal(ref.kind))

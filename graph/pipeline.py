@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from ..importers import registry
 from ..importers.records import ImportResult
 from ..importers.text import MAX_BYTES, UnreadableSource, parse_bytes, read_limited
+from . import link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document
 from .organisations import Registry, registry_path
 from .store import GraphStore
@@ -63,6 +64,8 @@ class BuildSummary:
     documents: list[DocumentSummary]
     triples: int
     report: BuildReport
+    links: int = 0  # accepted cross-document correspondences
+    candidate_links: int = 0  # correspondences awaiting a person's decision
 
 
 def ontology_dir() -> Path:
@@ -166,8 +169,12 @@ def build(
     importer_name: str | None = None,
     progress: Progress | None = None,
     max_bytes: int = MAX_BYTES,
+    decisions: Path | None = None,
 ) -> BuildSummary:
-    """Import ``paths`` (default: the bundled documents) and replace the store's graph."""
+    """Import ``paths`` (default: the bundled documents) and replace the store's graph.
+
+    ``decisions`` is the link-decisions file (default: :func:`.link_decisions.decisions_path`).
+    """
     files = collect(paths) if paths else bundled_sources()
     imported = import_all(files, importer_name, progress, max_bytes)
     orgs = Registry.load(registry_path())
@@ -193,6 +200,14 @@ def build(
             )
         )
     if progress:
+        progress("linking the documents")
+    link_quads, links = linking.link_quads(
+        [(item.source, item.result) for item in imported], orgs, link_decisions.load(decisions)
+    )
+    quads.extend(link_quads)
+    if progress:
         progress(f"writing {len(quads)} triples to {store.path}")
     total = store.replace(quads)
-    return BuildSummary(documents, total, report)
+    accepted = sum(link.status == "accepted" for link in links)
+    candidates = sum(link.status == "candidate" for link in links)
+    return BuildSummary(documents, total, report, accepted, candidates)

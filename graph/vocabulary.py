@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from pyoxigraph import NamedNode
 
@@ -52,7 +53,9 @@ def slug(text: str, *, keep_dots: bool = False) -> str:
     return re.sub(allowed, "-", text).strip("-.") or "x"
 
 
+@cache
 def ig(local: str) -> NamedNode:
+    """An ontology term; cached, since a build asks for the same few terms millions of times."""
     return NamedNode(IG + local)
 
 

@@ -7,6 +7,8 @@ choice depends on content, never on file names.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from .records import ImportResult
@@ -24,3 +26,39 @@ class Importer(Protocol):
     def parse(self, source: SourceText) -> ImportResult:
         """Read every record of ``source``; never raise on odd text."""
         ...
+
+
+# (weight, how often the feature occurs, how often it must occur to count fully)
+Signal = tuple[float, int, int]
+
+
+def score(signals: Iterable[Signal]) -> float:
+    """A recognition score from weighted signals, rounded to 0.001.
+
+    Each signal adds its full weight once it occurs ``needed`` times, so a
+    truncated copy of a layout still scores high while other layouts, lacking
+    the signals, score near zero.
+    """
+    return round(sum(weight * min(count, needed) / needed for weight, count, needed in signals), 3)
+
+
+@dataclass
+class LayoutImporter:
+    """An importer made of a layout's recognition signals and its reader.
+
+    Importers differ only in what they look for and how they read, so each
+    module supplies those two functions and this class supplies the rest.
+    """
+
+    name: str
+    description: str
+    signals: Callable[[SourceText], Iterable[Signal]]
+    read: Callable[[SourceText], ImportResult]
+
+    def recognise(self, source: SourceText) -> float:
+        """How sure this importer is that ``source`` has its layout (0 … 1)."""
+        return score(self.signals(source))
+
+    def parse(self, source: SourceText) -> ImportResult:
+        """Read every record of ``source``; never raise on odd text."""
+        return self.read(source)

@@ -16,12 +16,16 @@ the span of the Midtvejsstatus section.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 
+from . import danish
+from .base import LayoutImporter, Signal
+from .danish import YEAR, full_year
 from .records import Document, Goal, ImportResult, Initiative, StatusUpdate
 from .text import SourceText
+from .textutil import collapse, first_sentence, label_text, slug, unique
 
+NAME = "bif-indsatsplan-2018"
 BIF = "BIF"
 KIND = "action-plan"
 
@@ -33,23 +37,13 @@ TABLE_SEPARATOR_RE = re.compile(r"^\|[\s|:-]*$")
 MIDTERM_HEADING = "Midtvejsstatus"
 BULLET_RE = re.compile(r"^\s*[-•]\s+(.*)$")
 
-TITLE_YEARS_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*(\d{2}|\d{4})\b")
-DATE_LINE_RE = re.compile(
-    r"^(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|"
-    r"december)\s+((?:19|20)\d{2})$",
-    re.IGNORECASE,
-)
+TITLE_YEARS_RE = re.compile(rf"\b({YEAR})\s*[-–]\s*(\d{{2}}|\d{{4}})\b")
 PUBLISHER_RE = re.compile(r"^(.+?forvaltning)ens\b")
-POLICY_RE = re.compile(r"\bHandicappolitik\w*\s+((?:19|20)\d{2})\s*[-–]\s*(\d{2}|\d{4})\b")
-YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
+POLICY_RE = re.compile(rf"\bHandicappolitik\w*\s+({YEAR})\s*[-–]\s*(\d{{2}}|\d{{4}})\b")
 
 # Periode cells: "September 2018 – september 2019", "til ultimo 2019", "frem til 2020".
-PERIOD_RANGE_RE = re.compile(
-    r"\b((?:19|20)\d{2})\s*[–-]\s*(?:[a-zæøå]+\s+)?((?:19|20)\d{2}|\d{2})\b"
-)
-PERIOD_END_RE = re.compile(
-    r"\btil\s+(?:ultimo\s+|primo\s+|medio\s+|udgangen af\s+)?((?:19|20)\d{2})\b"
-)
+PERIOD_RANGE_RE = re.compile(rf"\b({YEAR})\s*[–-]\s*(?:[a-zæøå]+\s+)?({YEAR}|\d{{2}})\b")
+PERIOD_END_RE = re.compile(rf"\btil\s+(?:ultimo\s+|primo\s+|medio\s+|udgangen af\s+)?({YEAR})\b")
 
 # HTML in cells: block tags separate paragraphs, <li> and "•" open list items.
 ITEM_TAG_RE = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
@@ -57,12 +51,6 @@ BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:p|ul|ol|li|div|br)\b[^>]*>", re.IGNORECA
 ANY_TAG_RE = re.compile(r"<[^>]+>")
 PARAGRAPH, ITEM = "\x00P", "\x00I"
 PIECE_SPLIT_RE = re.compile("(\x00[PI])")
-SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ\"”'])")
-# Words that end in a period without ending the sentence ("bl.a.", "f.eks.", "A.P. Møller").
-ABBREVIATIONS = frozenset({
-    "a", "ang", "bl", "ca", "dvs", "eks", "el", "evt", "fx", "gl", "hhv", "ifm", "ift",
-    "inkl", "jf", "kr", "mdr", "mhp", "mv", "nr", "osv", "pba", "pct", "pr", "vedr",
-})  # fmt: skip
 
 # Organisations the plan names. BIF itself is always responsible; its units join it.
 SELF_RE = re.compile(r"\bBIF\b|Beskæftigelses- og Integrationsforvaltningen")
@@ -87,51 +75,13 @@ PARTNER_RES = (
 )
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def slug(text: str, limit: int = 80) -> str:
-    """A deterministic ASCII key from a label, cut at a word boundary."""
-    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", text)
-    key = ""
-    for word in words:
-        if key and len(key) + 1 + len(word) > limit:
-            break
-        key = f"{key}-{word}" if key else word[:limit]
-    return key or "x"
-
-
-def unique(key: str, taken: set[str]) -> str:
-    """``key``, or ``key-2``, ``key-3`` … when already used, so keys stay unique and stable."""
-    candidate, number = key, 2
-    while candidate in taken:
-        candidate, number = f"{key}-{number}", number + 1
-    taken.add(candidate)
-    return candidate
+# Keys are labels of up to 80 characters: the plan's labels are whole sentences.
+KEY_LENGTH = 80
 
 
 def _strip_quotes(text: str) -> str:
     text = text.replace(CONTINUED, "").strip()
     return text.strip("\"”“„' ").strip()
-
-
-def is_abbreviation(text: str, end: int) -> bool:
-    """True when the word ending at ``end`` (just before a period) is an abbreviation or initial."""
-    word = re.search(r"(\w*)\W*$", text[:end])
-    token = word.group(1).lower() if word else ""
-    return (len(token) == 1 and token.isalpha()) or token in ABBREVIATIONS
-
-
-def first_sentence(text: str) -> tuple[str, str]:
-    """Split ``text`` after its first sentence, not after "bl.a." and the like."""
-    for match in SENTENCE_END_RE.finditer(text):
-        if text[match.start()] == "." and is_abbreviation(text, match.start()):
-            continue
-        return text[: match.start() + 1], text[match.end() :]
-    return text, ""
 
 
 # ---------------------------------------------------------------- cells
@@ -148,7 +98,7 @@ def cell_pieces(cell: str) -> list[tuple[str, str]]:
         if chunk in (PARAGRAPH, ITEM):
             kind = "item" if chunk == ITEM else "para"
             continue
-        text = _collapse(chunk)
+        text = collapse(chunk)
         if text:
             pieces.append((kind, text))
     return pieces
@@ -169,14 +119,6 @@ def render(pieces: list[tuple[str, str]]) -> str | None:
     return out or None
 
 
-def label_text(sentence: str) -> str:
-    """A sentence as a label: no trailing colon, no final period unless it ends an abbreviation."""
-    text = re.sub(r"\s*:$", "", sentence.strip())
-    if text.endswith(".") and not is_abbreviation(text, len(text) - 1):
-        text = text[:-1]
-    return text
-
-
 def split_title(cell: str) -> tuple[str | None, str | None]:
     """The Aktivitet cell as (title, rest): its first sentence and everything after it."""
     pieces = cell_pieces(cell)
@@ -186,11 +128,6 @@ def split_title(cell: str) -> tuple[str | None, str | None]:
     title, rest = first_sentence(text)
     remainder = ([(kind, rest)] if rest else []) + pieces[1:]
     return label_text(title), render(remainder)
-
-
-def full_year(start: str, end: str) -> int:
-    """The end year of "2018-22" or "2018-2022" as a four-digit year."""
-    return int(start[:2] + end) if len(end) == 2 else int(end)
 
 
 def period_years(text: str | None) -> tuple[int | None, int | None]:
@@ -273,7 +210,7 @@ def _document(lines: tuple[str, ...]) -> Document:
     """Title, date line and period from the first lines of the plan."""
     texts = [line.strip() for line in lines if line.strip()]
     title = texts[0] if texts else ""
-    year = next((int(m.group(1)) for t in texts[:5] if (m := DATE_LINE_RE.match(t))), None)
+    year = danish.date_line_year(texts)
     years = TITLE_YEARS_RE.search(title)
     publisher = PUBLISHER_RE.match(title)
     policy = POLICY_RE.search(title)
@@ -303,13 +240,13 @@ def _midterm(source: SourceText) -> StatusUpdate | None:
     for number in range(heading + 1, len(lines) + 1):
         match = BULLET_RE.match(lines[number - 1])
         if match:
-            text = _collapse(match.group(1))
+            text = collapse(match.group(1))
             bullets.append(text if text.endswith((".", "!", "?", ":")) else text + ".")
             last = number
         elif lines[number - 1].strip():
             break
     text = " ".join(bullets)
-    year = YEAR_RE.search(text)
+    year = danish.SINGLE_YEAR.search(text)
     if not year:
         return None
     return StatusUpdate(int(year.group(0)), text, "unknown", source.span(heading, last))
@@ -346,7 +283,7 @@ class _Reader:
             if self.theme not in self.goals:
                 self.goals[self.theme] = Goal(
                     key=self.theme,
-                    label=_collapse(theme.group(2)),
+                    label=collapse(theme.group(2)),
                     span=self.source.span(number, number),
                     kind="theme",
                     notation=self.theme,
@@ -357,8 +294,8 @@ class _Reader:
             return
         if CONTINUED in goal.group(1) and self.goal is not None:
             return  # the same målsætning, repeated at the top of a new page
-        label = _collapse(_strip_quotes(goal.group(1)))
-        key = slug(label)
+        label = collapse(_strip_quotes(goal.group(1)))
+        key = slug(label, KEY_LENGTH)
         if key not in self.goals:
             self.goals[key] = Goal(
                 key=key,
@@ -381,7 +318,7 @@ class _Reader:
         supported = self.goal or self.theme
         self.initiatives.append(
             Initiative(
-                key=unique(slug(label), self.keys),
+                key=unique(slug(label, KEY_LENGTH), self.keys),
                 label=label,
                 span=self.source.span(number, number),
                 goals=[supported] if supported else [],
@@ -397,40 +334,37 @@ class _Reader:
         )
 
 
-class Bif2018Importer:
-    """Reads BIF's indsatsplan for the Handicappolitik 2018-22."""
+def _signals(source: SourceText) -> list[Signal]:
+    """The Aktivitet | Formål table header, målsætning lines, themes and BIF's name."""
+    lines = [line.strip() for line in source.lines]
+    return [
+        (0.5, any(TABLE_HEADER_RE.match(line) for line in lines), 1),
+        (0.2, any(GOAL_RE.match(line) for line in lines), 1),
+        (0.15, any(THEME_RE.match(line) for line in lines), 1),
+        (0.15, "Beskæftigelses- og Integrationsforvaltning" in source.text, 1),
+    ]
 
-    name = "bif-indsatsplan-2018"
-    description = (
-        "Beskæftigelses- og Integrationsforvaltningens indsatsplan 2018-22: themes, "
-        "målsætninger and Markdown tables Aktivitet / Formål / Periode with HTML in the cells"
+
+def _read(source: SourceText) -> ImportResult:
+    """Themes and målsætninger as Goals, one Initiative per table row."""
+    reader = _Reader(source)
+    reader.read()
+    midterm = _midterm(source)
+    if midterm is not None:
+        for initiative in reader.initiatives:
+            initiative.statuses.append(replace(midterm))
+    return ImportResult(
+        importer=NAME,
+        document=_document(source.lines),
+        goals=list(reader.goals.values()),
+        initiatives=reader.initiatives,
     )
 
-    def recognise(self, source: SourceText) -> float:
-        """Score the Aktivitet | Formål table header, målsætning lines, themes and BIF's name."""
-        lines = [line.strip() for line in source.lines]
-        signals = (
-            (0.5, any(TABLE_HEADER_RE.match(line) for line in lines)),
-            (0.2, any(GOAL_RE.match(line) for line in lines)),
-            (0.15, any(THEME_RE.match(line) for line in lines)),
-            (0.15, "Beskæftigelses- og Integrationsforvaltning" in source.text),
-        )
-        return round(sum((weight for weight, found in signals if found), 0.0), 3)
 
-    def parse(self, source: SourceText) -> ImportResult:
-        """Themes and målsætninger as Goals, one Initiative per table row."""
-        reader = _Reader(source)
-        reader.read()
-        midterm = _midterm(source)
-        if midterm is not None:
-            for initiative in reader.initiatives:
-                initiative.statuses.append(replace(midterm))
-        return ImportResult(
-            importer=self.name,
-            document=_document(source.lines),
-            goals=list(reader.goals.values()),
-            initiatives=reader.initiatives,
-        )
-
-
-IMPORTER = Bif2018Importer()
+IMPORTER = LayoutImporter(
+    NAME,
+    "Beskæftigelses- og Integrationsforvaltningens indsatsplan 2018-22: themes, "
+    "målsætninger and Markdown tables Aktivitet / Formål / Periode with HTML in the cells",
+    _signals,
+    _read,
+)

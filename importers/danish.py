@@ -1,9 +1,11 @@
-"""Danish number, amount and period wording, read the same way by every importer.
+"""Danish number, amount, year and period wording, read the same way by every importer.
 
 Plans write "1.000" for a thousand, "95,9" for a decimal, "44,2 mio. kr." for
 millions and "2015-2018" or "1. april 2023 – 31. marts 2026" for periods. These
 readings used to be one importer's business; they are shared so that a kroner
-figure means the same in every document.
+figure means the same in every document. Which words introduce an amount or a
+period differs from layout to layout, so importers keep those patterns and
+hand the matched parts to the functions here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .records import Amount
+from .textutil import collapse
 
 YEAR = r"(?:19|20)\d{2}"
 MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
@@ -20,6 +23,7 @@ SCALES = {
     "mio": Decimal(1_000_000),
     "million": Decimal(1_000_000),
     "millioner": Decimal(1_000_000),
+    "milliarder": Decimal(1_000_000_000),
     "t": Decimal(1000),
     "tusind": Decimal(1000),
     "": Decimal(1),
@@ -38,56 +42,92 @@ DATE_RANGE = re.compile(
 )
 YEAR_RANGE = re.compile(rf"\b(?P<start>{YEAR})\s*[–-]\s*(?P<end>{YEAR}|\d{{2}})(?![.\d])")
 SINGLE_YEAR = re.compile(rf"\b(?P<year>{YEAR})\b")
+# "2015-2018", "2015 – 2016": both years written out.
+FULL_YEAR_RANGE = re.compile(rf"\b({YEAR})\s*[-–]\s*({YEAR})\b")
+BUDGET_YEAR = re.compile(rf"\bbudget\s+({YEAR})\b", re.IGNORECASE)
+# A line that only dates the document: "December 2023".
+MONTH_YEAR_LINE = re.compile(rf"^(?:{MONTHS})\s+({YEAR})$", re.IGNORECASE)
 
 
 def number(text: str) -> Decimal | None:
     """A Danish-formatted number: "1.000" → 1000, "95,9" → 95.9, "1.5" → 1.5.
 
-    A dot followed by exactly three digits groups thousands; any other dot is a
+    The comma is the decimal mark. Dots group thousands when they group three
+    digits each or when the number also has a comma; any other dot is a
     decimal point, because some PDFs write "1.5 mio." in English style.
     """
     text = text.strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"[-−]?\d{1,3}(?:\.\d{3})+(?:,\d+)?", text):
+    grouped = re.fullmatch(r"[-−]?\d{1,3}(?:\.\d{3})+(?:,\d+)?", text)
+    if grouped or "," in text:
         text = text.replace(".", "").replace(",", ".")
-    else:
-        text = text.replace(",", ".")
     try:
         return Decimal(text.replace("−", "-"))
     except InvalidOperation:
         return None
 
 
+def matched_number(text: str) -> Decimal:
+    """``number`` for text that a pattern has already matched as a number ("87,7", "5.657")."""
+    value = number(text)
+    if value is None:
+        raise ValueError(f"not a number: {text!r}")
+    return value
+
+
+def kroner(number_text: str, scale: str | None) -> Decimal | None:
+    """A number and its scale word ("44,2", "mio.") in kroner; integral values lose decimals."""
+    value = number(number_text)
+    if value is None:
+        return None
+    total = value * SCALES[(scale or "").lower().rstrip(".")]
+    return total.to_integral_value() if total == total.to_integral_value() else total
+
+
 def amounts(text: str) -> list[Amount]:
     """Every kroner amount in ``text``, scaled to kroner, with "i YYYY" as its year."""
     found = []
     for match in AMOUNT.finditer(text):
-        value = number(match["number"])
-        if value is None:
+        total = kroner(match["number"], match["scale"])
+        if total is None:
             continue
-        scale = SCALES[(match["scale"] or "").lower()]
-        total = value * scale
-        if total == total.to_integral_value():
-            total = total.to_integral_value()
         year = int(match["year"]) if match["year"] else None
-        found.append(Amount(total, " ".join(match.group(0).split()), year))
+        found.append(Amount(total, collapse(match.group(0)), year))
     return found
+
+
+def full_year(start: int | str, end: str) -> int:
+    """The end year of "2018-22" or "2018-2022" as a four-digit year."""
+    return int(end) if len(end) == 4 else int(start) // 100 * 100 + int(end)
+
+
+def year_range(
+    text: str, patterns: tuple[re.Pattern[str], ...] = (DATE_RANGE, YEAR_RANGE)
+) -> tuple[str, int, int] | None:
+    """The first range (named groups ``start`` and ``end``) that runs forward in time.
+
+    Patterns are tried in order, so a full date range wins over bare years.
+    """
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match:
+            start = int(match["start"])
+            end = full_year(start, match["end"])
+            if end >= start:
+                return match.group(0), start, end
+    return None
 
 
 def period(text: str) -> tuple[str | None, int | None, int | None]:
     """The wording of a period and its first and last year, if the text states one."""
-    for pattern in (DATE_RANGE, YEAR_RANGE):
-        match = pattern.search(text)
-        if match:
-            start, end = int(match["start"]), match["end"]
-            end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
-            if end_year >= start:
-                return match.group(0), start, end_year
+    found = year_range(text)
+    if found:
+        return found
     years = [int(m["year"]) for m in SINGLE_YEAR.finditer(text)]
     if years:
         return text.strip(), min(years), max(years)
     return None, None, None
 
 
-def collapse(text: str) -> str:
-    """One line of text with single spaces."""
-    return " ".join(text.split())
+def date_line_year(texts: list[str]) -> int | None:
+    """The year of a "December 2023" line among the first five lines of text."""
+    return next((int(m[1]) for text in texts[:5] if (m := MONTH_YEAR_LINE.match(text))), None)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from . import danish
 from .records import BudgetItem, Document, Goal, ImportResult, Initiative
 from .text import SourceText
+from .textutil import collapse, slug, unique
 
 HEADING = re.compile(
     r"^\s{0,3}(?:#+\s*)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>[A-ZÆØÅ].{1,150}?)\s*$"
@@ -54,6 +55,7 @@ class _Open:
 class GenericImporter:
     name = "generic"
     description = "Any plan with numbered headings, bold-led bullets or table rows (fallback)"
+    ceiling = 0.55  # the only confidence it claims, below every specific importer's own
 
     def recognise(self, source: SourceText) -> float:
         """0.55 for a document with goal headings and initiatives, else 0.
@@ -63,7 +65,7 @@ class GenericImporter:
         """
         result = self.parse(source)
         if result.goals and (result.initiatives or result.budget_items):
-            return 0.55
+            return self.ceiling
         return 0.0
 
     def parse(self, source: SourceText) -> ImportResult:
@@ -92,7 +94,7 @@ class _Reader:
         self._field_filled = False
 
     def document(self) -> Document:
-        title = next((danish.collapse(line) for line in self.source.lines if line.strip()), "Plan")
+        title = next((collapse(line) for line in self.source.lines if line.strip()), "Plan")
         _, start, end = danish.period(title)
         return Document(
             title=title[:200], kind="action-plan", start_year=start, end_year=end, year=start
@@ -119,7 +121,7 @@ class _Reader:
             return
         row = TABLE_ROW.match(line)
         if row:
-            cells = [danish.collapse(re.sub(r"<[^>]+>", " ", c)) for c in row["cells"].split("|")]
+            cells = [collapse(re.sub(r"<[^>]+>", " ", c)) for c in row["cells"].split("|")]
             if cells and cells[0] and cells[0].lower().strip("* ") not in HEADER_WORDS:
                 self._start_initiative(number, cells[0].strip("* "), None, " ".join(cells[1:]))
                 self._close(number)
@@ -136,7 +138,7 @@ class _Reader:
         self.goals.append(
             Goal(
                 key,
-                danish.collapse(title),
+                collapse(title),
                 self.source.span(number, number),
                 notation=notation,
                 parent=parent if parent in self._goal_keys else None,
@@ -149,8 +151,8 @@ class _Reader:
         self, number: int, title: str, notation: str | None, rest: str = ""
     ) -> None:
         self._close(number - 1)
-        label = danish.collapse(title).rstrip(":.")
-        key = notation or _unique(_slug(label), self._keys)
+        label = collapse(title).rstrip(":.")
+        key = notation or unique(slug(label, cut="chars", danish_letters=True), self._keys)
         self._keys.add(key)
         record = Initiative(
             key,
@@ -185,18 +187,18 @@ class _Reader:
 
     def _assign(self, value: str) -> None:
         assert self._open is not None
-        record, value = self._open.record, danish.collapse(value)
+        record, value = self._open.record, collapse(value)
         name = self._field or ""
         if name.startswith("ansvarlig"):
             record.responsible.extend(
                 p for p in re.split(r",\s*|(?<!-)\s+og\s+(?=[A-ZÆØÅ])", value) if p
             )
         elif name in ("tidshorisont", "periode"):
-            record.period_text = danish.collapse(f"{record.period_text or ''} {value}")
+            record.period_text = collapse(f"{record.period_text or ''} {value}")
         elif name.startswith("målgruppe"):
-            record.target_group = danish.collapse(f"{record.target_group or ''} {value}")
+            record.target_group = collapse(f"{record.target_group or ''} {value}")
         else:
-            record.financing_text = danish.collapse(f"{record.financing_text or ''} {value}")
+            record.financing_text = collapse(f"{record.financing_text or ''} {value}")
 
     def _budget_line(self, number: int, line: str) -> bool:
         """A line that starts with a budget code ("HA01 (2024) …") is a budget item."""
@@ -204,12 +206,8 @@ class _Reader:
         if not match or re.fullmatch(CODES, match["code"]):
             return False
         self._close(number - 1)
-        label = (
-            danish.collapse(line.strip().lstrip("-•* ")[match.end() :]).strip(" :–-")
-            or match["code"]
-        )
-        key = _unique(match["code"], self._keys)
-        self._keys.add(key)
+        label = collapse(line.strip().lstrip("-•* ")[match.end() :]).strip(" :–-") or match["code"]
+        key = unique(match["code"], self._keys)
         item = BudgetItem(
             key,
             label,
@@ -232,7 +230,7 @@ class _Reader:
         record = self._open.record
         end = max(record.span.first, min(self._open.last, last))
         record.span = self.source.span(record.span.first, end)
-        text = danish.collapse(" ".join(self._open.text))
+        text = collapse(" ".join(self._open.text))
         record.description = text or None
         whole = " ".join(filter(None, [record.label, text, record.period_text or ""]))
         parens = DEPARTMENT_PARENS.search(f"{record.label} {text}")
@@ -257,17 +255,6 @@ class _Reader:
 
     def close(self) -> None:
         self._close(len(self.source.lines))
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9æøå]+", "-", text.lower()).strip("-")[:60] or "x"
-
-
-def _unique(key: str, taken: set[str]) -> str:
-    candidate, n = key, 2
-    while candidate in taken:
-        candidate, n = f"{key}-{n}", n + 1
-    return candidate
 
 
 IMPORTER = GenericImporter()

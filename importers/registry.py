@@ -42,12 +42,21 @@ def by_name(name: str) -> Importer:
 
 
 def choose(source: SourceText) -> Choice:
-    """The importer most confident about ``source``; UnknownLayout if none is."""
-    scored = sorted(
-        ((imp.recognise(source), n, imp) for n, imp in enumerate(importers())),
-        key=lambda t: (-t[0], t[1]),
-    )
-    best, _, importer = scored[0]
+    """The importer most confident about ``source`` (the earlier on a tie); UnknownLayout if none is.
+
+    An importer may declare a ``ceiling``, the most confident it ever is; it is
+    not asked when an earlier importer already reached that. The generic
+    fallback recognises a document by parsing all of it, so this spares a full
+    second parse of every document a specific importer knows.
+    """
+    best, importer = -1.0, None
+    for candidate in importers():
+        if getattr(candidate, "ceiling", 1.0) <= best:
+            continue
+        score = candidate.recognise(source)
+        if score > best:
+            best, importer = score, candidate
+    assert importer is not None  # the registry is never empty
     if best < RECOGNISED:
         raise UnknownLayout(
             "no importer recognises this layout (best guess "

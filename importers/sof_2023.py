@@ -52,21 +52,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from .records import (
-    BudgetItem,
-    Document,
-    Goal,
-    ImportResult,
-    Indicator,
-    Initiative,
-    Measurement,
-)
+from . import danish
+from .base import LayoutImporter, Signal
+from .danish import MONTHS, YEAR
+from .records import BudgetItem, Document, Goal, ImportResult, Indicator, Initiative, Measurement
 from .text import SourceText
+from .textutil import collapse, dedupe, last_text_line, next_text_line, sentences, slug, unique
 
-MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
-YEAR = r"(?:19|20)\d{2}"
+NAME = "sof-indsatsplan-2023"
 
 GOAL_RE = re.compile(r"^([1-9])\.\s+([A-ZÆØÅ].*?)\s*$")
 SECTION_RE = re.compile(r"^([1-9])\.(\d{1,2})\s+([A-ZÆØÅ].*?)\s*$")
@@ -80,7 +75,6 @@ TITLE_RE = re.compile(
     rf"^(?P<publisher>[A-ZÆØÅ][a-zæøå]*forvaltning)ens indsatsplan\b.*?Handicappolitik\s+"
     rf"(?:for\s+)?(?P<start>{YEAR})\s*[–-]\s*(?P<end>{YEAR})"
 )
-DATE_LINE_RE = re.compile(rf"^(?:{MONTHS})\s+({YEAR})$", re.IGNORECASE)
 
 BULLET_RE = re.compile(r"^(?P<indent>[ \t]*)-\s+(?P<text>\S.*?)\s*$")
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
@@ -88,8 +82,9 @@ LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 INITIATIVE_LEAD_RE = re.compile(r"\binitiativ", re.IGNORECASE)
 LEAD_FORUM_RE = re.compile(r"\(([^()]+)\)\s*:?\s*$")
 LABEL_TAIL_RE = re.compile(r"(?:,?\s+(?:fx|bl\.a\.|herunder))?[\s,.:;]*$")
-SENTENCE_BREAK_RE = re.compile(r"[.!?](?=\s+[A-ZÆØÅ0-9])")
-ABBREVIATIONS = {"hhv", "bl.a", "fx", "ca", "mv", "jf", "ift", "ifm", "pr", "nr", "vedr", "evt"}
+SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-ZÆØÅ0-9])")
+# Words that end in a period without ending a sentence; "bl.a." ends in an initial.
+ABBREVIATIONS = frozenset({"hhv", "fx", "ca", "mv", "jf", "ift", "ifm", "pr", "nr", "vedr", "evt"})
 
 ANCHOR_RE = re.compile(r"^(?P<label>.+?)\s*\((?P<anchor>[^()]+)\)\s*$")
 DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
@@ -121,6 +116,7 @@ PARTNER_RES = (
     re.compile(r"\bregionen\b"),
 )
 
+# The plan writes whole dates ("1. april 2023 – 31. marts 2026"); a range needs its days.
 DATE_RANGE_RE = re.compile(
     rf"\b\d{{1,2}}\.\s*(?:{MONTHS})\s+(?P<start>{YEAR})\s*[–-]\s*"
     rf"\d{{1,2}}\.\s*(?:{MONTHS})\s+(?P<end>{YEAR})\b"
@@ -135,7 +131,6 @@ MEASURE_RE = re.compile(
 )
 CLAUSE_RE = re.compile(r",\s+|\s+og\s+|\s+i forhold til\s+")
 CONNECTOR_RE = re.compile(r"^(?:og|samt)\s+")
-YEAR_RE = re.compile(rf"\b{YEAR}\b")
 RESTATEMENT_RE = re.compile(r"^Det svarer til\b")
 KIND_CUES = (
     (re.compile(r"baseline", re.IGNORECASE), "baseline"),
@@ -203,52 +198,17 @@ def _blank(line: str) -> bool:
 
 def _clean(text: str) -> str:
     """Drop Markdown emphasis and links, collapse whitespace."""
-    text = LINK_RE.sub(r"\1", text).replace("**", "").replace("*", "")
-    return " ".join(text.split())
+    return collapse(LINK_RE.sub(r"\1", text).replace("**", "").replace("*", ""))
 
 
-def _slug(text: str, limit: int = 60) -> str:
-    """A lower-case ASCII slug, cut at a word boundary, so keys stay short and stable."""
-    text = text.lower()
-    for danish, ascii_ in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e")):
-        text = text.replace(danish, ascii_)
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if len(slug) > limit:
-        slug = slug[:limit].rsplit("-", 1)[0]
-    return slug or "x"
-
-
-def _unique(key: str, used: set[str]) -> str:
-    """``key``, or ``key-2``, ``key-3`` … when an earlier record took it."""
-    candidate, number = key, 2
-    while candidate in used:
-        candidate, number = f"{key}-{number}", number + 1
-    used.add(candidate)
-    return candidate
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def _key(text: str) -> str:
+    """A record key from a label; cut as the keys of graphs built before were."""
+    return slug(text, cut="hyphen")
 
 
 def _sentences(text: str) -> list[str]:
     """Split prose into sentences without breaking at "hhv.", "bl.a." and the like."""
-    sentences, start = [], 0
-    for match in SENTENCE_BREAK_RE.finditer(text):
-        word = text[start : match.start()].rsplit(" ", 1)[-1].lower()
-        if word in ABBREVIATIONS:
-            continue
-        sentences.append(text[start : match.end()].strip())
-        start = match.end()
-    sentences.append(text[start:].strip())
-    return [sentence for sentence in sentences if sentence]
-
-
-def _danish_number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(".", "").replace(",", "."))
-    except InvalidOperation:
-        return None
+    return sentences(text, SENTENCE_END_RE, ABBREVIATIONS)
 
 
 def _words(text: str) -> set[str]:
@@ -275,7 +235,7 @@ def _found(patterns: tuple[re.Pattern[str], ...], text: str) -> list[str]:
         for pattern in patterns
         for match in pattern.finditer(text)
     )
-    return _dedupe([" ".join(hit.split()) for _, hit in hits])
+    return dedupe(collapse(hit) for _, hit in hits)
 
 
 def _internal(text: str) -> list[str]:
@@ -296,19 +256,15 @@ def _anchoring(anchor: str) -> tuple[list[str], list[str]]:
     if others:
         return _split_list(others["lead"]), [others["others"]]
     if "forvaltninger" in anchor:
-        return [" ".join(anchor.split())], []
+        return [collapse(anchor)], []
     return _split_list(anchor), []
 
 
 def _period(text: str) -> tuple[str | None, int | None, int | None]:
     """The period wording and its years: a date range, a year range or a start year."""
-    for pattern in (DATE_RANGE_RE, YEAR_RANGE_RE):
-        match = pattern.search(text)
-        if match:
-            start, end = int(match["start"]), match["end"]
-            end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
-            if end_year >= start:
-                return match.group(0), start, end_year
+    found = danish.year_range(text, (DATE_RANGE_RE, YEAR_RANGE_RE))
+    if found:
+        return found
     match = START_RE.search(text)
     if match:
         return match.group(0), int(match["start"]), None
@@ -322,7 +278,7 @@ def _document(lines: tuple[str, ...]) -> Document:
     """Title, publisher and period from the first line; the year from "December 2023"."""
     text = [line.strip() for line in lines if line.strip()]
     title = text[0] if text else ""
-    year = next((int(m[1]) for line in text[:5] if (m := DATE_LINE_RE.match(line))), None)
+    year = danish.date_line_year(text)
     match = TITLE_RE.match(title)
     if not match:
         return Document(title=title, kind="action-plan", year=year)
@@ -385,7 +341,7 @@ def _priorities(
         responsible, involved = _anchoring(match["anchor"])
         priorities.append(
             Goal(
-                _unique(_slug(label), used),
+                unique(_key(label), used),
                 label,
                 source.span(number, number),
                 kind="priority",
@@ -423,12 +379,6 @@ def _is_stop(line: str, goal_keys: set[str], toc: set[str]) -> bool:
     )
 
 
-def _last_text(lines: tuple[str, ...], first: int, last: int) -> int:
-    while last > first and _blank(lines[last - 1]):
-        last -= 1
-    return last
-
-
 def _sections(lines: tuple[str, ...], start: int, goal_keys: set[str]) -> list[_Section]:
     toc = _toc_titles(lines)
     sections: list[_Section] = []
@@ -439,7 +389,7 @@ def _sections(lines: tuple[str, ...], start: int, goal_keys: set[str]) -> list[_
         end = number + 1
         while end <= len(lines) and not _is_stop(lines[end - 1], goal_keys, toc):
             end += 1
-        last = _last_text(lines, number, end - 1)
+        last = last_text_line(lines, number, end - 1)
         key = f"{match[1]}.{match[2]}"
         if all(section.key != key for section in sections):
             sections.append(_Section(key, match[1], number, last, _clean(match[3])))
@@ -539,7 +489,7 @@ def _read_list(lines: tuple[str, ...], first: int, last: int, floor: int) -> _Li
                 break
             item = items[-1]
             item.paragraphs += [lines[n - 1] for n in range(number, resume) if lines[n - 1].strip()]
-            item.end = _last_text(lines, number, resume - 1)
+            item.end = last_text_line(lines, number, resume - 1)
             number = resume
     return _List(_lead_in(lines, first, floor), items)
 
@@ -586,14 +536,14 @@ def _initiative(
     period_text, start, end = _period(text)
     financing_text = _financing(text)
     return Initiative(
-        _unique(f"{section}-{_slug(label)}", used),
+        unique(f"{section}-{_key(label)}", used),
         label,
         source.span(item.line, item.end),
         goals=[section],
         description=text,
         responsible=own or default,
         involved=[name for name in internal if name not in OWN],
-        partners=_dedupe(([forum[1].strip()] if forum else []) + _partners(text)),
+        partners=dedupe(([forum[1].strip()] if forum else []) + _partners(text)),
         period_text=period_text,
         start_year=start,
         end_year=end,
@@ -646,16 +596,14 @@ def _sentence_measurements(sentence: str) -> list[Measurement]:
     found: list[Measurement] = []
     for offset, clause in _clauses(sentence):
         for match in MEASURE_RE.finditer(clause):
-            value = _danish_number(match["number"])
-            if value is None:
-                continue
-            years = YEAR_RE.findall(clause) or YEAR_RE.findall(sentence[:offset])[-1:]
+            years = danish.SINGLE_YEAR.findall(clause)
+            years = years or danish.SINGLE_YEAR.findall(sentence[:offset])[-1:]
             unit = "percent" if match["unit"].startswith(("pct", "%")) else "count"
             kind = _kind(clause, found[-1].kind if found else None)
             found.append(
                 Measurement(
                     kind,
-                    value,
+                    danish.matched_number(match["number"]),
                     unit,
                     CONNECTOR_RE.sub("", clause.strip(" ,.")),
                     int(years[0]) if years else None,
@@ -713,7 +661,7 @@ def _indicator(
         return None
     label = _indicator_label(lines)
     return Indicator(
-        _unique(_slug(label), used),
+        unique(_key(label), used),
         label,
         source.span(first, last),
         subject=section,
@@ -745,7 +693,7 @@ def _budget_item(
         label, responsible = anchored["label"], _split_list(anchored["anchor"])
     code = coded["code"] if coded else None
     return BudgetItem(
-        _unique(code or _slug(label), used),
+        unique(code or _key(label), used),
         label,
         source.span(number, number),
         code=code,
@@ -755,16 +703,17 @@ def _budget_item(
     )
 
 
-def _next_text(lines: tuple[str, ...], number: int) -> str:
-    """The first non-blank line after line ``number`` ("" at the end)."""
-    return next((line for line in lines[number:] if not _blank(line)), "")
+def _opens_list(lines: tuple[str, ...], number: int) -> bool:
+    """Whether the first line with text after line ``number`` is a bullet."""
+    following = next_text_line(lines, number)
+    return following is not None and _is_bullet(lines[following - 1])
 
 
 def _budget_list(source: SourceText, used: set[str]) -> list[BudgetItem]:
     """The items under "Oversigt over initiativer … i budget 2024", each in that budget year."""
     lines = source.lines
     headings = [n for n, line in enumerate(lines, 1) if BUDGET_HEADING_RE.match(line)]
-    heading = next((n for n in headings if _is_bullet(_next_text(lines, n))), None)
+    heading = next((n for n in headings if _opens_list(lines, n)), None)
     if heading is None:
         return []
     year = int(BUDGET_HEADING_RE.match(lines[heading - 1])[1])
@@ -792,11 +741,11 @@ def _proposals(source: SourceText, section: _Section, used: set[str]) -> list[Bu
             key = (
                 match["code"]
                 if match["code"] not in used
-                else f"{match['code']}-{_slug(note or '')}"
+                else f"{match['code']}-{_key(note or '')}"
             )
             found.append(
                 BudgetItem(
-                    _unique(key, used),
+                    unique(key, used),
                     _clean(match["label"]),
                     source.span(number, number),
                     code=match["code"],
@@ -826,9 +775,10 @@ def _link_funding(initiatives: list[Initiative], budget: list[BudgetItem]) -> No
 # --- the importer --------------------------------------------------------------------
 
 
-def _recognition_signals(lines: tuple[str, ...]) -> list[tuple[float, int, int]]:
-    """(weight, count, count needed) for the features of this layout."""
-    text = "\n".join(lines)
+def _signals(source: SourceText) -> list[Signal]:
+    """The title, the overview of priorities with their anchoring, bold bullets, lead-ins."""
+    lines = source.lines
+    text = source.text
     anchors = sum(
         1
         for line in lines
@@ -843,53 +793,41 @@ def _recognition_signals(lines: tuple[str, ...]) -> list[tuple[float, int, int]]
     ]
 
 
-class Sof2023Importer:
-    """Reads Socialforvaltningen's action plan under Handicappolitik 2023-2026."""
-
-    name = "sof-indsatsplan-2023"
-    description = (
-        "Socialforvaltningens indsatsplan under Handicappolitik 2023-2026: six goals, "
-        "særlige prioriteringer with anchoring departments, sections 1.1 … 6.4 with bullet "
-        "initiatives, KPI slides and the Budget 2024 list"
-    )
-
-    def recognise(self, source: SourceText) -> float:
-        """Score five features; each counts fully once it occurs a few times."""
-        signals = _recognition_signals(source.lines)
-        return round(sum(w * min(count, needed) / needed for w, count, needed in signals), 3)
-
-    def parse(self, source: SourceText) -> ImportResult:
-        """Goals, priorities, sections, initiatives, indicators and budget items."""
-        lines = source.lines
-        run = _goal_list(lines)
-        goals = _goals(source, run)
-        goal_keys = {goal.key for goal in goals}
-        start = run[-1] + 1 if run else 1
-        sections = _sections(lines, start, goal_keys)
-        overview_end = sections[0].heading - 1 if sections else len(lines)
-        used_goals = set(goal_keys) | {section.key for section in sections}
-        priorities = _priorities(source, start, overview_end, goal_keys, used_goals)
-        result = ImportResult(self.name, _document(lines), goals=goals + priorities)
-        used_initiatives: set[str] = set()
-        used_indicators: set[str] = set()
-        used_budget: set[str] = set()
-        result.budget_items = _budget_list(source, used_budget)
-        for section in sections:
-            result.goals.append(_section_goal(source, section, priorities))
-            bullet_lists = _lists(lines, section.heading + 1, section.last)
-            for bullets in bullet_lists:
-                result.initiatives += _list_initiatives(
-                    source, bullets, section.key, used_initiatives
-                )
-            kpi = (
-                _first_text(lines, bullet_lists[-1].end + 1, section.last) if bullet_lists else None
-            )
-            indicator = kpi and _indicator(source, kpi, section.last, section.key, used_indicators)
-            if indicator:
-                result.indicators.append(indicator)
-            result.budget_items += _proposals(source, section, used_budget)
-        _link_funding(result.initiatives, result.budget_items)
-        return result
+def _read(source: SourceText) -> ImportResult:
+    """Goals, priorities, sections, initiatives, indicators and budget items."""
+    lines = source.lines
+    run = _goal_list(lines)
+    goals = _goals(source, run)
+    goal_keys = {goal.key for goal in goals}
+    start = run[-1] + 1 if run else 1
+    sections = _sections(lines, start, goal_keys)
+    overview_end = sections[0].heading - 1 if sections else len(lines)
+    used_goals = set(goal_keys) | {section.key for section in sections}
+    priorities = _priorities(source, start, overview_end, goal_keys, used_goals)
+    result = ImportResult(NAME, _document(lines), goals=goals + priorities)
+    used_initiatives: set[str] = set()
+    used_indicators: set[str] = set()
+    used_budget: set[str] = set()
+    result.budget_items = _budget_list(source, used_budget)
+    for section in sections:
+        result.goals.append(_section_goal(source, section, priorities))
+        bullet_lists = _lists(lines, section.heading + 1, section.last)
+        for bullets in bullet_lists:
+            result.initiatives += _list_initiatives(source, bullets, section.key, used_initiatives)
+        kpi = _first_text(lines, bullet_lists[-1].end + 1, section.last) if bullet_lists else None
+        indicator = kpi and _indicator(source, kpi, section.last, section.key, used_indicators)
+        if indicator:
+            result.indicators.append(indicator)
+        result.budget_items += _proposals(source, section, used_budget)
+    _link_funding(result.initiatives, result.budget_items)
+    return result
 
 
-IMPORTER = Sof2023Importer()
+IMPORTER = LayoutImporter(
+    NAME,
+    "Socialforvaltningens indsatsplan under Handicappolitik 2023-2026: six goals, "
+    "særlige prioriteringer with anchoring departments, sections 1.1 … 6.4 with bullet "
+    "initiatives, KPI slides and the Budget 2024 list",
+    _signals,
+    _read,
+)

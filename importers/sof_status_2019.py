@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from . import danish
+from .base import LayoutImporter, Signal
 from .records import (
     Amount,
     CrossReference,
@@ -42,7 +43,9 @@ from .records import (
     StatusUpdate,
 )
 from .text import SourceText
+from .textutil import collapse, dedupe, slug, unique
 
+NAME = "sof-status-2019"
 TITLE = "Bilag 1: Status og oversigt over samtlige indsatser i Indsatsplanen"
 POLICY = "Handicappolitik 2018-2022"
 PUBLISHER = "Socialforvaltningen"
@@ -91,15 +94,7 @@ AMOUNT_RE = re.compile(
     r"(?<![\d.,])(?P<number>\d+(?:[.,]\d+)*)\s*"
     r"(?:(?P<scale>mio\.|mia\.|millioner|milliarder)(?:\s*kr\.)?|kr\.)"
 )
-SCALES = {
-    None: Decimal(1),
-    "mio.": Decimal(1_000_000),
-    "millioner": Decimal(1_000_000),
-    "mia.": Decimal(1_000_000_000),
-    "milliarder": Decimal(1_000_000_000),
-}
-THOUSANDS_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-AMOUNT_YEAR_RE = re.compile(r"^[^.]*?\b(?:budget|i)\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+AMOUNT_YEAR_RE = re.compile(rf"^[^.]*?\b(?:budget|i)\s+({danish.YEAR})\b", re.IGNORECASE)
 
 NUMBER = r"\d+(?:,\d+)?"
 # "Mål om bedre borgerdialog (80 %) er nået pr. 1.6.19: 87,7 % af …"
@@ -210,7 +205,7 @@ class _Flow:
     def of(cls, source: SourceText, numbers: list[int]) -> _Flow:
         text, owners = "", []
         for number in numbers:
-            words = " ".join(source.lines[number - 1].split())
+            words = collapse(source.lines[number - 1])
             if not words:
                 continue
             if text and not _joins_without_space(text, words):
@@ -240,37 +235,14 @@ def _joins_without_space(text: str, following: str) -> bool:
     )
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def slug(text: str, limit: int = 60) -> str:
-    """A normalised, deterministic key: lower case ASCII words joined by hyphens."""
-    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if len(text) > limit:
-        text = text[:limit].rsplit("-", 1)[0]
-    return text or "x"
-
-
-def _unique(key: str, taken: set[str]) -> str:
-    candidate, number = key, 2
-    while candidate in taken:
-        candidate, number = f"{key}-{number}", number + 1
-    taken.add(candidate)
-    return candidate
+def _key(text: str, limit: int = 60) -> str:
+    """A record key from a label; cut as the keys of graphs built before were."""
+    return slug(text, limit, cut="hyphen")
 
 
 def _theme_name_key(name: str) -> str:
     """How a theme is matched when named elsewhere ("’Det Gode Liv’", "Netværk.")."""
-    return slug(name.strip(" .’'\"”"))
-
-
-def _danish_number(text: str) -> Decimal:
-    """ "1.000" → 1000, "95,9" → 95.9, "3.5" → 3.5 (a dot before three digits groups)."""
-    if THOUSANDS_RE.match(text):
-        return Decimal(text.replace(".", ""))
-    return Decimal(text.replace(",", "."))
+    return _key(name.strip(" .’'\"”"))
 
 
 # --- themes and målsætninger -------------------------------------------------------------
@@ -341,7 +313,7 @@ def _theme_block(
     lines = source.lines
     name = THEME_RE.match(lines[index]).group("name")  # type: ignore[union-attr]
     notation = numbers.get(_theme_name_key(name))
-    key = _unique(notation or slug(name), taken)
+    key = unique(notation or _key(name), taken)
     intro: list[int] = []
     header = None
     for offset in range(1, GOAL_SEARCH_LINES + 1):
@@ -360,19 +332,19 @@ def _theme_block(
         span=source.span(index + 1, last_intro),
         kind="theme",
         notation=notation,
-        description=_collapse(" ".join(lines[n - 1] for n in intro)) or None,
+        description=collapse(" ".join(lines[n - 1] for n in intro)) or None,
     )
     goals = [theme]
     if header is None:
         return _ThemeBlock(goals, last_intro)
     items, last = _goal_items(lines, header + 1)
     for item in items:
-        label = _collapse(
+        label = collapse(
             " ".join([_bullet_text(lines[item[0] - 1])] + [lines[n - 1] for n in item[1:]])
         )
         goals.append(
             Goal(
-                key=_unique(slug(label), taken),
+                key=unique(_key(label), taken),
                 label=label,
                 span=source.span(item[0], item[-1]),
                 kind="goal",
@@ -621,18 +593,14 @@ def _name_and_description(text: str) -> tuple[str, str | None]:
     return text.strip(), None
 
 
-def _unique_in_order(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
 def _units(*texts: str) -> list[str]:
     """SOF units named ("CBH", "CSBB’s" → "CSBB", "Borgercenter Handicaps") in order."""
-    return _unique_in_order([m.group("unit") for t in texts for m in UNITS_RE.finditer(t)])
+    return dedupe(m.group("unit") for t in texts for m in UNITS_RE.finditer(t))
 
 
 def _departments(*texts: str) -> list[str]:
     """Other administrations named ("Børne- og Ungdomsforvaltningen", "TMF")."""
-    return _unique_in_order([m.group(0) for t in texts for m in DEPARTMENT_RE.finditer(t)])
+    return dedupe(m.group(0) for t in texts for m in DEPARTMENT_RE.finditer(t))
 
 
 def _amounts(*texts: str) -> list[Amount]:
@@ -640,9 +608,9 @@ def _amounts(*texts: str) -> list[Amount]:
     amounts = []
     for text in texts:
         for match in AMOUNT_RE.finditer(text):
-            value = _danish_number(match.group("number")) * SCALES[match.group("scale")]
-            if value == value.to_integral_value():
-                value = value.quantize(Decimal(1))
+            value = danish.kroner(match.group("number"), match.group("scale"))
+            if value is None:
+                continue
             year = AMOUNT_YEAR_RE.match(text[match.end() :])
             amounts.append(Amount(value, match.group(0), int(year.group(1)) if year else None))
     return amounts
@@ -671,17 +639,17 @@ def _goal_reached(text: str) -> list[_Result]:
     results = []
     for match in GOAL_REACHED_RE.finditer(text):
         target = PERCENT_RE.search(match.group("goal"))
-        label = _collapse(PERCENT_RE.sub(" ", match.group("goal")))
+        label = collapse(PERCENT_RE.sub(" ", match.group("goal")))
         actual = Measurement(
             "actual",
-            _danish_number(match.group("actual")),
+            danish.matched_number(match.group("actual")),
             "percent",
             match.group("actual_text"),
             year=_year_of_date(match.group("date")),
         )
         measurements = [actual]
         if target:
-            value = _danish_number(target.group("value"))
+            value = danish.matched_number(target.group("value"))
             written = target.group(0).strip("()")
             measurements.insert(0, Measurement("target", value, "percent", written))
         results.append(
@@ -699,14 +667,14 @@ def _result_against_target(text: str) -> list[_Result]:
         measurements = [
             Measurement(
                 "status",
-                _danish_number(match.group("earlier")),
+                danish.matched_number(match.group("earlier")),
                 "percent",
                 match.group("earlier_text"),
                 year=int(match.group("earlier_year")),
             ),
             Measurement(
                 "actual",
-                _danish_number(match.group("actual")),
+                danish.matched_number(match.group("actual")),
                 "percent",
                 match.group("actual_text"),
                 year=year,
@@ -716,7 +684,7 @@ def _result_against_target(text: str) -> list[_Result]:
         target = TARGET_PCT_RE.search(text)
         if target:
             target_text = target.group(0)[target.group(0).index("(") :].strip("()")
-            value = _danish_number(target.group("value"))
+            value = danish.matched_number(target.group("value"))
             comparator = target.group("cmp")
             measurements.insert(
                 0, Measurement("target", value, "percent", target_text, year, comparator)
@@ -733,7 +701,7 @@ def _indicators(source: SourceText, flow: _Flow, subject: str) -> list[Indicator
         first, last = flow.lines(result.start, result.end)
         indicators.append(
             Indicator(
-                key=f"{subject}-{slug(result.label, 40)}",
+                key=f"{subject}-{_key(result.label, 40)}",
                 label=result.label,
                 span=source.span(first, last),
                 subject=subject,
@@ -772,12 +740,12 @@ def _occurrence(source: SourceText, row: _Row, themes: dict[str, str]) -> _Occur
         CrossReference("theme", match.group("target").strip(), match.group(0).strip())
         for match in ALSO_UNDER_RE.finditer(column1.text)
     ]
-    body = _collapse(NOT_PRIORITISED_RE.sub(" ", ALSO_UNDER_RE.sub(" ", column1.text)))
+    body = collapse(NOT_PRIORITISED_RE.sub(" ", ALSO_UNDER_RE.sub(" ", column1.text)))
     if not body:
         return None
     name, description = _name_and_description(body)
     name = name.rstrip(".").strip()
-    key = slug(CENTRE_SUFFIX_RE.sub("", name))
+    key = _key(CENTRE_SUFFIX_RE.sub("", name))
     goals = [row.theme] if row.theme else []
     goals += [themes[k] for k in (_theme_name_key(x.target) for x in also) if k in themes]
     numbers = [n for c in (1, 2, 3) for n in row.columns[c]]
@@ -786,7 +754,7 @@ def _occurrence(source: SourceText, row: _Row, themes: dict[str, str]) -> _Occur
         key=key,
         label=name,
         span=source.span(min(numbers), max(numbers)),
-        goals=_unique_in_order(goals),
+        goals=dedupe(goals),
         description=description,
         purpose=column2.text or None,
         responsible=[DEPARTMENT] + _units(column1.text, column2.text, column3.text),
@@ -801,9 +769,9 @@ def _occurrence(source: SourceText, row: _Row, themes: dict[str, str]) -> _Occur
 
 def _merge(first: Initiative, later: Initiative) -> None:
     """Fold a repeated listing (under another theme) into the first one."""
-    first.goals = _unique_in_order(first.goals + later.goals)
-    first.responsible = _unique_in_order(first.responsible + later.responsible)
-    first.involved = _unique_in_order(first.involved + later.involved)
+    first.goals = dedupe(first.goals + later.goals)
+    first.responsible = dedupe(first.responsible + later.responsible)
+    first.involved = dedupe(first.involved + later.involved)
     first.description = first.description or later.description
     first.purpose = first.purpose or later.purpose
     targets = {reference.target for reference in first.cross_references}
@@ -812,7 +780,7 @@ def _merge(first: Initiative, later: Initiative) -> None:
     first.statuses += [s for s in later.statuses if (s.status, s.text) not in seen]
     known = {(amount.value, amount.year) for amount in first.amounts}
     first.amounts += [a for a in later.amounts if (a.value, a.year) not in known]
-    first.indicators = _unique_in_order(first.indicators + later.indicators)
+    first.indicators = dedupe(first.indicators + later.indicators)
 
 
 def _initiatives(
@@ -834,48 +802,39 @@ def _initiatives(
     return list(initiatives.values()), list(indicators.values())
 
 
-class SofStatus2019Importer:
-    """Reads SOF's "Bilag 1" status 2019 of its action plan (Handicappolitik 2018-2022)."""
+def _signals(source: SourceText) -> list[Signal]:
+    """The "Målsætninger STATUS 2019" and table headers, themes and "Fremgår også" notes."""
+    lines = source.lines
+    return [
+        (0.3, sum(1 for line in lines if GOALS_HEADER_RE.match(line)), 2),
+        (0.3, sum(1 for line in lines if TABLE_HEADER_RE.match(line)), 2),
+        (0.2, sum(1 for line in lines if THEME_RE.match(line)), 2),
+        (0.2, sum(1 for line in lines if ALSO_UNDER_START_RE.match(line.strip())), 3),
+    ]
 
-    name = "sof-status-2019"
-    description = (
-        "Socialforvaltningens status 2019 (Bilag 1) for Handicappolitik 2018-2022: four themes "
-        "with målsætninger and interleaved Indsatser / Formål og virkning / Status 2019 tables"
+
+def _read(source: SourceText) -> ImportResult:
+    """Goals from the theme blocks, one Initiative per distinct table row name."""
+    stream = _Stream(source).read()
+    rows = _rows(_join_double_spaced(stream.tokens))
+    themes = {_theme_name_key(g.label): g.key for g in stream.goals if g.kind == "theme"}
+    initiatives, indicators = _initiatives(source, rows, themes)
+    document = Document(
+        title=TITLE, kind="status-report", publisher=[PUBLISHER], year=YEAR, policy=POLICY
+    )
+    return ImportResult(
+        importer=NAME,
+        document=document,
+        goals=stream.goals,
+        initiatives=initiatives,
+        indicators=indicators,
     )
 
-    def recognise(self, source: SourceText) -> float:
-        """Score the "Målsætninger STATUS 2019" and table headers, themes and "Fremgår også".
 
-        Each signal counts fully once it occurs a few times, so a truncated copy
-        still scores high while other layouts, lacking all four, score zero.
-        """
-        lines = source.lines
-        signals = [
-            (0.3, sum(1 for line in lines if GOALS_HEADER_RE.match(line)), 2),
-            (0.3, sum(1 for line in lines if TABLE_HEADER_RE.match(line)), 2),
-            (0.2, sum(1 for line in lines if THEME_RE.match(line)), 2),
-            (0.2, sum(1 for line in lines if ALSO_UNDER_START_RE.match(line.strip())), 3),
-        ]
-        return round(
-            sum(weight * min(count, needed) / needed for weight, count, needed in signals), 3
-        )
-
-    def parse(self, source: SourceText) -> ImportResult:
-        """Goals from the theme blocks, one Initiative per distinct table row name."""
-        stream = _Stream(source).read()
-        rows = _rows(_join_double_spaced(stream.tokens))
-        themes = {_theme_name_key(g.label): g.key for g in stream.goals if g.kind == "theme"}
-        initiatives, indicators = _initiatives(source, rows, themes)
-        document = Document(
-            title=TITLE, kind="status-report", publisher=[PUBLISHER], year=YEAR, policy=POLICY
-        )
-        return ImportResult(
-            importer=self.name,
-            document=document,
-            goals=stream.goals,
-            initiatives=initiatives,
-            indicators=indicators,
-        )
-
-
-IMPORTER = SofStatus2019Importer()
+IMPORTER = LayoutImporter(
+    NAME,
+    "Socialforvaltningens status 2019 (Bilag 1) for Handicappolitik 2018-2022: four themes "
+    "with målsætninger and interleaved Indsatser / Formål og virkning / Status 2019 tables",
+    _signals,
+    _read,
+)

@@ -25,10 +25,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .bif_2018 import first_sentence, full_year, label_text, slug, unique
+from . import danish
+from .base import LayoutImporter, Signal
+from .danish import YEAR, full_year
 from .records import BudgetItem, Document, Goal, ImportResult, Indicator, Initiative, Measurement
 from .text import SourceText
+from .textutil import collapse, first_sentence, label_text, next_text_line, slug, unique
 
+NAME = "sud-pejlemaerker-2014"
 KIND = "benchmark-status"
 MISSING = "-"
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -50,7 +54,6 @@ VALUE_RE = re.compile(
     r"^(?P<comparator><=|>=|<|>)?\s*(?P<integer>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<fraction>\d+))?"
     r"\s*(?P<percent>%)?(?P<note>\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?$"
 )
-YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 
 ACTIVITY_HEADING_RE = re.compile(
     r"^(?:Aktiviteter der skal understøtte|Hvad har forvaltningen (?:igangsat|sat i gang))"
@@ -61,17 +64,15 @@ BULLET_RE = re.compile(r"^-\s+(\S.*)$")
 BUDGET_RE = re.compile(r"^-\s*([A-ZÆØÅ]{1,3})\s?(\d{2,3})\s*:\s*(\S.*)$")
 EMPHASIS_TITLE_RE = re.compile(r"^\*([^*]+)\*[.:]?\s*(.*)$")
 TITLE_BREAK_RE = re.compile(r":\s|\s[–-]\s")
-PERIOD_RE = re.compile(r"\bi perioden ((?:19|20)\d{2})\s*[-–]\s*(\d{2}|\d{4})\b")
-BUDGET_YEAR_RE = re.compile(r"\bbudget\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+PERIOD_RE = re.compile(rf"\bi perioden ({YEAR})\s*[-–]\s*(\d{{2}}|\d{{4}})\b")
 
-TITLE_YEARS_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
-STATUS_YEAR_RE = re.compile(r"^Status på .*pejlemærker,?\s+((?:19|20)\d{2})\s*$", re.IGNORECASE)
+STATUS_YEAR_RE = re.compile(rf"^Status på .*pejlemærker,?\s+({YEAR})\s*$", re.IGNORECASE)
 PUBLISHER_RE = re.compile(r"\b([A-ZÆØÅ]\w*udvalg)ets\b")
 ROMAN = {"I": 1, "V": 5, "X": 10}
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
+# Keys are labels of up to 80 characters, like those of BIF's plan of the same years.
+KEY_LENGTH = 80
 
 
 def _notes(text: str) -> tuple[str, list[str]]:
@@ -79,7 +80,7 @@ def _notes(text: str) -> tuple[str, list[str]]:
     numbers = [
         match.group(1).translate(SUPERSCRIPT_DIGITS) for match in SUPERSCRIPT_RE.finditer(text)
     ]
-    return _collapse(SUPERSCRIPT_RE.sub("", text)), numbers
+    return collapse(SUPERSCRIPT_RE.sub("", text)), numbers
 
 
 def _number(text: str) -> str:
@@ -111,12 +112,11 @@ def danish_value(text: str) -> tuple[Decimal, str, str | None, str | None] | Non
     match = VALUE_RE.match(text.strip())
     if not match:
         return None
-    number = match.group("integer").replace(".", "")
-    if match.group("fraction"):
-        number += "." + match.group("fraction")
+    fraction = match.group("fraction")
+    number = match.group("integer") + (f",{fraction}" if fraction else "")
     note = match.group("note")
     return (
-        Decimal(number),
+        danish.matched_number(number),
         "percent" if match.group("percent") else "count",
         match.group("comparator"),
         note.strip().translate(SUPERSCRIPT_DIGITS) if note else None,
@@ -145,20 +145,12 @@ def _is_table_header(line: str) -> bool:
     )
 
 
-def _next_text_line(lines: tuple[str, ...], number: int) -> int | None:
-    """The number of the first non-blank line after line ``number``."""
-    for following in range(number + 1, len(lines) + 1):
-        if lines[following - 1].strip():
-            return following
-    return None
-
-
 def _sections(lines: tuple[str, ...]) -> list[_Section]:
     """Benchmark sections: a numbered heading directly followed by a delmål table."""
     found: list[_Section] = []
     for number, line in enumerate(lines, 1):
         heading = SECTION_HEADING_RE.match(line.strip())
-        header = _next_text_line(lines, number) if heading else None
+        header = next_text_line(lines, number) if heading else None
         if not heading or header is None or not _is_table_header(lines[header - 1]):
             continue
         notation = _number(heading.group(1))
@@ -186,15 +178,15 @@ def _footnotes(lines: tuple[str, ...], sections: list[_Section]) -> dict[str, st
     for number in range(sections[0].heading, len(lines) + 1):
         match = FOOTNOTE_RE.match(lines[number - 1].strip())
         if match and number not in headings:
-            notes.setdefault(match.group(1), _collapse(lines[number - 1]))
+            notes.setdefault(match.group(1), collapse(lines[number - 1]))
     return notes
 
 
 def _document(lines: tuple[str, ...]) -> Document:
     """Title (first line), status year ("Status på … pejlemærker, 2014") and period."""
-    texts = [_collapse(line) for line in lines if line.strip()]
+    texts = [collapse(line) for line in lines if line.strip()]
     title = texts[0] if texts else ""
-    years = TITLE_YEARS_RE.search(title)
+    years = danish.FULL_YEAR_RANGE.search(title)
     status = next((int(m.group(1)) for text in texts if (m := STATUS_YEAR_RE.match(text))), None)
     publisher = PUBLISHER_RE.search(title)
     return Document(
@@ -226,7 +218,7 @@ def _overview_goals(source: SourceText, responsible: list[str]) -> dict[str, Goa
         match = BENCHMARK_CELL_RE.match(cells[0])
         if match is None or match.group(1) in goals:
             continue
-        score_text = _collapse(cells[1])
+        score_text = collapse(cells[1])
         scored = SCORE_RE.match(score_text)
         goals[match.group(1)] = Goal(
             key=match.group(1),
@@ -235,7 +227,7 @@ def _overview_goals(source: SourceText, responsible: list[str]) -> dict[str, Goa
             kind="benchmark",
             notation=match.group(1),
             responsible=list(responsible),
-            score=Decimal(score_text.replace(",", ".")) if scored else None,
+            score=danish.matched_number(score_text) if scored else None,
             remarks=[] if scored or score_text in ("", MISSING) else [score_text],
         )
     return goals
@@ -273,7 +265,7 @@ def _cells_after_labels(cells: list[str]) -> tuple[list[re.Match[str]], list[str
 def _year(kind: str, default: int | None, note: str | None) -> int | None:
     """The column's year, unless the baseline's footnote names another ("Baseline er 2014")."""
     if kind == "baseline" and note and re.match(r"^\d+\.\s*Baseline\b", note):
-        years = set(YEAR_RE.findall(note))
+        years = set(danish.SINGLE_YEAR.findall(note))
         if len(years) == 1:
             return int(years.pop())
     return default
@@ -284,7 +276,7 @@ def _add_values(
 ) -> None:
     """Measurements from the baseline/status/target cells; other text becomes a remark."""
     for (kind, _), cell in zip(COLUMN_YEAR_RES, values, strict=False):
-        text = _collapse(cell)
+        text = collapse(cell)
         if text in ("", MISSING):
             continue
         parsed = danish_value(text)
@@ -371,17 +363,17 @@ class _Supporters:
             elif OTHER_HEADING_RE.match(line):
                 mode = None
             elif mode == "activity" and (bullet := BULLET_RE.match(line)):
-                self.activity(number, _collapse(bullet.group(1)), section.notation)
+                self.activity(number, collapse(bullet.group(1)), section.notation)
             elif mode == "budget" and (proposal := BUDGET_RE.match(line)):
                 code = proposal.group(1) + proposal.group(2)
-                self.budget(number, code, _collapse(proposal.group(3)), section.notation)
+                self.budget(number, code, collapse(proposal.group(3)), section.notation)
 
     def activity(self, number: int, text: str, benchmark: str) -> None:
         label, description = split_title(text)
         period_text, start, end = _period(text)
         self.initiatives.append(
             Initiative(
-                key=unique(slug(label), self.keys),
+                key=unique(slug(label, KEY_LENGTH), self.keys),
                 label=label,
                 span=self.source.span(number, number),
                 goals=[benchmark],
@@ -396,7 +388,7 @@ class _Supporters:
         item = self.budget_items.get(code)
         if item is None:
             label, description = split_title(text)
-            year = BUDGET_YEAR_RE.search(text)
+            year = danish.BUDGET_YEAR.search(text)
             item = BudgetItem(
                 key=code,
                 label=label,
@@ -410,59 +402,56 @@ class _Supporters:
             item.supports.append(benchmark)
 
 
-class SudPejlemaerker2014Importer:
-    """Reads Socialudvalget's benchmark status 2014 (pejlemærker 2014-2017)."""
+def _signals(source: SourceText) -> list[Signal]:
+    """The benchmark status column, the delmål tables and the fixed section headings."""
+    text = source.text
+    return [
+        (0.4, "Samlet pejlemærkestatus" in text, 1),
+        (0.3, bool(re.search(r"Baseline \(\d{4}\)\tStatus \(\d{4}\)", text)), 1),
+        (0.15, "Aktiviteter der skal understøtte pejlemærket" in text, 1),
+        (0.15, "Følgende budgetforslag vil understøtte" in text, 1),
+    ]
 
-    name = "sud-pejlemaerker-2014"
-    description = (
-        "Socialudvalgets politiske pejlemærker 2014-2017, status 2014: nine benchmarks with "
-        "scores, delmål with baseline/status/target, activities and budget proposals"
+
+def _read(source: SourceText) -> ImportResult:
+    """Benchmarks from the overview; delmål, activities and budget items per section."""
+    document = _document(source.lines)
+    goals = _overview_goals(source, document.publisher)
+    sections = _sections(source.lines)
+    notes = _footnotes(source.lines, sections)
+    indicators: list[Indicator] = []
+    supporters = _Supporters(source)
+    for section in sections:
+        goal = goals.get(section.notation)
+        if goal is None:
+            goal = Goal(
+                key=section.notation,
+                label=section.label,
+                span=source.span(section.heading, section.heading),
+                kind="benchmark",
+                notation=section.notation,
+                responsible=list(document.publisher),
+            )
+            goals[section.notation] = goal
+        for note in (notes.get(number, number) for number in section.notes):
+            if note not in goal.remarks:
+                goal.remarks.append(note)
+        indicators += _indicators(source, section, notes)
+        supporters.read(section)
+    return ImportResult(
+        importer=NAME,
+        document=document,
+        goals=sorted(goals.values(), key=lambda goal: int(goal.key)),
+        initiatives=supporters.initiatives,
+        indicators=indicators,
+        budget_items=list(supporters.budget_items.values()),
     )
 
-    def recognise(self, source: SourceText) -> float:
-        """Score the benchmark status column, the delmål tables and the fixed section headings."""
-        text = source.text
-        signals = (
-            (0.4, "Samlet pejlemærkestatus" in text),
-            (0.3, re.search(r"Baseline \(\d{4}\)\tStatus \(\d{4}\)", text)),
-            (0.15, "Aktiviteter der skal understøtte pejlemærket" in text),
-            (0.15, "Følgende budgetforslag vil understøtte" in text),
-        )
-        return round(sum((weight for weight, found in signals if found), 0.0), 3)
 
-    def parse(self, source: SourceText) -> ImportResult:
-        """Benchmarks from the overview; delmål, activities and budget items per section."""
-        document = _document(source.lines)
-        goals = _overview_goals(source, document.publisher)
-        sections = _sections(source.lines)
-        notes = _footnotes(source.lines, sections)
-        indicators: list[Indicator] = []
-        supporters = _Supporters(source)
-        for section in sections:
-            goal = goals.get(section.notation)
-            if goal is None:
-                goal = Goal(
-                    key=section.notation,
-                    label=section.label,
-                    span=source.span(section.heading, section.heading),
-                    kind="benchmark",
-                    notation=section.notation,
-                    responsible=list(document.publisher),
-                )
-                goals[section.notation] = goal
-            for note in (notes.get(number, number) for number in section.notes):
-                if note not in goal.remarks:
-                    goal.remarks.append(note)
-            indicators += _indicators(source, section, notes)
-            supporters.read(section)
-        return ImportResult(
-            importer=self.name,
-            document=document,
-            goals=sorted(goals.values(), key=lambda goal: int(goal.key)),
-            initiatives=supporters.initiatives,
-            indicators=indicators,
-            budget_items=list(supporters.budget_items.values()),
-        )
-
-
-IMPORTER = SudPejlemaerker2014Importer()
+IMPORTER = LayoutImporter(
+    NAME,
+    "Socialudvalgets politiske pejlemærker 2014-2017, status 2014: nine benchmarks with "
+    "scores, delmål with baseline/status/target, activities and budget proposals",
+    _signals,
+    _read,
+)

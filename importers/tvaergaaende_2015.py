@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from . import danish
+from .base import LayoutImporter, Signal
 from .records import Amount, CrossReference, Document, Goal, ImportResult, Initiative
 from .text import SourceText
+from .textutil import collapse, dedupe, last_text_line, sentences
 
+NAME = "tvaergaaende-2015"
 TITLE = "Tværgående indsatsplan for handicappolitikken 2015"
 YEAR = 2015
 
@@ -47,8 +50,6 @@ LONE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
 BROKEN_URL_RE = re.compile(r"(?:https?://|www\.)\S*[-/_=?&]$")
 URL_TRAILING_PUNCTUATION = ".,;:)"
 
-YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
-YEAR_RANGE_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 START_WORDS_RE = re.compile(
     r"\b(?:fra|primo|opstartet|igangsat|etableret|iværksættes|idrifttages)\b", re.IGNORECASE
 )
@@ -56,12 +57,8 @@ END_WORDS_RE = re.compile(r"\b(?:frem til|indtil|senest)\b", re.IGNORECASE)
 
 AMOUNT_RE = re.compile(
     r"(?<![\d.,])(?P<number>\d+(?:[.,]\d+)*)\s*(?P<scale>mio\.|mia\.)?\s*kr\.?"
-    r"(?:\s+i\s+(?P<year>(?:19|20)\d{2})\b)?"
+    rf"(?:\s+i\s+(?P<year>{danish.YEAR})\b)?"
 )
-SCALES = {None: Decimal(1), "mio.": Decimal(1_000_000), "mia.": Decimal(1_000_000_000)}
-THOUSANDS_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-BUDGET_YEAR_RE = re.compile(r"\bbudget\s+((?:19|20)\d{2})\b", re.IGNORECASE)
-SENTENCE_START_RE = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ])")
 
 BENCHMARK_RE = re.compile(
     r"Socialudvalgets\s+pejlemærker?\s+om,?\s+(?:at\s+)?(?P<target>.+?)"
@@ -69,7 +66,9 @@ BENCHMARK_RE = re.compile(
 )
 BENCHMARK_SPLIT_RE = re.compile(r"\s+og,\s+at\s+")
 SPOR_RE = re.compile(r"\bspor\s+(\d+)\b")
-SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
+# Every such boundary ends a sentence here, even after an abbreviation ("ift. Handicap…"):
+# the importer has always read it so, and its cross-references must stay the same.
+SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ])")
 
 DEPARTMENT_RE = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+(?:-\s+[Oo]g\s+[A-ZÆØÅ][a-zæøå]*?)?forvaltningen\b")
 ORGANISATION_SPLIT_RE = re.compile(r"(?<!-)\s+og\s+")
@@ -121,19 +120,14 @@ class _Body:
         return " ".join(self.fields.get(name, [])) or None
 
 
-def _normalise(line: str) -> str:
-    """Collapse whitespace so that headers with trailing blanks compare equal."""
-    return " ".join(line.split())
-
-
 def _field_name(line: str) -> str | None:
     """The field a label line opens, if the line is one of the six labels."""
-    return FIELD_LABELS.get(_normalise(line).lower().rstrip(":"))
+    return FIELD_LABELS.get(collapse(line).lower().rstrip(":"))
 
 
 def _heading_match(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
     """Match a heading pattern; long lines are prose that happens to start with a number."""
-    text = _normalise(line)
+    text = collapse(line)
     if len(text) > MAX_HEADING_LENGTH:
         return None
     return pattern.match(text)
@@ -171,13 +165,6 @@ def _find_headings(lines: tuple[str, ...]) -> list[_Heading]:
     return headings
 
 
-def _last_text_line(lines: tuple[str, ...], first: int, last: int) -> int:
-    """The last line in ``first``..``last`` that holds text (``first`` at least)."""
-    while last > first and not lines[last - 1].strip():
-        last -= 1
-    return last
-
-
 def _url_token(token: str) -> str:
     return token.rstrip(URL_TRAILING_PUNCTUATION)
 
@@ -209,9 +196,9 @@ def _noise_lines(lines: tuple[str, ...], headings: list[_Heading]) -> set[int]:
     in the middle of its text; any line equal to a known page header is dropped.
     """
     headers = {
-        _normalise(lines[number - 1]) for heading in headings for number in heading.header_lines
+        collapse(lines[number - 1]) for heading in headings for number in heading.header_lines
     }
-    repeated = {number for number, line in enumerate(lines, start=1) if _normalise(line) in headers}
+    repeated = {number for number, line in enumerate(lines, start=1) if collapse(line) in headers}
     return _artefact_url_lines(lines) | repeated
 
 
@@ -259,7 +246,7 @@ def _read_body(source: SourceText, first: int, last: int, skip: set[int]) -> _Bo
         elif not line.strip():
             flush()
         elif number not in skip:
-            paragraph = _join(paragraph, _normalise(line))
+            paragraph = _join(paragraph, collapse(line))
     flush()
     return body
 
@@ -269,7 +256,7 @@ def _split_organisations(text: str) -> list[str]:
 
     "X i samarbejde med … med Y som tovholder" names X and the coordinator Y.
     """
-    text = _normalise(text).rstrip(".").strip()
+    text = collapse(text).rstrip(".").strip()
     lead, together, rest = text.partition(" i samarbejde med ")
     if together:
         coordinator = COORDINATOR_RE.search(rest)
@@ -285,11 +272,7 @@ def _split_organisations(text: str) -> list[str]:
 
 def _departments_named(text: str) -> list[str]:
     """Department names in prose, for initiatives that have no "Ansvarlig forvaltning"."""
-    names: list[str] = []
-    for match in DEPARTMENT_RE.finditer(text):
-        if match.group(0) not in names:
-            names.append(match.group(0))
-    return names
+    return dedupe(match.group(0) for match in DEPARTMENT_RE.finditer(text))
 
 
 def _period_years(text: str | None) -> tuple[int | None, int | None]:
@@ -302,10 +285,10 @@ def _period_years(text: str | None) -> tuple[int | None, int | None]:
     if not text:
         return None, None
     text = URL_RE.sub(" ", text)
-    span = YEAR_RANGE_RE.search(text)
+    span = danish.FULL_YEAR_RANGE.search(text)
     if span:
         return int(span.group(1)), int(span.group(2))
-    years = [int(year) for year in YEAR_RE.findall(text)]
+    years = [int(year) for year in danish.SINGLE_YEAR.findall(text)]
     if not years:
         return None, None
     if len(years) > 1:
@@ -344,20 +327,10 @@ def _financing_class(text: str | None) -> str | None:
     return None
 
 
-def _danish_number(text: str) -> Decimal:
-    """ "44,2" → 44.2, "900.000" → 900000, "1.5" → 1.5 (a lone dot before one digit)."""
-    if "," in text:
-        return Decimal(text.replace(".", "").replace(",", "."))
-    if THOUSANDS_RE.match(text):
-        return Decimal(text.replace(".", ""))
-    return Decimal(text)
-
-
 def _budget_year_before(paragraph: str, position: int) -> int | None:
     """The year of "budget YYYY" earlier in the same sentence as an amount."""
-    sentence_starts = [match.end() for match in SENTENCE_START_RE.finditer(paragraph, 0, position)]
-    sentence = paragraph[sentence_starts[-1] if sentence_starts else 0 : position]
-    match = BUDGET_YEAR_RE.search(sentence)
+    sentence = (sentences(paragraph[:position], SENTENCE_END_RE, None) or [""])[-1]
+    match = danish.BUDGET_YEAR.search(sentence)
     return int(match.group(1)) if match else None
 
 
@@ -366,9 +339,9 @@ def _amounts(paragraphs: list[str]) -> list[Amount]:
     amounts: list[Amount] = []
     for paragraph in paragraphs:
         for match in AMOUNT_RE.finditer(paragraph):
-            value = _danish_number(match.group("number")) * SCALES[match.group("scale")]
-            if value == value.to_integral_value():
-                value = value.to_integral_value()
+            value = danish.kroner(match.group("number"), match.group("scale"))
+            if value is None:
+                continue
             year = match.group("year")
             amounts.append(
                 Amount(
@@ -392,10 +365,10 @@ def _benchmarks(paragraph: str) -> list[CrossReference]:
 def _boligplan_spor(paragraph: str) -> list[CrossReference]:
     """Every "spor N" in a sentence that names Socialforvaltningens Boligplan."""
     references: list[CrossReference] = []
-    for sentence in SENTENCE_SPLIT_RE.split(paragraph):
+    for sentence in sentences(paragraph, SENTENCE_END_RE, None):
         if "Boligplan" in sentence:
             for number in SPOR_RE.findall(sentence):
-                references.append(CrossReference("boligplan-spor", number, sentence.strip()))
+                references.append(CrossReference("boligplan-spor", number, sentence))
     return references
 
 
@@ -441,7 +414,7 @@ class _GoalRegistry:
         parent = notation.split(".")[0] if kind == "goal" else None
         self.goals[notation] = Goal(
             key=notation,
-            label=_normalise(label),
+            label=collapse(label),
             span=self.source.span(number, number),
             kind=kind,
             notation=notation,
@@ -465,7 +438,7 @@ def _initiative(
     financing_text = body.text("financing")
     return Initiative(
         key=heading.notation,
-        label=_normalise(heading.label),
+        label=collapse(heading.label),
         span=source.span(heading.line, last),
         notation=heading.notation,
         goals=[section],
@@ -483,54 +456,45 @@ def _initiative(
     )
 
 
-class TvaergaaendeImporter:
-    """Reads the 2015 cross-department action plan (Tværgående indsatsplan)."""
+def _signals(source: SourceText) -> list[Signal]:
+    """Three of the fixed field labels and the X.Y.Z initiative headings."""
+    fields = [_field_name(line) for line in source.lines]
+    headings = sum(1 for line in source.lines if _heading_match(INITIATIVE_RE, line))
+    return [
+        (0.3, fields.count("goal_text"), 3),
+        (0.25, fields.count("responsible"), 3),
+        (0.25, fields.count("financing"), 3),
+        (0.2, headings, 5),
+    ]
 
-    name = "tvaergaaende-2015"
-    description = (
-        "Tværgående indsatsplan for handicappolitikken 2015: 32 numbered initiatives "
-        "(1.1.1 … 3.4.1) with fixed fields and repeated page headers"
+
+def _read(source: SourceText) -> ImportResult:
+    """Goals from the page headers, one Initiative per X.Y.Z heading."""
+    lines = source.lines
+    headings = _find_headings(lines)
+    skip = _noise_lines(lines, headings)
+    registry = _GoalRegistry(source)
+    initiatives: list[Initiative] = []
+    for index, heading in enumerate(headings):
+        for number in heading.header_lines:
+            registry.add_header(number)
+        section = registry.section_for(heading)
+        following = headings[index + 1].header_start if index + 1 < len(headings) else None
+        end = following - 1 if following is not None else len(lines)
+        last = last_text_line(lines, heading.line, end)
+        initiatives.append(_initiative(source, heading, last, section, skip))
+    return ImportResult(
+        importer=NAME,
+        document=Document(title=TITLE, kind="action-plan", year=YEAR),
+        goals=list(registry.goals.values()),
+        initiatives=initiatives,
     )
 
-    def recognise(self, source: SourceText) -> float:
-        """Score three of the fixed field labels and the X.Y.Z initiative headings.
 
-        Each of four signals counts fully once it occurs a few times, so a
-        truncated copy still scores high while other layouts score near zero.
-        """
-        fields = [_field_name(line) for line in source.lines]
-        headings = sum(1 for line in source.lines if _heading_match(INITIATIVE_RE, line))
-        signals = [
-            (0.3, fields.count("goal_text"), 3),
-            (0.25, fields.count("responsible"), 3),
-            (0.25, fields.count("financing"), 3),
-            (0.2, headings, 5),
-        ]
-        return round(
-            sum(weight * min(count, needed) / needed for weight, count, needed in signals), 3
-        )
-
-    def parse(self, source: SourceText) -> ImportResult:
-        """Goals from the page headers, one Initiative per X.Y.Z heading."""
-        lines = source.lines
-        headings = _find_headings(lines)
-        skip = _noise_lines(lines, headings)
-        registry = _GoalRegistry(source)
-        initiatives: list[Initiative] = []
-        for index, heading in enumerate(headings):
-            for number in heading.header_lines:
-                registry.add_header(number)
-            section = registry.section_for(heading)
-            following = headings[index + 1].header_start if index + 1 < len(headings) else None
-            end = following - 1 if following is not None else len(lines)
-            last = _last_text_line(lines, heading.line, end)
-            initiatives.append(_initiative(source, heading, last, section, skip))
-        return ImportResult(
-            importer=self.name,
-            document=Document(title=TITLE, kind="action-plan", year=YEAR),
-            goals=list(registry.goals.values()),
-            initiatives=initiatives,
-        )
-
-
-IMPORTER = TvaergaaendeImporter()
+IMPORTER = LayoutImporter(
+    NAME,
+    "Tværgående indsatsplan for handicappolitikken 2015: 32 numbered initiatives "
+    "(1.1.1 … 3.4.1) with fixed fields and repeated page headers",
+    _signals,
+    _read,
+)

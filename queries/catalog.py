@@ -8,11 +8,16 @@ A saved query is plain SPARQL that any endpoint can run. Its metadata lives in
     #+ tags: departments, collaboration
     #+ param: department department — only initiatives involving this department
     #+ param: year year = 2015 — the year
+    #+ param: financing choice(funded|unfunded) — one of the listed words
 
 A parameter ``name`` appears in the query as the variable ``?_name``. Values are
 checked against the declared type and bound as typed RDF terms: the embedded
-store substitutes the variable, a remote endpoint receives a ``VALUES`` block
-built from the serialised term, so no user text is ever pasted into SPARQL.
+store and a remote endpoint both receive a ``VALUES`` block built from the
+serialised term, so no user text is ever pasted into SPARQL. Types:
+``department`` (a code such as SOF), ``plan`` (a source file name, its slug or
+the plan's IRI), ``iri``, ``integer``, ``year``, ``text`` (non-empty) and
+``choice(a|b|…)``. A default is checked when the file is read, so a bad header
+is reported with its line.
 """
 
 from __future__ import annotations
@@ -25,13 +30,15 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
 
-from ..graph.vocabulary import XSD, organisation_iri
+from ..graph.vocabulary import ID, XSD, data_iri, organisation_iri, slug
 
 PARAM = re.compile(
-    r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>\S+))?\s*(?:[—-]+\s*(?P<doc>.*))?$"
+    r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\w+)(?:\((?P<choices>[a-z0-9_|-]+)\))?"
+    r"(?:\s*=\s*(?P<default>\S+))?\s*(?:[—-]+\s*(?P<doc>.*))?$"
 )
 DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
-TYPES = ("department", "iri", "integer", "year", "text")
+TYPES = ("department", "plan", "iri", "integer", "year", "text", "choice")
+PLAN_IRI = ID + "plan/"
 
 
 class QueryError(Exception):
@@ -44,6 +51,12 @@ class Parameter:
     type: str
     default: str | None
     doc: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def shown_type(self) -> str:
+        """The type as a user types it: ``department``, or ``a|b|c`` for a choice."""
+        return "|".join(self.choices) if self.type == "choice" else self.type
 
     def bind(self, raw: str) -> NamedNode | Literal:
         """Check ``raw`` against the declared type and make it an RDF term."""
@@ -60,13 +73,36 @@ class Parameter:
             if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
                 raise QueryError(f"parameter {self.name}: {raw!r} is not an absolute http(s) IRI")
             return NamedNode(value)
+        if self.type == "plan":
+            return self._plan(raw, value)
+        if self.type == "choice":
+            word = value.lower()
+            if word not in self.choices:
+                close = difflib.get_close_matches(word, self.choices, n=1)
+                hint = f"; did you mean {close[0]}?" if close else ""
+                raise QueryError(
+                    f"parameter {self.name}: {raw!r} is not one of {', '.join(self.choices)}{hint}"
+                )
+            return Literal(word)
         if self.type in ("integer", "year"):
             if not re.fullmatch(r"-?\d+", value):
                 raise QueryError(f"parameter {self.name}: {raw!r} is not a whole number")
             if self.type == "year" and not 1900 <= int(value) <= 2100:
                 raise QueryError(f"parameter {self.name}: {raw!r} is not a year (1900-2100)")
             return Literal(str(int(value)), datatype=NamedNode(XSD + "integer"))
+        if not value:
+            raise QueryError(f"parameter {self.name}: give a non-empty text")
         return Literal(raw)
+
+    def _plan(self, raw: str, value: str) -> NamedNode:
+        """A plan by its IRI, source file name (``x.txt``) or slug, as the builder names it."""
+        name = value.removeprefix(PLAN_IRI).removesuffix(".txt")
+        if not re.fullmatch(r"[\w.-]+", name):
+            raise QueryError(
+                f"parameter {self.name}: {raw!r} is not a plan; give its file name "
+                "(e.g. tvaergaaende-indsatsplan-2015.txt), its slug or its IRI"
+            )
+        return data_iri("plan", slug(name))
 
 
 @dataclass(frozen=True)
@@ -115,23 +151,16 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
     except (OSError, UnicodeDecodeError) as error:
         raise QueryError(f"{path}: cannot read the query ({error})") from error
     meta: dict[str, list[str]] = {}
+    param_lines: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), 1):
         match = re.match(r"^#\+\s*(\w+)\s*:\s*(.*)$", line.strip())
         if not match:
             continue
         key, value = match.group(1).lower(), match.group(2).strip()
         meta.setdefault(key, []).append(value)
-        if key == "param" and not PARAM.match(value):
-            raise QueryError(f"{path}:{number}: malformed parameter line {value!r}")
-    params = []
-    for value in meta.get("param", []):
-        m = PARAM.match(value)
-        assert m  # checked above
-        if m.group("type") not in TYPES:
-            raise QueryError(f"{path}: parameter type {m.group('type')!r} is not one of {TYPES}")
-        params.append(
-            Parameter(m.group("name"), m.group("type"), m.group("default"), m.group("doc") or "")
-        )
+        if key == "param":
+            param_lines.append((number, value))
+    params = [_parameter(path, number, value) for number, value in param_lines]
     tags = tuple(t.strip() for v in meta.get("tags", []) for t in v.split(",") if t.strip())
     return SavedQuery(
         name=name or path.stem,
@@ -142,6 +171,25 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
         tags=tags,
         parameters=tuple(params),
     )
+
+
+def _parameter(path: Path, number: int, value: str) -> Parameter:
+    """One ``#+ param:`` line, its type known and its default valid, or an error at its line."""
+    m = PARAM.match(value)
+    if not m:
+        raise QueryError(f"{path}:{number}: malformed parameter line {value!r}")
+    kind, choices = m.group("type"), tuple(filter(None, (m.group("choices") or "").split("|")))
+    if kind not in TYPES:
+        raise QueryError(f"{path}:{number}: parameter type {kind!r} is not one of {TYPES}")
+    if (kind == "choice") != bool(choices):
+        raise QueryError(f"{path}:{number}: only a choice lists its words, as choice(a|b)")
+    param = Parameter(m.group("name"), kind, m.group("default"), m.group("doc") or "", choices)
+    if param.default is not None:
+        try:
+            param.bind(param.default)
+        except QueryError as error:
+            raise QueryError(f"{path}:{number}: bad default: {error}") from error
+    return param
 
 
 def queries_dir() -> Path:

@@ -50,13 +50,18 @@ def as_markdown(result: QueryResult) -> str:
 
 
 def as_turtle(result: QueryResult) -> str:
-    """CONSTRUCT/DESCRIBE results as Turtle with the project's prefixes."""
+    """CONSTRUCT/DESCRIBE results as Turtle with the vocabulary prefixes.
+
+    Data IRIs stay whole: their paths contain slashes, which a prefixed name
+    would have to escape (``id:org\\/sof``).
+    """
     import pyoxigraph as ox
 
     from ..graph.vocabulary import PREFIXES
 
+    prefixes = {name: iri for name, iri in PREFIXES.items() if name != "id"}
     triples = list(ox.parse("\n".join(result.triples), format=ox.RdfFormat.N_TRIPLES))
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
 
 
 def render(result: QueryResult, fmt: str) -> str:

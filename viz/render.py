@@ -43,7 +43,7 @@ PHYSICS_NODE_LIMIT = 1000
 MAX_STABILIZATION_ITERATIONS = 200
 STABILIZATION_NODE_ITERATIONS = 100_000
 #: Edge labels are drawn on the canvas only for small pictures; otherwise they are clutter.
-EDGE_LABEL_LIMIT = 200
+EDGE_LABEL_LIMIT = 60
 #: Long node labels are shortened on the canvas; the tooltip and search use the full label.
 CANVAS_LABEL_CHARS = 40
 #: Detail values (e.g. quotations) are shortened in tooltips to keep them readable.
@@ -51,6 +51,17 @@ DETAIL_CHARS = 300
 MIN_SIZE = 8.0
 BASE_SIZE = 12.0
 SIZE_RANGE = 32.0
+#: From this many nodes a page is a "big picture": canvas labels grow with the node, and
+#: vis-network skips a label whose on-screen size is below LABEL_DRAW_THRESHOLD pixels.
+#: Zoomed out to the whole graph only the hubs and the landmark kinds are named; zooming in
+#: reveals the rest instead of a blur of text. Smaller pictures keep one font size.
+BIG_PICTURE_NODES = 100
+MIN_FONT = 14
+LANDMARK_FONT = 34
+#: Plans and departments anchor a big picture, so they are never drawn smaller than this.
+LANDMARK_SIZE = 28.0
+LANDMARK_KINDS = frozenset({"Plan", "Department", "Theme", "Benchmark"})
+LABEL_DRAW_THRESHOLD = 7
 #: Pixel distances of the Python layout, in the same scale as vis-network's spring length.
 NODE_SPACING = 90.0
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -124,9 +135,10 @@ def render_html(
 def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
     """Return the complete page; ``size_by`` is "degree" or "amount" (kroner)."""
     physics = uses_physics(graph)
+    layout = None if physics else _layout(graph)
     payload = {
         "physics": physics,
-        "nodes": _node_data(graph, _sizes(graph, size_by), None if physics else _layout(graph)),
+        "nodes": _node_data(graph, _sizes(graph, size_by), layout, _big_picture(graph)),
         "edges": _edge_data(graph),
         "options": _vis_options(graph, physics),
     }
@@ -137,6 +149,10 @@ def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
         vis_js=_vis_asset("vis-network.min.js"),
         data=_script_json(payload),
     )
+
+
+def _big_picture(graph: nx.Graph) -> bool:
+    return graph.number_of_nodes() >= BIG_PICTURE_NODES
 
 
 def uses_physics(graph: nx.Graph) -> bool:
@@ -173,9 +189,18 @@ def _tooltip(node: Hashable, attrs: dict) -> str:
 
 
 def _sizes(graph: nx.Graph, size_by: str) -> dict[Hashable, float]:
-    """Area grows with the measure (square root), so hubs and big budgets stand out."""
+    """Area grows with the measure (square root), so hubs and big budgets stand out.
+
+    When every edge has a ``weight`` (e.g. shared initiatives between departments), the
+    degree is the weighted degree: in a network where everyone is linked to everyone, the
+    strength of the links is what tells the nodes apart.
+    """
     if size_by == "degree":
-        measure = {node: float(degree) for node, degree in graph.degree()}
+        weighted = graph.number_of_edges() > 0 and all(
+            _weight(attrs) > 0 for _, _, attrs in graph.edges(data=True)
+        )
+        degrees = graph.degree(weight="weight" if weighted else None)
+        measure = {node: float(degree) for node, degree in degrees}
     elif size_by == "amount":
         measure = {node: _amount(attrs) for node, attrs in graph.nodes(data=True)}
     else:
@@ -200,6 +225,7 @@ def _node_data(
     graph: nx.Graph,
     sizes: dict[Hashable, float],
     layout: dict[Hashable, tuple[float, float]] | None,
+    big_picture: bool,
 ) -> list[dict]:
     """vis-network nodes; with a layout they get fixed positions, else physics places them."""
     nodes = []
@@ -213,11 +239,19 @@ def _node_data(
             "group": _kind(attrs),
             "size": round(sizes[node], 1),
         }
+        if big_picture:
+            if _kind(attrs) in LANDMARK_KINDS:
+                item["size"] = max(item["size"], LANDMARK_SIZE)
+            item["font"] = {"size": _font_size(item["size"], _kind(attrs))}
         if layout is not None:
             x, y = layout[node]
             item.update(x=round(x, 1), y=round(y, 1))
         nodes.append(item)
     return nodes
+
+
+def _font_size(size: float, kind: str) -> int:
+    return max(MIN_FONT, round(size * 0.75), LANDMARK_FONT if kind in LANDMARK_KINDS else 0)
 
 
 def _edge_data(graph: nx.Graph) -> list[dict]:
@@ -256,7 +290,11 @@ def _vis_options(graph: nx.Graph, physics: bool) -> dict:
             kind: {"shape": KIND_STYLES[kind].shape, "color": KIND_STYLES[kind].color}
             for kind in sorted(kinds)
         },
-        "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "sans-serif"}},
+        "nodes": {
+            "borderWidth": 1,
+            "font": {"size": MIN_FONT, "face": "sans-serif"},
+            "scaling": {"label": {"drawThreshold": LABEL_DRAW_THRESHOLD, "maxVisible": 30}},
+        },
         "edges": {
             "color": {
                 "color": "rgba(140, 150, 160, 0.35)" if large else "#a0aab4",
@@ -279,13 +317,22 @@ def _vis_options(graph: nx.Graph, physics: bool) -> dict:
 
 
 def _physics_options(graph: nx.Graph) -> dict:
+    """ForceAtlas2: hubs such as a department with a hundred initiatives keep their own
+    neighbourhoods apart, where Barnes-Hut pulls everything into one ball. Small pictures
+    get longer springs and full overlap avoidance, because their labels are all drawn."""
     iterations = min(
         MAX_STABILIZATION_ITERATIONS, STABILIZATION_NODE_ITERATIONS // graph.number_of_nodes()
     )
+    if _big_picture(graph):
+        forces = {"gravitationalConstant": -60, "centralGravity": 0.005, "springLength": 80}
+        forces.update(springConstant=0.08, avoidOverlap=0.4)
+    else:
+        forces = {"gravitationalConstant": -150, "centralGravity": 0.01, "springLength": 150}
+        forces.update(springConstant=0.05, avoidOverlap=1)
     return {
         "enabled": True,
-        "solver": "barnesHut",
-        "barnesHut": {"gravitationalConstant": -9000, "springLength": 160, "avoidOverlap": 0.3},
+        "solver": "forceAtlas2Based",
+        "forceAtlas2Based": forces,
         "minVelocity": 1,
         "stabilization": {
             "enabled": True,

@@ -1,0 +1,174 @@
+"""One measurement in a fresh process, so that its time and peak memory are its own.
+
+benchmarks/run.py starts this script once per measurement and reads the JSON it
+prints (or, for rdflib, the JSON lines it writes as it goes, so a query that
+runs past the time limit still leaves the finished ones behind)::
+
+    python benchmarks/tasks.py build DOCUMENTS_DIR STORE_DIR
+    python benchmarks/tasks.py embedded STORE_DIR REPEAT
+    python benchmarks/tasks.py remote ENDPOINT_URL REPEAT
+    python benchmarks/tasks.py rdflib NQUADS_FILE REPEAT LIMIT_SECONDS OUTPUT.jsonl
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from indsatsgraf.queries.catalog import SavedQuery, saved_queries
+
+
+def build(documents: str, store: str) -> dict:
+    """Time ``pipeline.build`` end to end, and each of its phases by its progress messages."""
+    from indsatsgraf.graph.pipeline import build as run_build
+    from indsatsgraf.graph.store import GraphStore
+
+    files = sorted(Path(documents).glob("*.txt"))
+    marks: list[tuple[float, str]] = []
+
+    def progress(message: str) -> None:
+        phase = message.split()[0]
+        if not marks or marks[-1][1] != phase:
+            marks.append((time.perf_counter(), phase))
+
+    start = time.perf_counter()
+    summary = run_build(GraphStore(Path(store)), files, progress=progress)
+    end = time.perf_counter()
+    phases: dict[str, float] = {}
+    for (at, phase), (following, _) in zip(marks, [*marks[1:], (end, "")], strict=True):
+        phases[phase] = phases.get(phase, 0.0) + following - at
+    return {
+        "seconds": end - start,
+        "documents": len(summary.documents),
+        "triples": summary.triples,
+        "phases": phases,
+    }
+
+
+def _timed(run: Callable[[], int], repeat: int, *, warm_up: bool = True) -> dict:
+    """A warm-up run (unless told otherwise), then ``repeat`` timed runs; rows of the last.
+
+    A store that cannot run a query is recorded with its error, and the others go on.
+    """
+    try:
+        rows = run() if warm_up else 0
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            rows = run()
+            times.append(time.perf_counter() - start)
+    except Exception as error:  # any store's failure is a result to report
+        return {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
+    return {"times": times, "rows": rows}
+
+
+def _queries() -> list[tuple[str, SavedQuery]]:
+    return sorted(saved_queries().items())
+
+
+def embedded(store: str, repeat: str) -> dict:
+    """Every saved query with its default parameters on the embedded store (pyoxigraph)."""
+    from indsatsgraf.graph.sparql import run_embedded
+    from indsatsgraf.graph.store import GraphStore
+
+    start = time.perf_counter()
+    oxstore = GraphStore(Path(store)).open()
+    opened = time.perf_counter() - start
+    results = {}
+    for name, query in _queries():
+        bindings = query.bindings({})
+        results[name] = _timed(
+            lambda q=query, b=bindings: len(run_embedded(oxstore, q, b).rows), int(repeat)
+        )
+    return {"open_seconds": opened, "queries": results}
+
+
+def remote(endpoint: str, repeat: str) -> dict:
+    """Every saved query through SPARQLWrapper, as ``indsatsgraf query --endpoint`` runs it."""
+    from indsatsgraf.graph.sparql import run_remote
+
+    results = {}
+    for name, query in _queries():
+        bindings = query.bindings({})
+        results[name] = _timed(
+            lambda q=query, b=bindings: len(run_remote(endpoint, q, b, timeout=3600).rows),
+            int(repeat),
+        )
+    return {"queries": results}
+
+
+def _rdflib_runs(dataset: object, text: str, repeat: int, sink: object) -> None:
+    """Run one query ``repeat`` times in a forked process, sending each time as it ends."""
+    try:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            rows = len(list(dataset.query(text)))  # type: ignore[attr-defined]
+            sink.send(("time", time.perf_counter() - start, rows))  # type: ignore[attr-defined]
+    except Exception as error:  # rdflib's failure is a result to report
+        sink.send(("error", f"{type(error).__name__}: {str(error).splitlines()[0][:200]}", 0))  # type: ignore[attr-defined]
+    sink.send(("done", 0.0, 0))  # type: ignore[attr-defined]
+
+
+def rdflib_queries(nquads: str, repeat: str, limit: str, output: str) -> dict:
+    """Load the same quads into rdflib's default in-memory store and run every saved query.
+
+    The default graph is the union of the named graphs, as on the other two
+    stores. Each query runs in a process forked from the loaded one, so that a
+    query still running after ``limit`` seconds can be stopped without losing
+    the load; its finished repetitions count, and the record says it stopped.
+    """
+    import multiprocessing
+
+    from indsatsgraf.graph.sparql import with_values
+    from rdflib import Dataset
+
+    fork = multiprocessing.get_context("fork")
+    with open(output, "a", encoding="utf-8") as out:
+
+        def emit(record: dict) -> None:
+            out.write(json.dumps(record) + "\n")
+            out.flush()
+
+        start = time.perf_counter()
+        dataset = Dataset(default_union=True)
+        dataset.parse(nquads, format="nquads")
+        emit({"load_seconds": time.perf_counter() - start, "quads": len(dataset)})
+        # rdflib builds its SPARQL grammar on first use; that is start-up, not query time.
+        dataset.query("ASK { ?s ?p ?o }")
+        for name, query in _queries():
+            text = with_values(query.text, query.bindings({}))
+            receive, send = fork.Pipe(duplex=False)
+            worker = fork.Process(target=_rdflib_runs, args=(dataset, text, int(repeat), send))
+            worker.start()
+            record: dict = {"query": name, "times": [], "rows": 0}
+            deadline = time.perf_counter() + float(limit)
+            while True:
+                if not receive.poll(max(0.0, deadline - time.perf_counter())):
+                    record["stopped_after"] = float(limit)
+                    break
+                kind, value, rows = receive.recv()
+                if kind == "done":
+                    break
+                if kind == "error":
+                    record = {"query": name, "error": value}
+                else:
+                    record["times"].append(value)
+                    record["rows"] = rows
+            worker.kill()
+            worker.join()
+            emit(record)
+    return {}
+
+
+TASKS: dict[str, Callable[..., dict]] = {
+    "build": build,
+    "embedded": embedded,
+    "remote": remote,
+    "rdflib": rdflib_queries,
+}
+
+if __name__ == "__main__":
+    print(json.dumps(TASKS[sys.argv[1]](*sys.argv[2:])))

@@ -1,0 +1,90 @@
+"""A planner's decisions about candidate links, kept in a TSV file every build reads.
+
+Automatic matching leaves doubtful pairs as candidates. A person who knows the
+plans accepts or rejects them once, and the decision must survive every
+rebuild, so it lives in a plain file in the repository (reviewable in a diff),
+not in the store. The file sits next to the bundled documents
+(``data/link-decisions.tsv``); ``INDSATSGRAF_LINK_DECISIONS`` points elsewhere,
+e.g. when the package is installed read-only.
+
+Columns: source IRI, target IRI, decision (accept/reject), date and note.
+A pair is unordered; the last line about a pair wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+ENV = "INDSATSGRAF_LINK_DECISIONS"
+DECISIONS = ("accept", "reject")
+HEADER = ["source", "target", "decision", "date", "note"]
+
+
+class LinkDecisionError(Exception):
+    """A decision that cannot be recorded; the message says why."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    source: str
+    target: str
+    decision: str  # "accept" | "reject"
+    date: str
+    note: str
+
+
+def decisions_path() -> Path:
+    """``$INDSATSGRAF_LINK_DECISIONS`` or ``data/link-decisions.tsv`` beside the bundled documents."""
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV])
+    return Path(str(resources.files("indsatsgraf") / "data" / "link-decisions.tsv"))
+
+
+def pair(a: str, b: str) -> tuple[str, str]:
+    """The order-free key of a link."""
+    return (a, b) if a <= b else (b, a)
+
+
+def load(path: Path | None = None) -> dict[tuple[str, str], Decision]:
+    """Every decision in the file by pair (none if there is no file yet)."""
+    path = path or decisions_path()
+    if not path.exists():
+        return {}
+    found: dict[tuple[str, str], Decision] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle, delimiter="\t"):
+            if not row or row[0].startswith("#") or row[:3] == HEADER[:3]:
+                continue
+            if len(row) < 3 or row[2] not in DECISIONS:
+                raise LinkDecisionError(f"{path}: cannot read line {row!r}")
+            row += [""] * (5 - len(row))
+            found[pair(row[0], row[1])] = Decision(*row[:5])
+    return found
+
+
+def record(
+    source: str, target: str, decision: str, note: str = "", path: Path | None = None
+) -> Decision:
+    """Append a decision (today's date) to the file, creating it with a header."""
+    if decision not in DECISIONS:
+        raise LinkDecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    for iri in (source, target):
+        if not iri.startswith(("http://", "https://")):
+            raise LinkDecisionError(f"{iri!r} is not an IRI; copy it from `indsatsgraf links`")
+    if source == target:
+        raise LinkDecisionError("a link needs two different things")
+    path = path or decisions_path()
+    new = Decision(source, target, decision, datetime.date.today().isoformat(), note.strip())
+    fresh = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        if fresh:
+            writer.writerow(HEADER)
+        writer.writerow([new.source, new.target, new.decision, new.date, new.note])
+    return new

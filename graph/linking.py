@@ -1,0 +1,364 @@
+"""Cross-document links: the same initiative (or goal) in different plans and years.
+
+Runs after every document is imported, on the importers' records, and names
+things with the builder's own IRI rule (:func:`.builder.record_iri`), so the
+links land on the resources of the per-document graphs. Every pair of
+initiatives from two different documents is scored from
+
+* the similarity of their labels (Danish-aware stems, compounds, rare words
+  weigh more: :mod:`.similarity`),
+* one's label occurring in the other's text ("Tættere på Familien" inside the
+  2019 status of "Åben rådgivning til unge"),
+* rare words both texts share (place names such as Søflygade or Sølund,
+  "Hjerneskadesamrådet"),
+* their departments (sharing one keeps the score; two disjoint sets lower it).
+
+Goals are paired only between documents of the same policy (the BIF plan and
+SOF's status report both carry Handicappolitik 2018-2022's goals). A pair
+scoring at least :data:`ACCEPT` becomes an accepted link, one scoring at least
+:data:`REVIEW` a candidate for a person to accept or reject
+(:mod:`.link_decisions`); decisions override scores. Thresholds were chosen
+on ``tests/data/link-pairs.tsv``, judged by reading the documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from ..importers import records as r
+from .builder import SourceFile, record_iri
+from .link_decisions import Decision, pair
+from .organisations import Registry
+from .similarity import (
+    Weights,
+    contains,
+    label_ratio,
+    names,
+    shared_phrase,
+    soft_dice,
+    tokens,
+)
+from .vocabulary import LINKS_GRAPH, RDF, XSD, data_iri, ig
+
+ACCEPT = Decimal("0.50")
+REVIEW = Decimal("0.35")
+RARE = 3  # a word in at most this many records is a rare word
+Documents = Sequence[tuple[SourceFile, r.ImportResult]]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One initiative or goal of one document, prepared for matching."""
+
+    iri: str
+    kind: str  # "initiative" | "goal"
+    document: str
+    year: int | None
+    policy: str | None
+    label: str
+    label_tokens: tuple[str, ...]
+    text_tokens: tuple[str, ...]
+    names: frozenset[str]  # capitalised inside a sentence, or a known unit
+    capitalised: frozenset[str]  # capitalised anywhere
+    departments: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A scored correspondence between two things, with the evidence for it."""
+
+    source: str
+    target: str
+    score: Decimal
+    method: str
+    evidence: str
+    status: str  # "accepted" | "candidate" | "rejected"
+
+    @property
+    def iri(self) -> NamedNode:
+        """Stable: a hash of the two IRIs, whatever their order."""
+        digest = hashlib.sha256("\n".join(pair(self.source, self.target)).encode()).hexdigest()
+        return data_iri("link", digest[:16])
+
+
+def _departments(registry: Registry, mentions: Sequence[str]) -> frozenset[str]:
+    codes = set()
+    for mention in mentions:
+        for org in registry.resolve(mention).organisations:
+            dept = registry.department_of(org.iri)
+            if dept and dept.code:
+                codes.add(dept.code)
+    return frozenset(codes)
+
+
+def department_words(registry: Registry) -> frozenset[str]:
+    """Words of department names: departments are compared as departments, not as words."""
+    return frozenset(t for org in registry.departments for t in tokens(org.label))
+
+
+def entities(documents: Documents, registry: Registry) -> list[Entity]:
+    """Initiatives and goals of every document, in document order."""
+    common = department_words(registry)
+
+    def capitalised(texts: list[str]) -> frozenset[str]:
+        return frozenset(n for t in texts for n in names(t, inside=False)) - common
+
+    def names_in(texts: list[str]) -> frozenset[str]:
+        """Capitalised words inside sentences and the names of units the registry knows."""
+        found = {n for t in texts for n in names(t)}
+        for org in registry.find(" ".join(texts)):
+            if org.kind == "Unit":
+                found.update(tokens(org.label))
+        return frozenset(found - common)
+
+    found = []
+    for source, result in documents:
+        doc = result.document
+        for item in result.initiatives:
+            texts = [
+                t
+                for t in (
+                    item.label,
+                    item.description,
+                    item.purpose,
+                    item.goal_text,
+                    item.target_group,
+                    item.period_text,
+                    item.financing_text,
+                    *(s.text for s in item.statuses),
+                )
+                if t
+            ]
+            text = " ".join(texts)
+            found.append(
+                Entity(
+                    record_iri(source.slug, "initiative", item.key).value,
+                    "initiative",
+                    source.slug,
+                    doc.year,
+                    doc.policy,
+                    item.label,
+                    tuple(tokens(item.label)),
+                    tuple(tokens(text)),
+                    names_in(texts),
+                    capitalised(texts),
+                    _departments(registry, [*item.responsible, *item.involved]),
+                )
+            )
+        for goal in result.goals:
+            texts = [t for t in (goal.label, goal.description) if t]
+            text = " ".join(texts)
+            found.append(
+                Entity(
+                    record_iri(source.slug, "goal", goal.key).value,
+                    "goal",
+                    source.slug,
+                    doc.year,
+                    doc.policy,
+                    goal.label,
+                    tuple(tokens(goal.label)),
+                    tuple(tokens(text)),
+                    names_in(texts),
+                    capitalised(texts),
+                    frozenset(),
+                )
+            )
+    return found
+
+
+def comparable(a: Entity, b: Entity) -> bool:
+    """Initiatives across documents; goals only across documents of one policy."""
+    if a.document == b.document or a.kind != b.kind:
+        return False
+    return a.kind == "initiative" or (a.policy is not None and a.policy == b.policy)
+
+
+def _distinctive(entity: Entity, weight: Weights) -> bool:
+    """A label worth finding in another text: a rare word, or a short phrase of fairly rare ones."""
+    toks = entity.label_tokens
+    if len(toks) == 1:
+        return weight.count(toks[0]) <= RARE
+    return 1 < len(toks) <= 4 and sum(weight(t) for t in toks) / len(toks) >= 3.0
+
+
+def _name_weight(count: int) -> float:
+    """A name only the two texts share is strong evidence; one a third text shares, less."""
+    return 0.5 if count <= 2 else 0.3
+
+
+def _telling(
+    run: list[str],
+    label_names: frozenset[str],
+    weight: Weights,
+    name_weight: Weights,
+    org: frozenset[str],
+) -> bool:
+    """A shared phrase says something if it carries a rare name and is no organisation's name.
+
+    "Tættere på familier" (a project's name) counts; "egen lejlighed",
+    "råd og vejledning" or "Jobcenter København" do not.
+    """
+    run = [t for t in run if t not in org]
+    return (
+        len(run) >= 2
+        and any(t in label_names and name_weight.count(t) <= RARE for t in run)
+        and sum(weight(t) for t in run) / len(run) >= 3.0
+    )
+
+
+def score(
+    a: Entity, b: Entity, weight: Weights, name_weight: Weights, organisation_words: frozenset[str]
+) -> tuple[Decimal, str, str]:
+    """Score, method and evidence of the pair (a, b).
+
+    ``weight`` counts words over all texts, ``name_weight`` names over all
+    texts; ``organisation_words`` (from the registry) make no phrase telling.
+    """
+    label, matched = soft_dice(a.label_tokens, b.label_tokens, weight)
+    if a.kind == "goal":
+        label = max(label, label_ratio(a.label, b.label))
+    methods, evidence = [], []
+    if matched:
+        methods.append("label")
+        evidence.append(f"labels {label:.2f} alike ({', '.join(matched)})")
+    named = [
+        x.label
+        for x, y in ((a, b), (b, a))
+        if _distinctive(x, weight) and contains(y.text_tokens, x.label_tokens)
+    ]
+    if named:
+        methods.append("name-in-text")
+        evidence.append("named in the other's text: " + "; ".join(f"'{n}'" for n in named))
+    phrases = [
+        " ".join(run)
+        for x, y in ((a, b), (b, a))
+        if not named and x.kind == "initiative"
+        if any(t in x.names and name_weight.count(t) <= RARE for t in x.label_tokens)
+        for run in [shared_phrase(x.label_tokens, y.text_tokens)]
+        if _telling(run, x.names, weight, name_weight, organisation_words)
+    ]
+    if phrases:
+        methods.append("phrase-in-text")
+        evidence.append("label phrase in the other's text: " + "; ".join(phrases))
+    shared_names = (a.names & b.capitalised) | (a.capitalised & b.names)
+    rare = sorted(
+        t
+        for t in shared_names
+        if len(t) >= 5 and name_weight.count(t) <= RARE and weight.count(t) <= RARE
+    )
+    if rare:
+        methods.append("rare-names")
+        evidence.append("shared rare names: " + ", ".join(rare))
+    by_names = min(0.7, sum(_name_weight(name_weight.count(t)) for t in rare))
+    value = 1 - (1 - label) * (1 - 0.75 * bool(named)) * (1 - 0.5 * bool(phrases)) * (1 - by_names)
+    if a.departments and b.departments:
+        shared = a.departments & b.departments
+        if shared:
+            evidence.append("shared departments: " + ", ".join(sorted(shared)))
+        else:
+            value *= 0.6
+            methods.append("departments-differ")
+            evidence.append(
+                f"departments differ: {', '.join(sorted(a.departments))} / "
+                f"{', '.join(sorted(b.departments))}"
+            )
+    years = f"{a.year or '?'} → {b.year or '?'}"
+    evidence.append(f"plans of {years}")
+    rounded = Decimal(str(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    return rounded, "+".join(methods) or "none", "; ".join(evidence)
+
+
+def correspondences(
+    documents: Documents, registry: Registry, decisions: dict[tuple[str, str], Decision]
+) -> list[Link]:
+    """Every pair scoring at least REVIEW, plus pairs a person decided, sorted by IRI."""
+    found = entities(documents, registry)
+    organisation_words = frozenset(
+        t for org in registry.organisations.values() for t in tokens(org.label)
+    )
+    weight = Weights(e.text_tokens for e in found)
+    name_weight = Weights(e.names for e in found)
+    links: dict[tuple[str, str], Link] = {}
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            if not comparable(a, b):
+                continue
+            value, method, evidence = score(a, b, weight, name_weight, organisation_words)
+            if value >= REVIEW:
+                source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
+                status = "accepted" if value >= ACCEPT else "candidate"
+                links[pair(a.iri, b.iri)] = Link(
+                    source.iri, target.iri, value, method, evidence, status
+                )
+    _one_goal_per_plan(links)
+    for key, decision in decisions.items():
+        status = "accepted" if decision.decision == "accept" else "rejected"
+        note = f"{decision.decision}ed by a person on {decision.date}" + (
+            f": {decision.note}" if decision.note else ""
+        )
+        if key in links:
+            old = links[key]
+            links[key] = Link(
+                old.source, old.target, old.score, old.method, f"{old.evidence}; {note}", status
+            )
+        elif decision.decision == "accept":
+            # A person may link what the scores missed (e.g. a renamed initiative).
+            links[key] = Link(decision.source, decision.target, Decimal(0), "manual", note, status)
+    return [links[k] for k in sorted(links)]
+
+
+def _one_goal_per_plan(links: dict[tuple[str, str], Link]) -> None:
+    """A policy's goal appears once in each plan: pair goals one to one, best scores first.
+
+    Greedy assignment, so a goal already paired with its twin cannot also take
+    a neighbour that merely ends with the same words.
+    """
+    taken: set[tuple[str, str]] = set()  # (goal, other plan)
+    goals = sorted(
+        ((k, v) for k, v in links.items() if "/goal/" in v.source),
+        key=lambda kv: (-kv[1].score, kv[0]),
+    )
+    for key, link in goals:
+        source_plan = link.source.rsplit("/goal/", 1)[0]
+        target_plan = link.target.rsplit("/goal/", 1)[0]
+        if (link.source, target_plan) in taken or (link.target, source_plan) in taken:
+            del links[key]
+            continue
+        taken.update({(link.source, target_plan), (link.target, source_plan)})
+
+
+def correspondence_quads(links: Sequence[Link]) -> list[Quad]:
+    """Each link as an ig:Correspondence, and ig:correspondsTo both ways when accepted."""
+    quads = []
+
+    def add(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        quads.append(Quad(s, p, o, LINKS_GRAPH))
+
+    for link in links:
+        node, source, target = link.iri, NamedNode(link.source), NamedNode(link.target)
+        add(node, NamedNode(RDF + "type"), ig("Correspondence"))
+        add(node, ig("linkSource"), source)
+        add(node, ig("linkTarget"), target)
+        add(node, ig("linkScore"), Literal(str(link.score), datatype=NamedNode(XSD + "decimal")))
+        add(node, ig("linkMethod"), Literal(link.method))
+        add(node, ig("evidence"), Literal(link.evidence, language="en"))
+        add(node, ig("linkStatus"), ig(link.status.capitalize()))
+        if link.status == "accepted":
+            add(source, ig("correspondsTo"), target)
+            add(target, ig("correspondsTo"), source)
+    return quads
+
+
+def link_quads(
+    documents: Documents, registry: Registry, decisions: dict[tuple[str, str], Decision]
+) -> tuple[list[Quad], list[Link]]:
+    """The whole links graph: correspondences and resolved references."""
+    from .references import reference_quads
+
+    links = correspondences(documents, registry, decisions)
+    return correspondence_quads(links) + reference_quads(documents), links
