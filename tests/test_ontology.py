@@ -30,6 +30,8 @@ CLASSES = [
     "Municipality", "Partner", "BudgetItem", "Indicator", "Measurement", "MeasurementKind",
     "UnitOfMeasure", "SourceSpan", "StatusUpdate", "StatusClass", "FinancingClass",
     "MonetaryAmount", "Reference",
+    # cross-document links (graph/linking.py, graph/references.py)
+    "Correspondence", "LinkStatus", "Programme", "ProgrammeTrack",
 ]  # fmt: skip
 # involvedBody is not in the written contract but the builder writes it (graph/builder.py).
 OBJECT_PROPERTIES = [
@@ -38,12 +40,14 @@ OBJECT_PROPERTIES = [
     "supports", "fundedBy", "crossReference", "correspondsTo", "hasIndicator", "hasMeasurement",
     "measurementKind", "unit", "financingStatus", "hasAmount", "statusUpdate", "statusClass",
     "document",
+    "linkSource", "linkTarget", "linkStatus", "resolvesTo", "hasTrack",
 ]  # fmt: skip
 DATATYPE_PROPERTIES = [
     "value", "year", "comparator", "footnote", "amountDKK", "budgetYear", "startYear", "endYear",
     "periodText", "targetGroup", "purpose", "goalText", "financingText", "statusText", "score",
     "remark", "firstLine", "lastLine", "quote", "fileName", "sha256", "importer", "planKind",
     "policy", "referenceKind",
+    "linkScore", "linkMethod", "evidence",
 ]  # fmt: skip
 INDIVIDUALS = {
     "MeasurementKind": ["Baseline", "Status", "Target", "Actual"],
@@ -53,6 +57,7 @@ INDIVIDUALS = {
         "StatusUnknown",
     ],
     "FinancingClass": ["Funded", "ExistingBudget", "PartlyFunded", "Unfunded", "NotRelevant"],
+    "LinkStatus": ["Accepted", "Candidate", "Rejected"],
 }  # fmt: skip
 ALL_TERMS = (
     [(t, OWL.Class) for t in CLASSES]
