@@ -273,6 +273,67 @@ def score(
     return rounded, "+".join(methods) or "none", "; ".join(evidence)
 
 
+BLOCK_LIMIT = 2000
+
+
+def _label_keys(entity: Entity) -> set[str]:
+    """Keys any label token shares with a word it can partly match (see token_similarity).
+
+    Every match scored above zero shares either its first four letters (equal
+    stems, inflections, long common prefixes) or the shorter word's last five
+    (compound heads), so these keys find every pair a label can score on.
+    """
+    keys = {"p" + t[:4] for t in entity.label_tokens}
+    keys.update("s" + t[-5:] for t in entity.label_tokens if len(t) >= 5)
+    keys.update("n" + t for t in entity.names | entity.capitalised)
+    return keys
+
+
+def _text_keys(entity: Entity) -> set[str]:
+    """Keys under which a label can be found inside this entity's text (as a prefix)."""
+    keys = {"p" + t[:k] for t in entity.text_tokens for k in (2, 3, 4) if len(t) >= k}
+    keys.update("n" + t for t in entity.names | entity.capitalised)
+    return keys
+
+
+def _findable_in_text(entity: Entity, weight: Weights, name_weight: Weights) -> bool:
+    """Whether score() may look for this entity's label inside another text.
+
+    Only a distinctive label ("name-in-text") or a label carrying a rare name
+    ("phrase-in-text") is searched for, so only those need text blocks.
+    """
+    return _distinctive(entity, weight) or any(
+        t in entity.names and name_weight.count(t) <= RARE for t in entity.label_tokens
+    )
+
+
+def candidate_pairs(
+    found: Sequence[Entity], weight: Weights, name_weight: Weights
+) -> list[tuple[int, int]]:
+    """Index pairs that share a blocking key; all other pairs score zero on every method.
+
+    Comparing every pair is quadratic: fine for five documents, hopeless for an
+    archive. A key shared by more than BLOCK_LIMIT entities (a word in nearly
+    every text) is too common to propose pairs by itself; the bundled corpus
+    has no such key, so there blocking changes nothing.
+    """
+    labels: dict[str, list[int]] = {}
+    texts: dict[str, list[int]] = {}
+    for n, entity in enumerate(found):
+        for key in _label_keys(entity):
+            labels.setdefault(key, []).append(n)
+        for key in _text_keys(entity):
+            texts.setdefault(key, []).append(n)
+    pairs: set[tuple[int, int]] = set()
+    for n, entity in enumerate(found):
+        searched = _findable_in_text(entity, weight, name_weight)
+        for key in _label_keys(entity):
+            for block in (labels.get(key, ()), texts.get(key, ()) if searched else ()):
+                if len(block) <= BLOCK_LIMIT:
+                    pairs.update((min(n, m), max(n, m)) for m in block if m != n)
+    return sorted(pairs)
+
+
 def correspondences(
     documents: Documents, registry: Registry, decisions: dict[tuple[str, str], Decision]
 ) -> list[Link]:
@@ -284,17 +345,17 @@ def correspondences(
     weight = Weights(e.text_tokens for e in found)
     name_weight = Weights(e.names for e in found)
     links: dict[tuple[str, str], Link] = {}
-    for i, a in enumerate(found):
-        for b in found[i + 1 :]:
-            if not comparable(a, b):
-                continue
+    for i, j in candidate_pairs(found, weight, name_weight):
+        a, b = found[i], found[j]
+        if comparable(a, b):
             value, method, evidence = score(a, b, weight, name_weight, organisation_words)
-            if value >= REVIEW:
-                source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
-                status = "accepted" if value >= ACCEPT else "candidate"
-                links[pair(a.iri, b.iri)] = Link(
-                    source.iri, target.iri, value, method, evidence, status
-                )
+            if value < REVIEW:
+                continue
+            source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
+            status = "accepted" if value >= ACCEPT else "candidate"
+            links[pair(a.iri, b.iri)] = Link(
+                source.iri, target.iri, value, method, evidence, status
+            )
     _one_goal_per_plan(links)
     for key, decision in decisions.items():
         status = "accepted" if decision.decision == "accept" else "rejected"
