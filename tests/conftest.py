@@ -1,13 +1,18 @@
-"""Shared fixtures: a graph built once per test session from the bundled documents."""
+"""Shared fixtures: a graph built once per session, and a real headless Chromium."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "data" / "sources"
+CHROMIUM = os.environ.get("INDSATSGRAF_CHROMIUM", "/usr/bin/chromium")
+READY_MS = 60_000
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +29,71 @@ def built_store(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def oxstore(built_store):
     return built_store.open()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the test session; fails (not skips) when it is missing."""
+    from playwright import sync_api
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM} (set INDSATSGRAF_CHROMIUM)")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@dataclass
+class OpenedPage:
+    """A loaded page plus everything it tried to fetch and every error it logged."""
+
+    page: object
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def open_page(browser) -> Iterator:
+    """Open a file offline, wait for window.indsatsgrafReady, and check nothing leaked."""
+    opened: list[OpenedPage] = []
+
+    def _open(path: Path) -> OpenedPage:
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        result = OpenedPage(page)
+
+        def route(request_route) -> None:
+            url = request_route.request.url
+            if url.startswith(("file:", "data:")):
+                request_route.continue_()
+            else:
+                result.blocked.append(url)
+                request_route.abort()
+
+        def console(message) -> None:
+            if message.type == "error":
+                result.errors.append(message.text)
+
+        page.route("**/*", route)
+        page.on("console", console)
+        page.on("pageerror", lambda error: result.errors.append(str(error)))
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function("window.indsatsgrafReady === true", timeout=READY_MS)
+        opened.append(result)
+        return result
+
+    yield _open
+    for result in opened:
+        result.page.close()
+        assert result.blocked == [], "the page tried to reach the network"
+        assert result.errors == [], "the page logged errors"

@@ -21,7 +21,6 @@ from indsatsgraf.viz.network import (
     lineage,
 )
 from indsatsgraf.viz.render import render_html
-from test_viz_render import browser, open_page  # noqa: F401, F811  (shared browser fixtures)
 
 ID = "https://w3id.org/indsatsgraf/id/"
 IG = "https://w3id.org/indsatsgraf/ontology#"
@@ -257,7 +256,7 @@ BROWSER_VIEWS = [
 def test_each_view_opens_offline_with_its_counts_and_search(
     oxstore,
     tmp_path,
-    open_page,  # noqa: F811  (the fixture imported above)
+    open_page,
     name,
     spec,
     node,
