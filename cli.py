@@ -241,7 +241,9 @@ def print_table(result: Any) -> None:
         table.add_column(variable, overflow="fold")
     for row in result.rows:
         # IRIs are shortened with the project's prefixes (id:…, ig:…) to keep rows readable.
-        table.add_row(*("" if row.get(v) is None else compact(str(row.get(v))) for v in result.variables))
+        table.add_row(
+            *("" if row.get(v) is None else compact(str(row.get(v))) for v in result.variables)
+        )
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
     console.print(f"{len(result.rows)} rows")
@@ -690,7 +692,6 @@ def export_view(ctx: click.Context, fmt: str, output: Path, **view: Any) -> None
     click.echo(f"wrote {output}: {nodes} nodes, {edges} edges")
 
 
-
 @main.command()
 @click.option(
     "-o",
@@ -720,7 +721,9 @@ def docs(output: Path, check: bool) -> None:
         page = render_page(store)
     if check:
         if stale(output, page):
-            click.echo(f"{output} is out of date; run `indsatsgraf docs` to regenerate it", err=True)
+            click.echo(
+                f"{output} is out of date; run `indsatsgraf docs` to regenerate it", err=True
+            )
             sys.exit(1)
         click.echo(f"{output} is up to date")
         return
