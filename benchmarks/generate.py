@@ -53,23 +53,28 @@ INVENTED_UNITS = (
 )
 ACTIONS = (
     "Styrkede", "Bedre", "Flere", "Nye", "Fleksible", "Tværfaglige", "Målrettede",
-    "Digitale", "Lokale", "Sammenhængende", "Udvidede", "Forenklede",
+    "Digitale", "Lokale", "Sammenhængende", "Udvidede", "Forenklede", "Trygge", "Tidlige",
+    "Helhedsorienterede", "Specialiserede", "Opsøgende", "Forebyggende",
 )  # fmt: skip
 OBJECTS = (
     "botilbud", "bostøtteforløb", "botræningsforløb", "jobforløb", "fritidstilbud",
     "pårørendekurser", "sagsforløb", "overgangsforløb", "sundhedstilbud", "brobygningsforløb",
     "netværksgrupper", "mentorordninger", "rådgivningstilbud", "aflastningstilbud",
-    "dagtilbudspladser", "hjælpemidler", "værestederne", "klubtilbud",
+    "dagtilbudspladser", "hjælpemidler", "værestederne", "klubtilbud", "ferieophold",
+    "kørselsordninger", "praktikpladser", "læringsforløb", "sansehaver", "idrætstilbud",
+    "bofællesskaber", "kontaktpersonordninger",
 )  # fmt: skip
 SUBJECTS = (
     "borgere med handicap", "unge med autisme", "børn med handicap",
     "voksne med hjerneskade", "borgere med udviklingshæmning", "unge med ADHD",
     "pårørende", "ældre med handicap", "borgere med synshandicap", "borgere med høretab",
-    "unge ledige", "familier med børn med handicap",
+    "unge ledige", "familier med børn med handicap", "unge med angst", "borgere med sklerose",
+    "børn med talevanskeligheder", "voksne med autisme", "borgere med demens",
 )  # fmt: skip
 PLACES = (
     "på Amager", "i Valby", "på Nørrebro", "i Sydhavnen", "på Østerbro", "i Bispebjerg",
     "i Vanløse", "i Brønshøj", "på Vesterbro", "i Husum", "i Tingbjerg", "i Ørestad",
+    "på Islands Brygge", "i Nordvest", "på Frederiksberg", "i Kongens Enghave", "i Sundby",
 )  # fmt: skip
 VERBS = (
     "styrke", "udvikle", "udbrede", "afprøve", "forenkle", "samle", "udvide", "forbedre",

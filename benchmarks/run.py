@@ -9,13 +9,13 @@ records peak memory. Every measurement runs in a fresh process; figures are
 medians of the repetitions. Results go to benchmarks/results/results.json and,
 as tables, to BENCHMARKS.md at the repository root::
 
-    python benchmarks/run.py                      # ×1, ×100, ×1000 (about an hour)
+    python benchmarks/run.py                      # ×1, ×100, ×1000 (about two hours)
     python benchmarks/run.py --quick              # ×1 and ×10, a smoke test (a minute)
 
-At scales of ``--large`` (1000) and above, builds and rdflib queries run
-``--large-repeat`` times (default once), and rdflib's share of the run is
-each rdflib query is stopped after ``--rdflib-limit`` seconds (its finished runs
-count); the report says where that happened.
+At scales of ``--large`` (1000) and above, every measurement runs
+``--large-repeat`` times (default once, without a warm-up run), and each rdflib
+query is stopped after ``--rdflib-limit`` seconds (its finished runs count); the
+report says where that happened.
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "versions": versions,
         "commit": commit or "unknown",
+        "load_average": os.getloadavg(),
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
     }
 
@@ -155,17 +156,18 @@ def corpus(work: Path, scale: int, seed: int) -> tuple[Path, dict, float | None]
     return folder / "documents", manifest, seconds
 
 
-def builds(documents: Path, store: Path, repeat: int) -> dict:
+def builds(documents: Path, store: Path, repeat: int, link: bool) -> dict:
     """Build ``repeat`` times into fresh stores; the last one is kept for the queries."""
     runs = []
     for _ in range(repeat):
         shutil.rmtree(store, ignore_errors=True)
-        result, wall, peak = task("build", str(documents), str(store))
+        result, wall, peak = task("build", str(documents), str(store), "link" if link else "nolink")
         runs.append({**result, "process_seconds": wall, "peak_bytes": peak})
     seconds = median([run["seconds"] for run in runs])
     phases = sorted({phase for run in runs for phase in run["phases"]})
     return {
         "repeat": repeat,
+        "links": link,
         "documents": runs[-1]["documents"],
         "triples": runs[-1]["triples"],
         "seconds": seconds,
@@ -190,6 +192,16 @@ def summarise(queries: dict) -> dict:
             if "stopped_after" in q:
                 summary[name]["stopped_after"] = q["stopped_after"]
     return summary
+
+
+def linking_growth(work: Path, scales: list[int], seed: int) -> list[dict]:
+    """The linking step alone at small scales, to show how its time grows with the corpus."""
+    found = []
+    for scale in scales:
+        documents, _, _ = corpus(work, scale, seed)
+        result, _, peak = task("linking", str(documents))
+        found.append({"scale": scale, **result, "peak_bytes": peak})
+    return found
 
 
 def free_port() -> int:
@@ -225,10 +237,20 @@ def served(store: Path, repeat: int) -> dict:
         server.wait(timeout=30)
 
 
-def with_rdflib(store: Path, dump: Path, repeat: int, limit: float) -> dict:
-    """rdflib's in-memory Dataset loaded with the store's quads; each query stops at ``limit``."""
+def with_rdflib(
+    store: Path, dump: Path, repeat: int, limit: float, triples: int, max_quads: int
+) -> dict:
+    """rdflib's in-memory Dataset loaded with the store's quads; each query stops at ``limit``.
+
+    Above ``max_quads`` rdflib is not run: its memory (and that of the process
+    forked per query, whose pages Python's reference counting copies) would
+    crowd out everything else on a shared machine. The report then projects
+    the memory it would need from the smaller scales.
+    """
     import pyoxigraph as ox
 
+    if triples > max_quads:
+        return {"skipped": f"{triples:,} quads is more than --rdflib-max-quads {max_quads:,}"}
     if not dump.exists():
         ox.Store.read_only(str((store / "current").resolve())).dump(
             str(dump), format=ox.RdfFormat.N_QUADS
@@ -287,11 +309,23 @@ def viz(work: Path) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,100,1000", help="comma-separated scale factors")
-    parser.add_argument("--repeat", type=int, default=5, help="repetitions per measurement")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions per measurement")
     parser.add_argument("--large", type=int, default=1000, help="scales from here are large")
-    parser.add_argument("--large-repeat", type=int, default=1, help="build/rdflib runs if large")
+    parser.add_argument("--large-repeat", type=int, default=1, help="repetitions if large")
     parser.add_argument(
-        "--rdflib-limit", type=float, default=120, help="seconds per query on rdflib (all runs)"
+        "--rdflib-limit", type=float, default=60, help="seconds per query on rdflib (all runs)"
+    )
+    parser.add_argument(
+        "--rdflib-max-quads", type=int, default=3_000_000, help="larger stores skip rdflib"
+    )
+    parser.add_argument(
+        "--link-up-to",
+        type=int,
+        default=10,
+        help="build with cross-document links up to this scale",
+    )
+    parser.add_argument(
+        "--link-scales", default="1,3,10", help="scales at which linking alone is timed"
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and stores")
@@ -301,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--markdown", type=Path, help="report (default BENCHMARKS.md)")
     args = parser.parse_args(argv)
     if args.quick:
-        args.scales, args.repeat = "1,10", 2
+        args.scales, args.repeat, args.link_scales = "1,10", 2, "1,3"
     quick_dir = args.work / "quick"
     results_path = args.results or (
         quick_dir / "results.json" if args.quick else HERE / "results" / "results.json"
@@ -322,7 +356,9 @@ def main(argv: list[str] | None = None) -> None:
             "large": args.large,
             "large_repeat": args.large_repeat,
             "rdflib_limit": args.rdflib_limit,
+            "rdflib_max_quads": args.rdflib_max_quads,
             "seed": args.seed,
+            "link_up_to": args.link_up_to,
             "cli": " ".join(cli_command()),
         },
         "scales": {},
@@ -333,17 +369,25 @@ def main(argv: list[str] | None = None) -> None:
         documents, manifest, generated = corpus(args.work, scale, args.seed)
         store = args.work / "stores" / f"x{scale}"
         say(f"×{scale}: building")
-        built = builds(documents, store, args.large_repeat if large else args.repeat)
+        built = builds(
+            documents,
+            store,
+            args.large_repeat if large else args.repeat,
+            link=scale <= args.link_up_to,
+        )
+        repeat = args.large_repeat if large else args.repeat
         say(f"×{scale}: queries on the embedded store")
-        embedded, _, query_peak = task("embedded", str(store), str(args.repeat))
+        embedded, _, query_peak = task("embedded", str(store), str(repeat))
         say(f"×{scale}: queries on an oxigraph server")
-        remote = served(store, args.repeat)
+        remote = served(store, repeat)
         say(f"×{scale}: queries on rdflib")
         rdflib = with_rdflib(
             store,
             args.work / "stores" / f"x{scale}.nq",
-            args.large_repeat if large else args.repeat,
+            repeat,
             args.rdflib_limit,
+            built["triples"],
+            args.rdflib_max_quads,
         )
         results["scales"][str(scale)] = {
             "corpus": {
@@ -362,6 +406,11 @@ def main(argv: list[str] | None = None) -> None:
             "rdflib": rdflib,
         }
         write(results, results_path, markdown_path)
+    say("cross-document linking alone")
+    results["linking"] = linking_growth(
+        args.work, [int(s) for s in args.link_scales.split(",")], args.seed
+    )
+    write(results, results_path, markdown_path)
     smallest = args.work / "stores" / f"x{min(scales)}"
     say("command-line start-up")
     results["startup"] = {"scale": min(scales), **startup(smallest, args.repeat)}

@@ -4,7 +4,8 @@ benchmarks/run.py starts this script once per measurement and reads the JSON it
 prints (or, for rdflib, the JSON lines it writes as it goes, so a query that
 runs past the time limit still leaves the finished ones behind)::
 
-    python benchmarks/tasks.py build DOCUMENTS_DIR STORE_DIR
+    python benchmarks/tasks.py build DOCUMENTS_DIR STORE_DIR [link|nolink]
+    python benchmarks/tasks.py linking DOCUMENTS_DIR
     python benchmarks/tasks.py embedded STORE_DIR REPEAT
     python benchmarks/tasks.py remote ENDPOINT_URL REPEAT
     python benchmarks/tasks.py rdflib NQUADS_FILE REPEAT LIMIT_SECONDS OUTPUT.jsonl
@@ -21,8 +22,11 @@ from pathlib import Path
 from indsatsgraf.queries.catalog import SavedQuery, saved_queries
 
 
-def build(documents: str, store: str) -> dict:
-    """Time ``pipeline.build`` end to end, and each of its phases by its progress messages."""
+def build(documents: str, store: str, link: str = "link") -> dict:
+    """Time ``pipeline.build`` end to end, and each of its phases by its progress messages.
+
+    ``nolink`` builds without cross-document links (see ``linking`` below).
+    """
     from indsatsgraf.graph.pipeline import build as run_build
     from indsatsgraf.graph.store import GraphStore
 
@@ -35,7 +39,7 @@ def build(documents: str, store: str) -> dict:
             marks.append((time.perf_counter(), phase))
 
     start = time.perf_counter()
-    summary = run_build(GraphStore(Path(store)), files, progress=progress)
+    summary = run_build(GraphStore(Path(store)), files, progress=progress, link=link == "link")
     end = time.perf_counter()
     phases: dict[str, float] = {}
     for (at, phase), (following, _) in zip(marks, [*marks[1:], (end, "")], strict=True):
@@ -48,11 +52,36 @@ def build(documents: str, store: str) -> dict:
     }
 
 
-def _timed(run: Callable[[], int], repeat: int, *, warm_up: bool = True) -> dict:
-    """A warm-up run (unless told otherwise), then ``repeat`` timed runs; rows of the last.
+def linking(documents: str) -> dict:
+    """Time the cross-document linking step alone, on documents imported beforehand."""
+    from indsatsgraf.graph import link_decisions
+    from indsatsgraf.graph.linking import link_quads
+    from indsatsgraf.graph.organisations import Registry
+    from indsatsgraf.graph.pipeline import import_all
+
+    imported = import_all(sorted(Path(documents).glob("*.txt")))
+    records = [(item.source, item.result) for item in imported]
+    start = time.perf_counter()
+    quads, links = link_quads(records, Registry.load(), link_decisions.load(None))
+    return {
+        "seconds": time.perf_counter() - start,
+        "documents": len(records),
+        "initiatives": sum(len(result.initiatives) for _, result in records),
+        "links": len(links),
+        "quads": len(quads),
+    }
+
+
+def _timed(run: Callable[[], int], repeat: int, *, warm_up: bool | None = None) -> dict:
+    """A warm-up run, then ``repeat`` timed runs; rows of the last.
+
+    A measurement made once (at the largest scales, where one run takes
+    minutes) has no warm-up run unless asked for.
 
     A store that cannot run a query is recorded with its error, and the others go on.
     """
+    if warm_up is None:
+        warm_up = repeat > 1
     try:
         rows = run() if warm_up else 0
         times = []
@@ -165,6 +194,7 @@ def rdflib_queries(nquads: str, repeat: str, limit: str, output: str) -> dict:
 
 TASKS: dict[str, Callable[..., dict]] = {
     "build": build,
+    "linking": linking,
     "embedded": embedded,
     "remote": remote,
     "rdflib": rdflib_queries,

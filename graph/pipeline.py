@@ -170,10 +170,13 @@ def build(
     progress: Progress | None = None,
     max_bytes: int = MAX_BYTES,
     decisions: Path | None = None,
+    link: bool = True,
 ) -> BuildSummary:
     """Import ``paths`` (default: the bundled documents) and replace the store's graph.
 
     ``decisions`` is the link-decisions file (default: :func:`.link_decisions.decisions_path`).
+    ``link=False`` leaves out the cross-document links (the benchmarks measure the
+    rest of the build at archive scale, where linking every pair is too slow).
     """
     files = collect(paths) if paths else bundled_sources()
     imported = import_all(files, importer_name, progress, max_bytes)
@@ -199,12 +202,14 @@ def build(
                 len(document_quads),
             )
         )
-    if progress:
-        progress("linking the documents")
-    link_quads, links = linking.link_quads(
-        [(item.source, item.result) for item in imported], orgs, link_decisions.load(decisions)
-    )
-    quads.extend(link_quads)
+    links: list[linking.Link] = []
+    if link:
+        if progress:
+            progress("linking the documents")
+        link_quads, links = linking.link_quads(
+            [(item.source, item.result) for item in imported], orgs, link_decisions.load(decisions)
+        )
+        quads.extend(link_quads)
     if progress:
         progress(f"writing {len(quads)} triples to {store.path}")
     total = store.replace(quads)

@@ -74,16 +74,18 @@ def test_same_seed_same_bytes_other_seed_other_text(tmp_path: Path) -> None:
 
 
 def test_documents_are_about_the_size_of_the_bundled_ones(tmp_path: Path) -> None:
-    """×1 is the bundled corpus's size: each layout within a factor of two of its original."""
+    """×1 is the bundled corpus's size: totals within a quarter, each layout within a factor 3."""
     manifest = generator.generate(tmp_path, 1, 1)
     bundled = {}
     for path in bundled_sources():
         importer, counts, _ = _found(path)
         bundled[importer] = counts
-    for entry in manifest.documents:
-        real = bundled[entry.importer]
-        for name in ("goals", "initiatives"):
-            assert real[name] / 2 <= getattr(entry, name) <= real[name] * 2, (entry.file, name)
+    for name in ("goals", "initiatives"):
+        real = sum(counts[name] for counts in bundled.values())
+        assert 0.75 * real <= manifest.totals()[name] <= 1.25 * real, name
+        for entry in manifest.documents:
+            real = bundled[entry.importer][name]
+            assert real / 3 <= getattr(entry, name) <= real * 3, (entry.file, name)
 
 
 def test_initiatives_recur_across_plans_of_different_layouts(tmp_path: Path) -> None:
