@@ -18,6 +18,11 @@ FORMATS = {
 }
 
 
+def nquads(store: ox.Store) -> bytes:
+    """Every quad as N-Quads, for handing the graph to rdflib."""
+    return ox.serialize(store, format=ox.RdfFormat.N_QUADS)
+
+
 def canonical_nquads(store: ox.Store) -> str:
     """Sorted N-Quads with RDFC-1.0 blank node labels: identical text for identical graphs.
 
@@ -35,7 +40,7 @@ def export(store: ox.Store, fmt: str) -> bytes:
         import rdflib
 
         dataset = rdflib.Dataset()
-        dataset.parse(data=canonical_nquads(store), format="nquads")
+        dataset.parse(data=nquads(store), format="nquads")
         for prefix, iri in PREFIXES.items():
             dataset.bind(prefix, iri)
         return dataset.serialize(format="json-ld", indent=2).encode()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .export import canonical_nquads
+from .export import nquads
 from .pipeline import ontology_dir
 from .vocabulary import ONTOLOGY_GRAPH
 
@@ -28,7 +28,7 @@ def validate(store: ox.Store) -> list[Violation]:
     # The shapes apply to the union of the document and registry graphs.
     union = rdflib.Graph()
     dataset = rdflib.Dataset()
-    dataset.parse(data=canonical_nquads(store), format="nquads")
+    dataset.parse(data=nquads(store), format="nquads")
     for s, p, o, g in dataset.quads():
         if str(g) != ONTOLOGY_GRAPH.value:
             union.add((s, p, o))
