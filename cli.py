@@ -799,39 +799,35 @@ def _record_link_decision(
     click.echo("run `indsatsgraf build` to apply it to the graph")
 
 
-@links.command("accept")
-@click.argument("source")
-@click.argument("target")
-@click.option("--note", default="", help="Why (kept in the decisions file).")
-@click.pass_context
-@friendly_errors
-def accept_link(ctx: click.Context, source: str, target: str, note: str) -> None:
-    """Accept the link SOURCE ↔ TARGET (IRIs, or their part after …/id/).
+def _decision_command(decision: str, example: str) -> None:
+    """Register `links accept` or `links reject`: the same arguments, one word apart."""
 
-    \b
-    Example:
-        indsatsgraf links accept tvaergaaende-indsatsplan-2015/initiative/1.1.2 \
-            sof-indsatsplan-status-2019/initiative/sikre-et-tilstraekkeligt-antal-botilbudspladser-til-det \
-            --note "Sølund in both"
-    """
-    _record_link_decision(ctx, source, target, "accept", note)
+    @links.command(decision)
+    @click.argument("source")
+    @click.argument("target")
+    @click.option("--note", default="", help="Why (kept in the decisions file).")
+    @click.pass_context
+    @friendly_errors
+    def command(ctx: click.Context, source: str, target: str, note: str) -> None:
+        _record_link_decision(ctx, source, target, decision, note)
+
+    command.help = (
+        f"{decision.capitalize()} the link SOURCE ↔ TARGET (IRIs, or their part after …/id/)."
+        f"\n\n\b\nExample:\n    indsatsgraf links {decision} {example}"
+    )
 
 
-@links.command("reject")
-@click.argument("source")
-@click.argument("target")
-@click.option("--note", default="", help="Why (kept in the decisions file).")
-@click.pass_context
-@friendly_errors
-def reject_link(ctx: click.Context, source: str, target: str, note: str) -> None:
-    """Reject the link SOURCE ↔ TARGET (IRIs, or their part after …/id/).
-
-    \b
-    Example:
-        indsatsgraf links reject tvaergaaende-indsatsplan-2015/initiative/1.5.1 \
-            bif-indsatsplan-2018-2022/initiative/bif-har-fokus-paa-at-samarbejde-med-hhv-socialforvaltningen-sof-og-sundheds-og
-    """
-    _record_link_decision(ctx, source, target, "reject", note)
+_decision_command(
+    "accept",
+    "tvaergaaende-indsatsplan-2015/initiative/1.1.2 \\\n"
+    "        sof-indsatsplan-status-2019/initiative/sikre-et-tilstraekkeligt-antal-botilbudspladser-til-det \\\n"
+    '        --note "Sølund in both"',
+)
+_decision_command(
+    "reject",
+    "tvaergaaende-indsatsplan-2015/initiative/1.5.1 \\\n"
+    "        bif-indsatsplan-2018-2022/initiative/bif-har-fokus-paa-at-samarbejde-med-hhv-socialforvaltningen-sof-og-sundheds-og",
+)
 
 
 if __name__ == "__main__":
