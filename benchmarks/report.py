@@ -109,17 +109,18 @@ def targets(results: dict) -> list[dict]:
                 f"{len(over)} of {len(queries)} over: {', '.join(over)}" if over else "",
             )
         )
-    large = [(s, d) for s, d in scales if s >= RATIO_FROM_SCALE]
+    large = [(s, d) for s, d in scales if s >= RATIO_FROM_SCALE and "skipped" not in d["rdflib"]]
+    skipped = [s for s, d in scales if s >= RATIO_FROM_SCALE and "skipped" in d["rdflib"]]
     if large:
         below: list[str] = []
         lowest: tuple[float, str, int] | None = None
         missing = 0
         for scale, data in large:
-            for name, found in ratios(data).items():
-                if found is None:
+            for name, pair in ratios(data).items():
+                if pair is None:
                     missing += 1
                     continue
-                ratio, bound = found
+                ratio, bound = pair
                 if lowest is None or ratio < lowest[0]:
                     lowest = (ratio, name, scale)
                 if ratio < RATIO and not bound:
@@ -131,6 +132,8 @@ def targets(results: dict) -> list[dict]:
         )
         if missing:
             measured += f"; {missing} without a ratio (a store failed the query)"
+        if skipped:
+            measured += "; rdflib not run at " + ", ".join(f"×{s}" for s in skipped)
         found.append(
             _target(
                 "ratio",

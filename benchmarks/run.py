@@ -423,9 +423,14 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def write(results: dict, results_path: Path, markdown_path: Path) -> None:
-    """Results so far, so that an interrupted run still leaves its measurements."""
-    results["targets"] = report.targets(results)
+    """Results so far, so that an interrupted run still leaves its measurements.
+
+    The measurements are saved before the report is made from them, so a
+    report that fails loses nothing (``python benchmarks/report.py`` remakes it).
+    """
     results_path.parent.mkdir(parents=True, exist_ok=True)
+    results_path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    results["targets"] = report.targets(results)
     results_path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     markdown_path.parent.mkdir(parents=True, exist_ok=True)
     markdown_path.write_text(report.markdown(results), encoding="utf-8")
