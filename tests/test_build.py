@@ -114,3 +114,35 @@ def test_every_export_format_parses_back(oxstore: ox.Store, fmt: str) -> None:
 def test_stats_counts_the_32_initiatives_of_the_2015_plan(oxstore: ox.Store) -> None:
     per_doc = stats(oxstore).per_document_class
     assert per_doc[PLAN_2015.name]["Initiative"] == 32
+
+
+def _pairs(store: ox.Store, pattern: str) -> set[tuple[str, str]]:
+    query = f"""PREFIX ig: <{IG}> PREFIX org: <http://www.w3.org/ns/org#>
+        SELECT DISTINCT ?thing ?dept WHERE {{ {pattern} }}"""
+    rows = store.query(query, use_default_graph_as_union=True)
+    return {(row["thing"].value, row["dept"].value) for row in rows}
+
+
+def test_derived_department_links_equal_the_walk_up_the_unit_hierarchy(
+    oxstore: ox.Store,
+) -> None:
+    walked = _pairs(
+        oxstore,
+        "?thing ig:responsibleDepartment|ig:involvedDepartment ?org . "
+        "?org org:unitOf* ?dept . ?dept a ig:Department",
+    )
+    derived = _pairs(oxstore, "?thing ig:department ?dept")
+    assert len(walked) > 200
+    assert derived == walked
+
+
+def test_derived_departments_of_initiative_1_4_2_of_2015(oxstore: ox.Store) -> None:
+    # 2015 plan, 1.4.2 (lines 428-430): SUF, SOF, BIF and BUF, with Hjerneskadesamrådet.
+    rows = oxstore.query(
+        f"""PREFIX ig: <{IG}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?code WHERE {{
+          ?i skos:notation "1.4.2" ; ig:describedIn/ig:fileName "tvaergaaende-indsatsplan-2015.txt" ;
+             ig:department/skos:notation ?code }}""",
+        use_default_graph_as_union=True,
+    )
+    assert sorted(row["code"].value for row in rows) == ["BIF", "BUF", "SOF", "SUF"]
