@@ -110,6 +110,7 @@ class DocumentBuilder:
         self.plan = data_iri("plan", source.slug)
         self.quads: list[Quad] = []
         self._spans: set[tuple[int, int]] = set()
+        self.goal_parents: dict[str, str | None] = {}
 
     # -- primitives -------------------------------------------------------
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
@@ -146,6 +147,21 @@ class DocumentBuilder:
         self.add(node, LABEL, da(label))
         self.add(node, ig("describedIn"), self.plan)
         self.span(node, span)
+
+    def supports(self, node: NamedNode, goal_key: str) -> None:
+        """``ig:supports`` the goal, and ``ig:contributesTo`` it and every broader goal.
+
+        The goal hierarchy lies within one document and is known here, so the
+        closure is written once instead of walking ``skos:broader*`` per row in
+        the queries that ask which goals have no initiative under them.
+        """
+        self.add(node, ig("supports"), self.iri("goal", goal_key))
+        seen: set[str] = set()
+        key: str | None = goal_key
+        while key is not None and key not in seen:
+            seen.add(key)
+            self.add(node, ig("contributesTo"), self.iri("goal", key))
+            key = self.goal_parents.get(key)
 
     # -- organisations ------------------------------------------------------
     def organisations(
@@ -255,7 +271,7 @@ class DocumentBuilder:
         if item.notation:
             self.add(node, NOTATION, Literal(item.notation))
         for goal in item.goals:
-            self.add(node, ig("supports"), self.iri("goal", goal))
+            self.supports(node, goal)
         if item.parent:
             self.add(node, PART_OF, self.iri("initiative", item.parent))
         self.text(node, DESCRIPTION, item.description)
@@ -338,7 +354,7 @@ class DocumentBuilder:
         self.number(node, ig("budgetYear"), item.budget_year)
         self.text(node, DESCRIPTION, item.description)
         for goal in item.supports:
-            self.add(node, ig("supports"), self.iri("goal", goal))
+            self.supports(node, goal)
         self.amounts(node, item.amounts)
         self.organisations(node, item.responsible, [], "")
 
@@ -349,6 +365,7 @@ def build_document(
     """All quads of one document's named graph, in a deterministic order."""
     b = DocumentBuilder(source, registry, report)
     b.document(result.document, result.importer)
+    b.goal_parents = {goal.key: goal.parent for goal in result.goals}
     for goal in result.goals:
         b.goal(goal)
     budget_keys = {item.code: item.key for item in result.budget_items if item.code}

@@ -35,6 +35,7 @@ Documents = Sequence[tuple[SourceFile, r.ImportResult]]
 A = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
 PART_OF = NamedNode(DCTERMS + "isPartOf")
+SUPPORTS = ig("supports")
 BOLIGPLAN = "Socialforvaltningens Boligplan"
 TRACK = re.compile(r"[Ss]poret\s+[\"“”']([^\"“”']+)[\"“”']")
 PROGRAMME_NAME = re.compile(r"((?:Borgercenter|Center)\s+\w+s\s+omstillingsplan)")
@@ -66,6 +67,10 @@ class Resolver:
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.quads.append(Quad(s, p, o, LINKS_GRAPH))
+        if p == SUPPORTS:
+            # What a reference points to (a benchmark, a programme track) is a
+            # top-level goal, so what it supports is all it contributes to.
+            self.quads.append(Quad(s, ig("contributesTo"), o, LINKS_GRAPH))
 
     def resolved(self, subject: NamedNode, node: NamedNode, target: NamedNode) -> None:
         self.add(subject, ig("crossReference"), target)

@@ -117,10 +117,11 @@ def test_stats_counts_the_32_initiatives_of_the_2015_plan(oxstore: ox.Store) -> 
 
 
 def _pairs(store: ox.Store, pattern: str) -> set[tuple[str, str]]:
+    """The distinct (?thing, ?other) pairs that ``pattern`` binds."""
     query = f"""PREFIX ig: <{IG}> PREFIX org: <http://www.w3.org/ns/org#>
-        SELECT DISTINCT ?thing ?dept WHERE {{ {pattern} }}"""
+        SELECT DISTINCT ?thing ?other WHERE {{ {pattern} }}"""
     rows = store.query(query, use_default_graph_as_union=True)
-    return {(row["thing"].value, row["dept"].value) for row in rows}
+    return {(row["thing"].value, row["other"].value) for row in rows}
 
 
 def test_derived_department_links_equal_the_walk_up_the_unit_hierarchy(
@@ -129,9 +130,9 @@ def test_derived_department_links_equal_the_walk_up_the_unit_hierarchy(
     walked = _pairs(
         oxstore,
         "?thing ig:responsibleDepartment|ig:involvedDepartment ?org . "
-        "?org org:unitOf* ?dept . ?dept a ig:Department",
+        "?org org:unitOf* ?other . ?other a ig:Department",
     )
-    derived = _pairs(oxstore, "?thing ig:department ?dept")
+    derived = _pairs(oxstore, "?thing ig:department ?other")
     assert len(walked) > 200
     assert derived == walked
 
@@ -146,3 +147,12 @@ def test_derived_departments_of_initiative_1_4_2_of_2015(oxstore: ox.Store) -> N
         use_default_graph_as_union=True,
     )
     assert sorted(row["code"].value for row in rows) == ["BIF", "BUF", "SOF", "SUF"]
+
+
+def test_derived_contributions_equal_supports_then_broader_goals(oxstore: ox.Store) -> None:
+    walked = _pairs(
+        oxstore, "?thing ig:supports/<http://www.w3.org/2004/02/skos/core#broader>* ?other"
+    )
+    derived = _pairs(oxstore, "?thing ig:contributesTo ?other")
+    assert len(walked) > 300
+    assert derived == walked

@@ -36,7 +36,7 @@ CLASSES = [
 # involvedBody is not in the written contract but the builder writes it (graph/builder.py).
 OBJECT_PROPERTIES = [
     "describedIn", "responsibleDepartment", "involvedDepartment", "responsibleBody",
-    "involvedBody", "partner", "department",
+    "involvedBody", "partner", "department", "contributesTo",
     "supports", "fundedBy", "crossReference", "correspondsTo", "hasIndicator", "hasMeasurement",
     "measurementKind", "unit", "financingStatus", "hasAmount", "statusUpdate", "statusClass",
     "document",
