@@ -153,8 +153,7 @@ DEPARTMENT_LINKS = (
     + """
 SELECT DISTINCT ?item ?dept WHERE {
   VALUES ?class { ig:Initiative ig:Priority }
-  ?item a ?class ; ig:responsibleDepartment|ig:involvedDepartment ?org .
-  ?org org:unitOf* ?dept . ?dept a ig:Department .
+  ?item a ?class ; ig:department ?dept .
 }
 """
 )
@@ -216,9 +215,7 @@ SELECT ?node ?key ?value ?first ?last ?extra WHERE {
   { ?node a ?value BIND("class" AS ?key) }
   UNION { ?node rdfs:label ?value BIND("label" AS ?key) FILTER(LANG(?value) IN ("da", "")) }
   UNION { ?node skos:notation ?value BIND("notation" AS ?key) }
-  UNION { ?node ig:responsibleDepartment|ig:involvedDepartment ?org .
-          ?org org:unitOf* ?dept . ?dept a ig:Department ; skos:notation ?value
-          BIND("department" AS ?key) }
+  UNION { ?node ig:department/skos:notation ?value BIND("department" AS ?key) }
   UNION { ?node org:unitOf* ?dept . ?dept a ig:Department ; skos:notation ?value
           BIND("department" AS ?key) }
   UNION { ?node ig:periodText ?value BIND("period" AS ?key) }
@@ -235,8 +232,16 @@ SELECT ?node ?key ?value ?first ?last ?extra WHERE {
           FILTER(LANG(?value) = "da") }
   UNION { ?node ig:financingStatus/rdfs:label ?value BIND("financing" AS ?key)
           FILTER(LANG(?value) = "da") }
-  UNION { ?node prov:wasDerivedFrom ?span . ?span ig:document/ig:fileName ?value ;
-          ig:firstLine ?first ; ig:lastLine ?last ; ig:quote ?extra BIND("source" AS ?key) }
+  UNION {
+    # Hash-joined tables: one look-up per span and property costs far more on a big graph.
+    { SELECT ?node ?span WHERE { ?node prov:wasDerivedFrom ?span } }
+    { SELECT ?span ?document WHERE { ?span ig:document ?document } }
+    { SELECT ?document ?value WHERE { ?document a ig:Plan ; ig:fileName ?value } }
+    { SELECT ?span ?first WHERE { ?span ig:firstLine ?first } }
+    { SELECT ?span ?last WHERE { ?span ig:lastLine ?last } }
+    { SELECT ?span ?extra WHERE { ?span ig:quote ?extra } }
+    BIND("source" AS ?key)
+  }
 }
 """
 )
