@@ -24,7 +24,10 @@ on ``tests/data/link-pairs.tsv``, judged by reading the documents.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import itertools
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -37,6 +40,7 @@ from .organisations import Registry
 from .similarity import (
     Weights,
     contains,
+    inflected,
     label_ratio,
     names,
     shared_phrase,
@@ -221,7 +225,7 @@ def score(
     """
     label, matched = soft_dice(a.label_tokens, b.label_tokens, weight)
     if a.kind == "goal":
-        label = max(label, label_ratio(a.label, b.label))
+        label = label_ratio(a.label, b.label, floor=label)
     methods, evidence = [], []
     if matched:
         methods.append("label")
@@ -273,7 +277,20 @@ def score(
     return rounded, "+".join(methods) or "none", "; ".join(evidence)
 
 
-BLOCK_LIMIT = 2000
+BLOCK_LIMIT = 2000  # entities a text or name key may pair by itself
+SCAN = 400  # label-block entries one entity looks through
+COMPOUND = 6  # common label keys an entity combines into pairs
+TOP_K = 5  # others kept per entity: of labels alike, and of texts naming it
+Pair = tuple[int, int]
+Group = tuple[str, str | None]
+Index = dict[Hashable, list[int]]
+
+
+def _group(entity: Entity) -> Group | None:
+    """Which entities this one may be compared with (see comparable); None for none."""
+    if entity.kind == "initiative":
+        return ("initiative", None)
+    return ("goal", entity.policy) if entity.policy is not None else None
 
 
 def _label_keys(entity: Entity) -> set[str]:
@@ -285,52 +302,195 @@ def _label_keys(entity: Entity) -> set[str]:
     """
     keys = {"p" + t[:4] for t in entity.label_tokens}
     keys.update("s" + t[-5:] for t in entity.label_tokens if len(t) >= 5)
-    keys.update("n" + t for t in entity.names | entity.capitalised)
     return keys
 
 
 def _text_keys(entity: Entity) -> set[str]:
-    """Keys under which a label can be found inside this entity's text (as a prefix)."""
+    """Keys under which this entity's text holds a word (as a prefix) or a name."""
     keys = {"p" + t[:k] for t in entity.text_tokens for k in (2, 3, 4) if len(t) >= k}
     keys.update("n" + t for t in entity.names | entity.capitalised)
     return keys
 
 
-def _findable_in_text(entity: Entity, weight: Weights, name_weight: Weights) -> bool:
-    """Whether score() may look for this entity's label inside another text.
+def _label_probes(found: Sequence[Entity], groups: Sequence[Group | None]) -> list[list[Hashable]]:
+    """Each entity's label keys, and pairs of its common ones, within its group.
 
-    Only a distinctive label ("name-in-text") or a label carrying a rare name
-    ("phrase-in-text") is searched for, so only those need text blocks.
+    In a large archive every word of a label ("botilbud", "borgere") is in
+    thousands of labels, so one word alone proposes too many pairs; two of them
+    together still single out the few labels alike. Only the COMPOUND rarest
+    common keys are combined, so a long label adds at most 15 pairs.
     """
-    return _distinctive(entity, weight) or any(
-        t in entity.names and name_weight.count(t) <= RARE for t in entity.label_tokens
+    singles = [
+        [(group, key) for key in sorted(_label_keys(e))] if group else []
+        for e, group in zip(found, groups, strict=True)
+    ]
+    frequency = Counter(key for keys in singles for key in keys)
+    probes = []
+    for keys in singles:
+        common = sorted((k for k in keys if frequency[k] > SCAN), key=lambda k: (frequency[k], k))
+        pairs = itertools.combinations(sorted(common[:COMPOUND]), 2)
+        probes.append(keys + [(group, a, b) for (group, a), (_, b) in pairs])
+    return probes
+
+
+@dataclass(frozen=True)
+class TextProbes:
+    """What score() may find of one entity in another text, as text keys (see _text_keys).
+
+    A distinctive label counts only whole ("name-in-text"): a text holding it
+    holds every word of it (``whole``). A telling phrase ("phrase-in-text") is
+    two label words or more in a row, one of them a rare name: a text holding
+    it holds the name and a word next to it (``phrases``: the name's key and its
+    neighbours'). Shared rare names are names (``names``).
+    """
+
+    whole: frozenset[str]
+    phrases: tuple[tuple[int, str, frozenset[str]], ...]
+    names: frozenset[str]
+
+    def keys(self) -> set[str]:
+        keys = set(self.whole | self.names)
+        for _, key, neighbours in self.phrases:
+            keys.add(key)
+            keys.update(neighbours)
+        return keys
+
+
+def _text_probes(entity: Entity, weight: Weights, name_weight: Weights) -> TextProbes:
+    keys = ["p" + t[:4] for t in entity.label_tokens]
+    whole = frozenset(keys) if _distinctive(entity, weight) else frozenset()
+    phrases = tuple(
+        (i, keys[i], frozenset(keys[max(i - 1, 0) : i] + keys[i + 1 : i + 2]))
+        for i, t in enumerate(entity.label_tokens)
+        if t in entity.names and _rare(t, name_weight)
     )
+    names = frozenset(
+        "n" + t for t in entity.names if len(t) >= 5 and _rare(t, name_weight) and _rare(t, weight)
+    )
+    return TextProbes(whole, phrases, names)
 
 
-def candidate_pairs(
-    found: Sequence[Entity], weight: Weights, name_weight: Weights
-) -> list[tuple[int, int]]:
-    """Index pairs that share a blocking key; all other pairs score zero on every method.
+def _rare(token: str, weight: Weights) -> bool:
+    return weight.count(token) <= RARE
+
+
+def _text_index(
+    found: Sequence[Entity], groups: Sequence[Group | None], probes: Sequence[TextProbes]
+) -> Index:
+    """Entities by the text keys some entity of their group looks for (no others: too many)."""
+    wanted: dict[Group | None, set[str]] = {}
+    for group, probe in zip(groups, probes, strict=True):
+        wanted.setdefault(group, set()).update(probe.keys())
+    index: Index = {}
+    for n, (entity, group) in enumerate(zip(found, groups, strict=True)):
+        if group:
+            for key in _text_keys(entity) & wanted[group]:
+                index.setdefault((group, key), []).append(n)
+    return index
+
+
+def _rarest(keys: Iterable[Hashable], index: Index, budget: int) -> list[list[int]]:
+    """The blocks of the rarest keys, as many as ``budget`` entries hold."""
+    blocks = []
+    for key in sorted(keys, key=lambda k: (len(index[k]), k)):
+        if len(index[key]) > budget:
+            break
+        budget -= len(index[key])
+        blocks.append(index[key])
+    return blocks
+
+
+def _text_blocks(
+    found: Sequence[Entity], n: int, group: Group | None, probes: TextProbes, texts: Index
+) -> list[list[int]]:
+    """The texts that may hold what ``probes`` look for; blocks over BLOCK_LIMIT name nothing.
+
+    Exact: every text in which score() would find something is in one of these.
+    """
+
+    def block(key: str) -> list[int]:
+        held = texts.get((group, key), [])
+        return held if len(held) <= BLOCK_LIMIT else []
+
+    def holding(keys: Iterable[str]) -> set[int]:
+        return {m for key in keys for m in block(key)}
+
+    blocks = [block(key) for key in sorted(probes.names)]
+    if probes.whole:
+        words = sorted((texts.get((group, key), []) for key in sorted(probes.whole)), key=len)
+        whole = set(words[0]) if len(words[0]) <= BLOCK_LIMIT else set()
+        for other in words[1:]:
+            if len(other) <= BLOCK_LIMIT:
+                whole.intersection_update(other)
+        blocks.append(sorted(whole))
+    label = found[n].label_tokens
+    for i, key, neighbours in probes.phrases:
+        near = holding([key]) & holding(sorted(neighbours))
+        blocks.append([m for m in sorted(near) if _holds_pair(found[m].text_tokens, label, i)])
+    return [held for held in blocks if held]
+
+
+def _holds_pair(text: Sequence[str], label: Sequence[str], i: int) -> bool:
+    """Whether ``text`` holds label word ``i`` next to its neighbour in the label, as a phrase does."""
+    for j, word in enumerate(text):
+        if inflected(word, label[i]) and (
+            (i > 0 and j > 0 and inflected(text[j - 1], label[i - 1]))
+            or (i + 1 < len(label) and j + 1 < len(text) and inflected(text[j + 1], label[i + 1]))
+        ):
+            return True
+    return False
+
+
+def _tally(blocks: Iterable[list[int]], size: int) -> dict[int, float]:
+    """Each entity of the blocks with the summed rarity (log inverse frequency) of its blocks."""
+    shared: dict[int, float] = {}
+    for block in blocks:
+        rarity = math.log(size / len(block))
+        for m in block:
+            shared[m] = shared.get(m, 0.0) + rarity
+    return shared
+
+
+def _best(n: int, shared: dict[int, float], documents: Sequence[str]) -> Iterator[Pair]:
+    """Pairs of ``n`` with the TOP_K of other documents that share most (ties: the earlier)."""
+    ranked = sorted(shared, key=lambda m: (-shared[m], m))
+    best = [m for m in ranked if documents[m] != documents[n]][:TOP_K]
+    return ((min(n, m), max(n, m)) for m in best)
+
+
+def candidate_pairs(found: Sequence[Entity], weight: Weights, name_weight: Weights) -> list[Pair]:
+    """Index pairs worth scoring: the others score below REVIEW, or fall outside the TOP_K.
 
     Comparing every pair is quadratic: fine for five documents, hopeless for an
-    archive. A key shared by more than BLOCK_LIMIT entities (a word in nearly
-    every text) is too common to propose pairs by itself; the bundled corpus
-    has no such key, so there blocking changes nothing.
+    archive. Each entity proposes a bounded number of pairs instead: the TOP_K
+    labels sharing its rarest label keys (looking through SCAN entries of
+    blocks at most), and the TOP_K texts holding its label or its rare names
+    (ranked by how rare the key is, then by their labels alike). A text key
+    shared by more than BLOCK_LIMIT entities names nothing in particular. So
+    both the looking and the pairs grow linearly with the archive; on the
+    bundled corpus every pair scoring REVIEW or more is still proposed.
     """
-    labels: dict[str, list[int]] = {}
-    texts: dict[str, list[int]] = {}
-    for n, entity in enumerate(found):
-        for key in _label_keys(entity):
-            labels.setdefault(key, []).append(n)
-        for key in _text_keys(entity):
-            texts.setdefault(key, []).append(n)
-    pairs: set[tuple[int, int]] = set()
-    for n, entity in enumerate(found):
-        searched = _findable_in_text(entity, weight, name_weight)
-        for key in _label_keys(entity):
-            for block in (labels.get(key, ()), texts.get(key, ()) if searched else ()):
-                if len(block) <= BLOCK_LIMIT:
-                    pairs.update((min(n, m), max(n, m)) for m in block if m != n)
+    groups = [_group(e) for e in found]
+    documents = [e.document for e in found]
+    labels = _label_probes(found, groups)
+    label_index: Index = {}
+    for n, keys in enumerate(labels):
+        for key in keys:
+            label_index.setdefault(key, []).append(n)
+    nothing = TextProbes(frozenset(), (), frozenset())
+    in_text = [
+        _text_probes(e, weight, name_weight) if group else nothing
+        for e, group in zip(found, groups, strict=True)
+    ]
+    texts = _text_index(found, groups, in_text)
+    pairs: set[Pair] = set()
+    for n, probes in enumerate(in_text):
+        alike = _tally(_rarest(labels[n], label_index, SCAN), len(found))
+        named = _tally(_text_blocks(found, n, groups[n], probes, texts), len(found))
+        for m in named:
+            named[m] += alike.get(m, 0.0)
+        pairs.update(_best(n, alike, documents))
+        pairs.update(_best(n, named, documents))
     return sorted(pairs)
 
 

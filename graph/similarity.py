@@ -122,8 +122,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def stem(word: str) -> str:
-    """Cut the longest inflection ending that leaves a stem of at least four letters."""
+    """Cut the longest inflection ending that leaves a stem of at least four letters.
+
+    Cached: an archive repeats a few tens of thousands of words millions of times.
+    """
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
             return word[: -len(ending)]
@@ -185,6 +189,11 @@ class Weights:
         return self.frequency.get(token, 0)
 
 
+def _best_match(token: str, others: Sequence[str]) -> tuple[float, str]:
+    """The most similar of ``others`` and its similarity (ties: the last in sort order)."""
+    return max(((token_similarity(token, o), o) for o in others), default=(0.0, ""))
+
+
 def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[float, list[str]]:
     """Weighted overlap of two token lists where near-equal stems count partly.
 
@@ -195,8 +204,10 @@ def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[floa
     matched: list[str] = []
     total = achieved = 0.0
     for mine, theirs in ((a, b), (b, a)):
+        equal = set(theirs)
         for token in dict.fromkeys(mine):
-            best, partner = max(((token_similarity(token, o), o) for o in theirs), default=(0, ""))
+            # Only the same stem scores 1, so a shared stem is its own best match.
+            best, partner = (1.0, token) if token in equal else _best_match(token, theirs)
             w = weight(token)
             total += w
             # A partial match is only as telling as the commoner of the two words.
@@ -224,9 +235,20 @@ def shared_phrase(needle: Sequence[str], haystack: Sequence[str]) -> list[str]:
     return list(needle[best_end - best_size : best_end]) if best_size >= 2 else []
 
 
-def label_ratio(a: str, b: str) -> float:
-    """Character similarity of two labels, for long labels that differ in a word or two."""
-    return difflib.SequenceMatcher(None, fold(a), fold(b), autojunk=False).ratio()
+def label_ratio(a: str, b: str, floor: float = 0.0) -> float:
+    """Character similarity of two labels, for long labels that differ in a word or two.
+
+    Returns at least ``floor`` (the similarity known already): difflib's cheap
+    upper bounds skip its quadratic matching when it cannot do better, and a
+    policy's goals, copied from plan to plan, are mostly equal.
+    """
+    a, b = fold(a), fold(b)
+    if a == b:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() <= floor or matcher.quick_ratio() <= floor:
+        return floor
+    return max(floor, matcher.ratio())
 
 
 def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
