@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 import sys
 from pathlib import Path
 
@@ -446,6 +447,14 @@ def _slow_queries(data: dict) -> list[str]:
     details = ", ".join(
         f"`{name}` {seconds:.1f} s for {number(rows)} rows" for seconds, name, rows in slow
     )
+    floor = data["embedded"].get("floor", {})
+    if floor.get("times"):
+        seconds = statistics.median(floor["times"])
+        details += (
+            f". Listing every initiative with its label, and nothing else, takes {seconds:.1f} s "
+            f"here ({number(floor['rows'])} rows, {seconds / max(floor['rows'], 1) * 1e6:.0f} µs "
+            "a row): the store's floor for any answer about every initiative"
+        )
     return [
         f"Over the limit: {details}. These queries answer for the whole corpus at once — "
         "counts per department pair, every initiative with its financing, every indicator "

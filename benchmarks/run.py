@@ -416,6 +416,7 @@ def main(argv: list[str] | None = None) -> None:
             "embedded": {
                 "open_seconds": embedded["open_seconds"],
                 "queries": summarise(embedded["queries"]),
+                "floor": embedded["floor"],
                 "peak_bytes": query_peak,
             },
             "server": remote,
