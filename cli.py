@@ -36,13 +36,13 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except BuildError as error:
             if error.imported:
-                good = ", ".join(i.path.name for i in error.imported)
+                good = ", ".join(path.name for path in error.imported)
                 click.echo(f"read fine: {good}", err=True)
             click.echo("could not import:", err=True)
             for path, problem in error.failures:
                 click.echo(f"  {path}: {problem}", err=True)
             raise click.ClickException(
-                "nothing was written; the existing graph is unchanged"
+                "nothing was kept; the existing graph is unchanged"
             ) from None
         except (
             StoreError,

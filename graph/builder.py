@@ -4,6 +4,10 @@ The builder knows the ontology and nothing about layouts. It is the only code
 that mints data IRIs (through :mod:`.vocabulary`), always from a document slug
 plus a record key, so rebuilding gives the same graph. Every resource it writes
 carries ``prov:wasDerivedFrom`` a source span with the exact quoted lines.
+
+It writes N-Quads text rather than pyoxigraph ``Quad`` objects: constructing a
+``Quad`` per triple cost more than all the rest of building, and the store
+bulk-loads N-Quads text anyway.
 """
 
 from __future__ import annotations
@@ -11,24 +15,46 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache, lru_cache
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode
 
 from ..importers import records as r
 from .organisations import Organisation, Registry
-from .vocabulary import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, data_iri, graph_iri, ig, slug
+from .vocabulary import (
+    DCTERMS,
+    IG,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    data_iri,
+    data_iri_value,
+    graph_iri,
+    slug,
+)
 
-A = NamedNode(RDF + "type")
-LABEL = NamedNode(RDFS + "label")
-NOTATION = NamedNode(SKOS + "notation")
-BROADER = NamedNode(SKOS + "broader")
-DESCRIPTION = NamedNode(DCTERMS + "description")
-TITLE = NamedNode(DCTERMS + "title")
-PART_OF = NamedNode(DCTERMS + "isPartOf")
-PUBLISHER = NamedNode(DCTERMS + "publisher")
-DERIVED = NamedNode(PROV + "wasDerivedFrom")
-INTEGER = NamedNode(XSD + "integer")
-DECIMAL = NamedNode(XSD + "decimal")
+Term = str
+"""An RDF term in N-Triples syntax: ``<iri>`` or a literal. (A pyoxigraph term prints
+the same way, so ``add`` takes one too.)"""
+
+
+def named(iri: str) -> Term:
+    return f"<{iri}>"
+
+
+A = named(RDF + "type")
+LABEL = named(RDFS + "label")
+NOTATION = named(SKOS + "notation")
+BROADER = named(SKOS + "broader")
+DESCRIPTION = named(DCTERMS + "description")
+TITLE = named(DCTERMS + "title")
+PART_OF = named(DCTERMS + "isPartOf")
+PUBLISHER = named(DCTERMS + "publisher")
+DERIVED = named(PROV + "wasDerivedFrom")
+INTEGER = named(XSD + "integer")
+DECIMAL = named(XSD + "decimal")
 
 GOAL_CLASSES = {"goal": "Goal", "theme": "Theme", "priority": "Priority", "benchmark": "Benchmark"}
 MEASUREMENT_KINDS = {
@@ -73,16 +99,42 @@ class BuildReport:
     new_partners: dict[str, set[str]] = field(default_factory=dict)
 
 
-def da(text: str) -> Literal:
-    return Literal(text, language="da")
+@cache
+def ig(local: str) -> Term:
+    """An ontology term (as :func:`.vocabulary.ig`, in N-Triples syntax)."""
+    return named(IG + local)
 
 
-def integer(value: int) -> Literal:
-    return Literal(str(value), datatype=INTEGER)
+def plain(text: str) -> Term:
+    """A string literal, escaped as N-Triples requires (quotes, backslashes, line breaks)."""
+    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
+        text = (
+            text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        )
+    return f'"{text}"'
 
 
-def decimal(value: Decimal) -> Literal:
-    return Literal(format(value.normalize(), "f"), datatype=DECIMAL)
+def da(text: str) -> Term:
+    return plain(text) + "@da"
+
+
+def integer(value: int) -> Term:
+    return f'"{value}"^^{INTEGER}'
+
+
+def decimal(value: Decimal) -> Term:
+    return f'"{format(value.normalize(), "f")}"^^{DECIMAL}'
+
+
+def below(node: Term, path: str) -> Term:
+    """The IRI ``path`` below ``node`` (an amount, status update or measurement of it)."""
+    return f"{node[:-1]}/{path}>"
+
+
+@lru_cache(maxsize=2**16)
+def key_slug(key: str) -> str:
+    """A record key as it appears in IRIs; cached, as the same keys recur in every document."""
+    return slug(key, keep_dots=True)
 
 
 def record_iri(document_slug: str, kind: str, key: str) -> NamedNode:
@@ -91,12 +143,17 @@ def record_iri(document_slug: str, kind: str, key: str) -> NamedNode:
     Public so that cross-document linking names the same resources without
     repeating the rule.
     """
-    return data_iri(document_slug, kind, slug(key, keep_dots=True))
+    return NamedNode(record_iri_value(document_slug, kind, key))
+
+
+def record_iri_value(document_slug: str, kind: str, key: str) -> str:
+    """The IRI :func:`record_iri` names, as a string."""
+    return data_iri_value(document_slug, kind, key_slug(key))
 
 
 def reference_iri(document_slug: str, item_key: str, n: int) -> NamedNode:
     """The IRI of the ``n``-th (1-based) explicit reference in an initiative's text."""
-    return data_iri(document_slug, "reference", f"{slug(item_key, keep_dots=True)}-{n}")
+    return data_iri(document_slug, "reference", f"{key_slug(item_key)}-{n}")
 
 
 class DocumentBuilder:
@@ -106,32 +163,32 @@ class DocumentBuilder:
         self.source = source
         self.registry = registry
         self.report = report
-        self.graph = graph_iri(source.slug)
-        self.plan = data_iri("plan", source.slug)
-        self.quads: list[Quad] = []
+        self.graph = str(graph_iri(source.slug))
+        self.plan = str(data_iri("plan", source.slug))
+        self.lines: list[str] = []  # N-Quads
         self._spans: set[tuple[int, int]] = set()
         self.goal_parents: dict[str, str | None] = {}
 
     # -- primitives -------------------------------------------------------
-    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.quads.append(Quad(s, p, o, self.graph))
+    def add(self, s: Term, p: Term, o: Term) -> None:
+        self.lines.append(f"{s} {p} {o} {self.graph} .\n")
 
-    def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
+    def text(self, s: Term, p: Term, value: str | None) -> None:
         if value:
             self.add(s, p, da(value))
 
-    def number(self, s: NamedNode, p: NamedNode, value: int | None) -> None:
+    def number(self, s: Term, p: Term, value: int | None) -> None:
         if value is not None:
             self.add(s, p, integer(value))
 
-    def iri(self, kind: str, key: str) -> NamedNode:
-        return record_iri(self.source.slug, kind, key)
+    def iri(self, kind: str, key: str) -> Term:
+        return named(record_iri_value(self.source.slug, kind, key))
 
-    def span(self, subject: NamedNode, span: r.Span | None) -> None:
+    def span(self, subject: Term, span: r.Span | None) -> None:
         """Link ``subject`` to the lines it came from, writing each span once."""
         if span is None:
             return
-        node = data_iri(self.source.slug, "lines", f"{span.first}-{span.last}")
+        node = named(data_iri_value(self.source.slug, "lines", f"{span.first}-{span.last}"))
         self.add(subject, DERIVED, node)
         if (span.first, span.last) in self._spans:
             return
@@ -140,15 +197,15 @@ class DocumentBuilder:
         self.add(node, ig("document"), self.plan)
         self.add(node, ig("firstLine"), integer(span.first))
         self.add(node, ig("lastLine"), integer(span.last))
-        self.add(node, ig("quote"), Literal(span.quote))
+        self.add(node, ig("quote"), plain(span.quote))
 
-    def thing(self, node: NamedNode, cls: str, label: str, span: r.Span | None) -> None:
+    def thing(self, node: Term, cls: str, label: str, span: r.Span | None) -> None:
         self.add(node, A, ig(cls))
         self.add(node, LABEL, da(label))
         self.add(node, ig("describedIn"), self.plan)
         self.span(node, span)
 
-    def supports(self, node: NamedNode, goal_key: str) -> None:
+    def supports(self, node: Term, goal_key: str) -> None:
         """``ig:supports`` the goal, and ``ig:contributesTo`` it and every broader goal.
 
         The goal hierarchy lies within one document and is known here, so the
@@ -165,7 +222,7 @@ class DocumentBuilder:
 
     # -- organisations ------------------------------------------------------
     def organisations(
-        self, node: NamedNode, responsible: Iterable[str], involved: Iterable[str], free_text: str
+        self, node: Term, responsible: Iterable[str], involved: Iterable[str], free_text: str
     ) -> None:
         """Resolve responsibility and involvement; report names nobody knows.
 
@@ -196,13 +253,13 @@ class DocumentBuilder:
             for dept in self.registry.departments:
                 involved_iris.setdefault(dept.iri, dept)
         for iri, org in responsible_iris.items():
-            self.add(node, self._role(org, responsible=True), NamedNode(iri))
+            self.add(node, self._role(org, responsible=True), named(iri))
         for iri, org in involved_iris.items():
             if iri not in responsible_iris:
-                self.add(node, self._role(org, responsible=False), NamedNode(iri))
+                self.add(node, self._role(org, responsible=False), named(iri))
         self.departments(node, [*responsible_iris, *involved_iris])
 
-    def departments(self, node: NamedNode, organisation_iris: Iterable[str]) -> None:
+    def departments(self, node: Term, organisation_iris: Iterable[str]) -> None:
         """State once which departments take part, whether directly or through a unit.
 
         The unit hierarchy is fixed at build time, so walking ``org:unitOf*`` in
@@ -211,25 +268,25 @@ class DocumentBuilder:
         """
         found = (self.registry.department_of(iri) for iri in organisation_iris)
         for iri in dict.fromkeys(dept.iri for dept in found if dept is not None):
-            self.add(node, ig("department"), NamedNode(iri))
+            self.add(node, ig("department"), named(iri))
 
     @staticmethod
-    def _role(org: Organisation, *, responsible: bool) -> NamedNode:
+    def _role(org: Organisation, *, responsible: bool) -> Term:
         if org.kind == "Partner":
             return ig("partner")
         if org.kind == "PoliticalBody":
             return ig("responsibleBody") if responsible else ig("involvedBody")
         return ig("responsibleDepartment") if responsible else ig("involvedDepartment")
 
-    def partners(self, node: NamedNode, names: Iterable[str]) -> None:
+    def partners(self, node: Term, names: Iterable[str]) -> None:
         """Link named partners; one the registry lacks becomes a new ig:Partner."""
         for name in names:
             known = self.registry.find(name)
             if known:
                 for org in known:
-                    self.add(node, ig("partner"), NamedNode(org.iri))
+                    self.add(node, ig("partner"), named(org.iri))
                 continue
-            partner = data_iri("org", slug(name))
+            partner = named(data_iri_value("org", slug(name)))
             self.add(node, ig("partner"), partner)
             self.add(partner, A, ig("Partner"))
             self.add(partner, LABEL, da(name))
@@ -240,22 +297,22 @@ class DocumentBuilder:
         self.add(self.plan, A, ig("Plan"))
         self.add(self.plan, LABEL, da(doc.title))
         self.add(self.plan, TITLE, da(doc.title))
-        self.add(self.plan, ig("planKind"), Literal(doc.kind))
-        self.add(self.plan, ig("fileName"), Literal(self.source.file_name))
-        self.add(self.plan, ig("sha256"), Literal(self.source.sha256))
-        self.add(self.plan, ig("importer"), Literal(importer))
+        self.add(self.plan, ig("planKind"), plain(doc.kind))
+        self.add(self.plan, ig("fileName"), plain(self.source.file_name))
+        self.add(self.plan, ig("sha256"), plain(self.source.sha256))
+        self.add(self.plan, ig("importer"), plain(importer))
         self.text(self.plan, ig("policy"), doc.policy)
         self.number(self.plan, ig("year"), doc.year)
         self.number(self.plan, ig("startYear"), doc.start_year)
         self.number(self.plan, ig("endYear"), doc.end_year)
         for org in (o for mention in doc.publisher for o in self.registry.find(mention)):
-            self.add(self.plan, PUBLISHER, NamedNode(org.iri))
+            self.add(self.plan, PUBLISHER, named(org.iri))
 
     def goal(self, goal: r.Goal) -> None:
         node = self.iri("goal", goal.key)
         self.thing(node, GOAL_CLASSES.get(goal.kind, "Goal"), goal.label, goal.span)
         if goal.notation:
-            self.add(node, NOTATION, Literal(goal.notation))
+            self.add(node, NOTATION, plain(goal.notation))
         if goal.parent:
             self.add(node, BROADER, self.iri("goal", goal.parent))
         self.text(node, DESCRIPTION, goal.description)
@@ -269,7 +326,7 @@ class DocumentBuilder:
         node = self.iri("initiative", item.key)
         self.thing(node, "Initiative", item.label, item.span)
         if item.notation:
-            self.add(node, NOTATION, Literal(item.notation))
+            self.add(node, NOTATION, plain(item.notation))
         for goal in item.goals:
             self.supports(node, goal)
         if item.parent:
@@ -294,14 +351,14 @@ class DocumentBuilder:
             if code in budget_keys:
                 self.add(node, ig("fundedBy"), self.iri("budget", budget_keys[code]))
         for n, ref in enumerate(item.cross_references, 1):
-            target = reference_iri(self.source.slug, item.key, n)
+            target = str(reference_iri(self.source.slug, item.key, n))
             self.add(node, ig("crossReference"), target)
             self.add(target, A, ig("Reference"))
-            self.add(target, ig("referenceKind"), Literal(ref.kind))
+            self.add(target, ig("referenceKind"), plain(ref.kind))
             self.add(target, LABEL, da(ref.target))
             self.text(target, DESCRIPTION, ref.text)
         for n, status in enumerate(item.statuses, 1):
-            update = NamedNode(f"{node.value}/status/{status.year}-{n}")
+            update = below(node, f"status/{status.year}-{n}")
             self.add(node, ig("statusUpdate"), update)
             self.add(update, A, ig("StatusUpdate"))
             self.add(update, ig("year"), integer(status.year))
@@ -313,9 +370,9 @@ class DocumentBuilder:
         for key in item.indicators:
             self.add(node, ig("hasIndicator"), self.iri("indicator", key))
 
-    def amounts(self, node: NamedNode, amounts: list[r.Amount]) -> None:
+    def amounts(self, node: Term, amounts: list[r.Amount]) -> None:
         for n, amount in enumerate(amounts, 1):
-            money = NamedNode(f"{node.value}/amount/{n}")
+            money = below(node, f"amount/{n}")
             self.add(node, ig("hasAmount"), money)
             self.add(money, A, ig("MonetaryAmount"))
             self.add(money, ig("amountDKK"), decimal(amount.value))
@@ -326,13 +383,13 @@ class DocumentBuilder:
         node = self.iri("indicator", item.key)
         self.thing(node, "Indicator", item.label, item.span)
         if item.notation:
-            self.add(node, NOTATION, Literal(item.notation))
+            self.add(node, NOTATION, plain(item.notation))
         if item.subject and item.subject in subject_kind:
             self.add(self.iri(subject_kind[item.subject], item.subject), ig("hasIndicator"), node)
         for remark in item.remarks:
             self.text(node, ig("remark"), remark)
         for n, m in enumerate(item.measurements, 1):
-            point = NamedNode(f"{node.value}/{m.kind}-{m.year or 'na'}-{n}")
+            point = below(node, f"{m.kind}-{m.year or 'na'}-{n}")
             self.add(node, ig("hasMeasurement"), point)
             self.add(point, A, ig("Measurement"))
             self.add(point, ig("measurementKind"), ig(MEASUREMENT_KINDS[m.kind]))
@@ -341,16 +398,16 @@ class DocumentBuilder:
             self.add(point, LABEL, da(m.text))
             self.number(point, ig("year"), m.year)
             if m.comparator:
-                self.add(point, ig("comparator"), Literal(m.comparator))
+                self.add(point, ig("comparator"), plain(m.comparator))
             if m.footnote:
-                self.add(point, ig("footnote"), Literal(m.footnote))
+                self.add(point, ig("footnote"), plain(m.footnote))
             self.span(point, item.span)
 
     def budget_item(self, item: r.BudgetItem) -> None:
         node = self.iri("budget", item.key)
         self.thing(node, "BudgetItem", item.label, item.span)
         if item.code:
-            self.add(node, NOTATION, Literal(item.code))
+            self.add(node, NOTATION, plain(item.code))
         self.number(node, ig("budgetYear"), item.budget_year)
         self.text(node, DESCRIPTION, item.description)
         for goal in item.supports:
@@ -361,8 +418,8 @@ class DocumentBuilder:
 
 def build_document(
     result: r.ImportResult, source: SourceFile, registry: Registry, report: BuildReport
-) -> list[Quad]:
-    """All quads of one document's named graph, in a deterministic order."""
+) -> list[str]:
+    """All quads of one document's named graph, as N-Quads lines in a deterministic order."""
     b = DocumentBuilder(source, registry, report)
     b.document(result.document, result.importer)
     b.goal_parents = {goal.key: goal.parent for goal in result.goals}
@@ -378,9 +435,9 @@ def build_document(
     subject_kind.update({i.key: "initiative" for i in result.initiatives})
     for indicator in result.indicators:
         b.indicator(indicator, subject_kind)
-    return _unique(b.quads)
+    return _unique(b.lines)
 
 
-def _unique(quads: list[Quad]) -> list[Quad]:
+def _unique(lines: list[str]) -> list[str]:
     """Drop repeated quads while keeping first-seen order (deterministic)."""
-    return list(dict.fromkeys(quads))
+    return list(dict.fromkeys(lines))

@@ -1,14 +1,18 @@
 """From source files to a new store generation, all or nothing.
 
-Every file is read and imported before anything is written, so one bad file
-stops the build with the store untouched, and the report lists the good files
-separately from the bad ones.
+The build streams: each document is imported, built into N-Quads and handed to
+the store in batches, which it indexes on a background thread while the next
+documents are read. Nothing becomes visible until every file has been read: one
+bad file, however late, deletes the half-written generation and leaves the
+store's current graph untouched, and the report lists the good files separately
+from every bad one. Only the batches in flight (and, when linking, the
+importers' records) are held in memory, never the whole graph.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +29,9 @@ from .store import GraphStore
 from .vocabulary import ONTOLOGY_GRAPH, ORGANISATIONS_GRAPH, slug
 
 Progress = Callable[[str], None]
+BATCH_QUADS = 200_000
+"""Quads per bulk load: big enough that each load's fixed cost is small, small enough
+that the few batches in flight stay in the low hundreds of MiB."""
 
 
 @dataclass
@@ -37,10 +44,10 @@ class Imported:
 
 @dataclass
 class BuildError(Exception):
-    """Some files could not be imported; nothing was written."""
+    """Some files could not be imported; the store's current graph is unchanged."""
 
     failures: list[tuple[Path, str]]
-    imported: list[Imported] = field(default_factory=list)
+    imported: list[Path] = field(default_factory=list)  # the files that were read fine
 
     def __str__(self) -> str:
         lines = [f"{path}: {problem}" for path, problem in self.failures]
@@ -116,15 +123,19 @@ def import_file(
     return Imported(path, source, result, confidence)
 
 
-def import_all(
+def import_each(
     paths: list[Path],
     importer_name: str | None = None,
     progress: Progress | None = None,
     max_bytes: int = MAX_BYTES,
-) -> list[Imported]:
-    """Import every file or raise BuildError naming each one that failed."""
-    imported: list[Imported] = []
+) -> Iterator[Imported]:
+    """Import the files one at a time; at the end raise BuildError naming each that failed.
+
+    After the first failure the remaining files are still read, so that the
+    report names every bad one, but no more are yielded: the build is lost anyway.
+    """
     failures: list[tuple[Path, str]] = []
+    good: list[Path] = []
     seen: dict[str, Path] = {}
     for path in paths:
         if progress:
@@ -143,10 +154,21 @@ def import_all(
             failures.append((path, f"has the same name as {seen[item.source.slug]}"))
             continue
         seen[item.source.slug] = path
-        imported.append(item)
+        good.append(path)
+        if not failures:
+            yield item
     if failures:
-        raise BuildError(failures, imported)
-    return imported
+        raise BuildError(failures, good)
+
+
+def import_all(
+    paths: list[Path],
+    importer_name: str | None = None,
+    progress: Progress | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> list[Imported]:
+    """Import every file or raise BuildError naming each one that failed."""
+    return list(import_each(paths, importer_name, progress, max_bytes))
 
 
 def vocabulary_quads() -> list[ox.Quad]:
@@ -160,6 +182,16 @@ def vocabulary_quads() -> list[ox.Quad]:
         for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
             quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
     return quads
+
+
+@dataclass
+class _Run:
+    """What one build learns while it streams, for its summary."""
+
+    orgs: Registry
+    report: BuildReport = field(default_factory=BuildReport)
+    documents: list[DocumentSummary] = field(default_factory=list)
+    links: list[linking.Link] = field(default_factory=list)
 
 
 def build(
@@ -179,40 +211,63 @@ def build(
     rest of the build at archive scale, where linking every pair is too slow).
     """
     files = collect(paths) if paths else bundled_sources()
-    imported = import_all(files, importer_name, progress, max_bytes)
-    orgs = Registry.load(registry_path())
-    report = BuildReport()
-    quads = vocabulary_quads()
-    documents = []
+    run = _Run(Registry.load(registry_path()))
+    decided = link_decisions.load(decisions) if link else None  # a bad file fails before reading
+    imported = import_each(files, importer_name, progress, max_bytes)
+    total = store.replace(_batches(run, imported, progress, decided))
+    accepted = sum(link.status == "accepted" for link in run.links)
+    candidates = sum(link.status == "candidate" for link in run.links)
+    return BuildSummary(run.documents, total, run.report, accepted, candidates)
+
+
+def _batches(
+    run: _Run,
+    imported: Iterable[Imported],
+    progress: Progress | None,
+    decisions: dict[tuple[str, str], link_decisions.Decision] | None,
+) -> Iterator[bytes]:
+    """The whole dataset as N-Quads batches: vocabulary, each document's graph, and the
+    links (unless ``decisions`` is None: no linking)."""
+    yield ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS)
+    records: list[tuple[SourceFile, ImportResult]] = []
+    batch: list[str] = []
     for item in imported:
         if progress:
             progress(f"building {item.path.name}")
-        document_quads = build_document(item.result, item.source, orgs, report)
-        quads.extend(document_quads)
-        r = item.result
-        documents.append(
-            DocumentSummary(
-                item.path.name,
-                r.importer,
-                item.confidence,
-                len(r.goals),
-                len(r.initiatives),
-                len(r.indicators),
-                len(r.budget_items),
-                len(document_quads),
-            )
-        )
-    links: list[linking.Link] = []
-    if link:
+        lines = build_document(item.result, item.source, run.orgs, run.report)
+        batch += lines
+        run.documents.append(_summary(item, len(lines)))
+        if decisions is not None:
+            records.append((item.source, item.result))
+        if len(batch) >= BATCH_QUADS:
+            yield _written(batch, progress)
+            batch = []
+    if batch:
+        yield _written(batch, progress)
+    if decisions is not None:
         if progress:
             progress("linking the documents")
-        link_quads, links = linking.link_quads(
-            [(item.source, item.result) for item in imported], orgs, link_decisions.load(decisions)
-        )
-        quads.extend(link_quads)
+        quads, run.links = linking.link_quads(records, run.orgs, decisions)
+        if progress:
+            progress(f"writing {len(quads)} link quads")
+        yield ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+
+def _written(batch: list[str], progress: Progress | None) -> bytes:
     if progress:
-        progress(f"writing {len(quads)} triples to {store.path}")
-    total = store.replace(quads)
-    accepted = sum(link.status == "accepted" for link in links)
-    candidates = sum(link.status == "candidate" for link in links)
-    return BuildSummary(documents, total, report, accepted, candidates)
+        progress(f"writing {len(batch)} quads")
+    return "".join(batch).encode()
+
+
+def _summary(item: Imported, triples: int) -> DocumentSummary:
+    r = item.result
+    return DocumentSummary(
+        item.path.name,
+        r.importer,
+        item.confidence,
+        len(r.goals),
+        len(r.initiatives),
+        len(r.indicators),
+        len(r.budget_items),
+        triples,
+    )

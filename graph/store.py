@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import queue
 import shutil
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,19 +81,24 @@ class GraphStore:
                 ) from error
             yield
 
-    def replace(self, quads: Iterable[ox.Quad]) -> int:
-        """Write ``quads`` as a new generation and make it current; return its size."""
+    def replace(self, batches: Iterable[bytes]) -> int:
+        """Write N-Quads ``batches`` as a new generation and make it current; return its size.
+
+        ``batches`` may be a generator that reads and builds as it goes: the
+        store indexes one batch on a background thread while the next is being
+        made. If it raises, the half-written generation is deleted and
+        ``current`` is untouched.
+        """
         with self._build_lock():
             generations = self.path / "generations"
             generations.mkdir(exist_ok=True)
             numbers = [int(p.name) for p in generations.iterdir() if p.name.isdigit()]
             target = generations / f"{max(numbers, default=0) + 1:06d}"
             try:
-                store = ox.Store(str(target))
-                store.bulk_extend(quads)
-                store.flush()
-                size = len(store)
-                del store
+                with GenerationWriter(target) as writer:
+                    for batch in batches:
+                        writer.write(batch)
+                    size = writer.finish()
             except BaseException:
                 shutil.rmtree(target, ignore_errors=True)
                 raise
@@ -110,3 +117,57 @@ class GraphStore:
         for old in numbered[:-KEEP_GENERATIONS]:
             if old.name != live:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+class GenerationWriter:
+    """Bulk-loads N-Quads batches into a new generation on a background thread.
+
+    Oxigraph indexes a batch in Rust without holding the GIL, so the build's
+    Python work (importing and building the next documents) runs meanwhile
+    instead of waiting for one load of everything at the end. The queue is
+    short, so at most a few batches are held in memory at a time.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.store = ox.Store(str(target))
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._cancelled = False
+        self._thread = threading.Thread(target=self._load, name="indsatsgraf-writer", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None and not self._cancelled:  # else only drain the queue
+                try:
+                    self.store.bulk_load(batch, ox.RdfFormat.N_QUADS)
+                except BaseException as error:  # reported by write() or finish()
+                    self._error = error
+
+    def write(self, batch: bytes) -> None:
+        """Queue ``batch``; raise the error of an earlier batch that failed to load."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put(batch)
+
+    def finish(self) -> int:
+        """Wait for every batch to be loaded, flush, and return the number of quads."""
+        self._stop()
+        if self._error is not None:
+            raise self._error
+        self.store.flush()
+        return len(self.store)
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def __enter__(self) -> GenerationWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        """Never leave the thread writing into a generation that is about to be deleted."""
+        self._cancelled = exc_type is not None
+        self._stop()
+        del self.store

@@ -60,7 +60,12 @@ def ig(local: str) -> NamedNode:
 
 
 def data_iri(*parts: str) -> NamedNode:
-    return NamedNode(ID + "/".join(parts))
+    return NamedNode(data_iri_value(*parts))
+
+
+def data_iri_value(*parts: str) -> str:
+    """The IRI :func:`data_iri` names, as a string (the builder writes N-Quads text)."""
+    return ID + "/".join(parts)
 
 
 def organisation_iri(code_or_name: str) -> NamedNode:

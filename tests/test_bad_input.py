@@ -84,6 +84,30 @@ def test_mixed_directory_reports_good_and_bad_and_imports_nothing(store, tmp_pat
     assert "god.txt:" not in output.split("could not import:")[1]
 
 
+def test_bad_file_found_after_documents_were_written(store, tmp_path: Path, monkeypatch) -> None:
+    from indsatsgraf.graph import pipeline
+    from indsatsgraf.graph.store import GenerationWriter
+
+    monkeypatch.setattr(pipeline, "BATCH_QUADS", 1)  # write each document as soon as it is built
+    written: list[int] = []
+    write = GenerationWriter.write
+
+    def counted(self: GenerationWriter, batch: bytes) -> None:
+        written.append(len(batch))
+        write(self, batch)
+
+    monkeypatch.setattr(GenerationWriter, "write", counted)
+    folder = tmp_path / "sent"
+    folder.mkdir()
+    shutil.copy(PLAN_2015, folder / "a-god.txt")
+    shutil.copy(BIF, folder / "b-god.txt")
+    (folder / "c-tom.txt").write_text("")
+    generations = sorted((store[0] / "generations").iterdir())
+    build_fails(store, folder, "read fine: a-god.txt, b-god.txt", "c-tom.txt", "empty")
+    assert len(written) == 3  # the vocabulary and both documents reached the new generation
+    assert sorted((store[0] / "generations").iterdir()) == generations  # which was deleted
+
+
 def test_importer_crash_is_reported_not_raised(store, tmp_path: Path, monkeypatch) -> None:
     from indsatsgraf.importers import tvaergaaende_2015
 

@@ -78,7 +78,7 @@ def test_failed_build_leaves_previous_graph_intact(tmp_path: Path) -> None:
         build(store, [bad])
     failed = {path.name for path, _ in caught.value.failures}
     assert failed == {"empty.txt", "binary.txt"}
-    assert [i.path.name for i in caught.value.imported] == ["good.txt"]
+    assert [path.name for path in caught.value.imported] == ["good.txt"]
     assert canonical_nquads(store.open()) == before
 
 
