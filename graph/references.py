@@ -56,7 +56,10 @@ class Resolver:
             for goal in result.goals
             if goal.kind == "benchmark"
         ]
-        self.weight = Weights(tokens(goal.label) for _, _, goal in self.benchmarks)
+        # Each benchmark's words and their weight, once: every reference is scored against all.
+        self.wanted = [tokens(goal.label) for _, _, goal in self.benchmarks]
+        self.weight = Weights(self.wanted)
+        self.totals = [sum(self.weight(t) for t in wanted) for wanted in self.wanted]
         self.boligplan_texts = [
             ref.text
             for _, result in documents
@@ -80,8 +83,18 @@ class Resolver:
     def benchmarks_for(self, words: str, year: int | None) -> list[NamedNode]:
         """Benchmarks of a covering period whose words the reference names; best first."""
         said = tokens(words)
+        matches: dict[str, float] = {}
+
+        def best(word: str) -> float:
+            """How well the reference says ``word`` (benchmarks share most of their words)."""
+            if word not in matches:
+                matches[word] = max((token_similarity(word, s) for s in said), default=0)
+            return matches[word]
+
         scored = []
-        for source, doc, goal in self.benchmarks:
+        for (source, doc, goal), wanted, total in zip(
+            self.benchmarks, self.wanted, self.totals, strict=True
+        ):
             if (
                 year
                 and doc.start_year
@@ -89,12 +102,7 @@ class Resolver:
                 and not doc.start_year <= year <= doc.end_year
             ):
                 continue
-            wanted = tokens(goal.label)
-            total = sum(self.weight(t) for t in wanted)
-            hit = sum(
-                self.weight(t) * max((token_similarity(t, s) for s in said), default=0)
-                for t in wanted
-            )
+            hit = sum(self.weight(t) * best(t) for t in wanted)
             if total and hit / total >= BENCHMARK_MATCH:
                 scored.append((hit / total, record_iri(source.slug, "goal", goal.key)))
         if not scored:

@@ -238,17 +238,17 @@ def shared_phrase(needle: Sequence[str], haystack: Sequence[str]) -> list[str]:
 def label_ratio(a: str, b: str, floor: float = 0.0) -> float:
     """Character similarity of two labels, for long labels that differ in a word or two.
 
-    Returns at least ``floor`` (the similarity known already): difflib's cheap
-    upper bounds skip its quadratic matching when it cannot do better, and a
-    policy's goals, copied from plan to plan, are mostly equal.
+    Returns at least ``floor`` (the similarity known already). Equal labels (a
+    policy's goals, copied from plan to plan) skip difflib's quadratic matching.
     """
     a, b = fold(a), fold(b)
-    if a == b:
-        return 1.0
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() <= floor or matcher.quick_ratio() <= floor:
-        return floor
-    return max(floor, matcher.ratio())
+    return 1.0 if a == b else max(floor, _ratio(a, b))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _ratio(a: str, b: str) -> float:
+    """difflib's ratio, remembered: goals recur in many plans, and so do pairs of them."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
