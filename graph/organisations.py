@@ -10,7 +10,7 @@ importers never need to know organisations and the builder never guesses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -43,12 +43,12 @@ class Organisation:
     parent: str | None  # IRI of the department it is a unit of
 
 
-@dataclass
+@dataclass(frozen=True)
 class Resolution:
     """Organisations found in a mention, and the parts of it nobody knows."""
 
-    organisations: list[Organisation] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
+    organisations: tuple[Organisation, ...] = ()
+    unknown: tuple[str, ...] = ()
     all_departments: bool = False
     other_departments: bool = False
 
@@ -63,6 +63,7 @@ class Registry:
     def __init__(self, organisations: list[Organisation], names: dict[str, str]) -> None:
         self.organisations = {o.iri: o for o in organisations}
         self._names = names  # exact surface form → IRI
+        self._resolved: dict[str, Resolution] = {}
 
     @classmethod
     def load(cls, path: Path | None = None) -> Registry:
@@ -124,15 +125,24 @@ class Registry:
         Codes and abbreviations (all capitals) match case-sensitively so that
         "KL" or "CAS" never fires inside ordinary words; names match
         case-insensitively and across line-wrapped whitespace.
+
+        The names are grouped by first letter behind a one-letter lookahead, so
+        that at each word the regex tries one group instead of every name (the
+        build calls this on every initiative's text). At most one group can
+        match at a place, so the matches are those of the flat alternation.
         """
-        parts = []
+        groups: dict[str, list[str]] = {}
         for name in sorted(self._names, key=len, reverse=True):
             escaped = r"\s+".join(re.escape(w) for w in name.split())
             if name.isupper() or re.fullmatch(r"[A-ZÆØÅ0-9-]+", name):
-                parts.append(rf"(?-i:{escaped})")
+                part = rf"(?-i:{escaped})"
             else:
-                parts.append(escaped + "(?:s|'s)?")
-        return re.compile(r"(?<![\wÆØÅæøå-])(?:" + "|".join(parts) + r")(?![\wÆØÅæøå])", re.I)
+                part = escaped + "(?:s|'s)?"
+            groups.setdefault(name[0].lower(), []).append(part)
+        alternation = "|".join(
+            f"(?={re.escape(first)})(?:{'|'.join(parts)})" for first, parts in groups.items()
+        )
+        return re.compile(r"(?<![\wÆØÅæøå-])(?:" + alternation + r")(?![\wÆØÅæøå])", re.I)
 
     def _lookup(self, surface: str) -> str | None:
         key = " ".join(surface.split())
@@ -157,23 +167,26 @@ class Registry:
         """Resolve one mention ("BUF, SOF", "alle forvaltninger", "CBH").
 
         Every fragment that names no known organisation is returned as unknown
-        so the build summary can report it instead of dropping it.
+        so the build summary can report it instead of dropping it. Remembered,
+        since a build resolves the same few mentions ("SOF") thousands of times.
         """
-        result = Resolution()
+        if mention not in self._resolved:
+            self._resolved[mention] = self._resolve(mention)
+        return self._resolved[mention]
+
+    def _resolve(self, mention: str) -> Resolution:
         text = " ".join(mention.split()).strip(" .,;:()")
         if not text:
-            return result
-        result.all_departments = bool(
-            ALL_DEPARTMENTS.search(text)
-        ) and not OTHER_DEPARTMENTS.search(text)
-        result.other_departments = bool(OTHER_DEPARTMENTS.search(text))
-        result.organisations = self.find(text)
+            return Resolution()
         remainder = self._pattern.sub(" ", ALL_DEPARTMENTS.sub(" ", text))
-        for fragment in _SPLIT.split(remainder):
-            fragment = fragment.strip(" .,;:()-")
-            if _looks_like_a_name(fragment):
-                result.unknown.append(fragment)
-        return result
+        fragments = (fragment.strip(" .,;:()-") for fragment in _SPLIT.split(remainder))
+        return Resolution(
+            organisations=tuple(self.find(text)),
+            unknown=tuple(fragment for fragment in fragments if _looks_like_a_name(fragment)),
+            all_departments=bool(ALL_DEPARTMENTS.search(text))
+            and not OTHER_DEPARTMENTS.search(text),
+            other_departments=bool(OTHER_DEPARTMENTS.search(text)),
+        )
 
 
 _FILLER = re.compile(

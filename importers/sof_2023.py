@@ -756,9 +756,8 @@ def _proposals(source: SourceText, section: _Section, used: set[str]) -> list[Bu
     return found
 
 
-def _same_initiative(first: str, second: str) -> bool:
-    """Whether two labels name the same initiative: most words of each recur in the other."""
-    a, b = _words(first), _words(second)
+def _same_initiative(a: set[str], b: set[str]) -> bool:
+    """Whether two labels' words name the same initiative: most of each recur in the other."""
     if len(a) < 3 or len(b) < 3:
         return False
     shared = Decimal(len(a & b))
@@ -766,9 +765,12 @@ def _same_initiative(first: str, second: str) -> bool:
 
 
 def _link_funding(initiatives: list[Initiative], budget: list[BudgetItem]) -> None:
+    """Every initiative against every budget item, so each label's words are found once."""
+    budget_words = [(item.key, _words(item.label)) for item in budget]
     for initiative in initiatives:
+        words = _words(initiative.label)
         initiative.budget_codes = [
-            item.key for item in budget if _same_initiative(initiative.label, item.label)
+            key for key, other in budget_words if _same_initiative(words, other)
         ]
 
 

@@ -21,6 +21,20 @@ ABBREVIATIONS = frozenset({
 })  # fmt: skip
 # A sentence ends at ".", "!" or "?" and the blanks after it, before a capital or a quote.
 SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ\"”'])")
+NOT_KEY = re.compile(r"[^a-z0-9]+")
+NOT_DANISH_KEY = re.compile(r"[^a-z0-9æøå]+")
+
+
+class _Unmarked(dict[int, int | None]):
+    """A ``str.translate`` table that drops combining marks, deciding each character once."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+UNMARKED = _Unmarked()
 
 
 def collapse(text: str) -> str:
@@ -47,14 +61,12 @@ def slug(
     """
     text = text.lower()
     if danish_letters:
-        key = re.sub(r"[^a-z0-9æøå]+", "-", text).strip("-")
+        key = NOT_DANISH_KEY.sub("-", text).strip("-")
     else:
         for letter, ascii_ in TRANSLITERATION:
             text = text.replace(letter, ascii_)
-        text = "".join(
-            c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
-        )
-        key = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+        text = unicodedata.normalize("NFD", text).translate(UNMARKED)
+        key = NOT_KEY.sub("-", text).strip("-")
     if len(key) > limit:
         if cut == "chars":
             key = key[:limit]
@@ -85,10 +97,24 @@ def dedupe(items: Iterable[str]) -> list[str]:
 
 
 def is_abbreviation(text: str, end: int, abbreviations: frozenset[str] = ABBREVIATIONS) -> bool:
-    """True when the word ending at ``end`` (just before a period) is an abbreviation or initial."""
-    word = re.search(r"(\w*)\W*$", text[:end])
-    token = word.group(1).lower() if word else ""
+    """True when the word ending at ``end`` (just before a period) is an abbreviation or initial.
+
+    The word is the last run of word characters (as regex ``\\w``) before ``end``,
+    found by reading backwards, so that checking every sentence end of a long
+    text stays linear.
+    """
+    stop = min(end, len(text))
+    while stop > 0 and not _word_character(text[stop - 1]):
+        stop -= 1
+    start = stop
+    while start > 0 and _word_character(text[start - 1]):
+        start -= 1
+    token = text[start:stop].lower()
     return (len(token) == 1 and token.isalpha()) or token in abbreviations
+
+
+def _word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"
 
 
 def sentence_ends(

@@ -37,6 +37,7 @@ FIELD_LABELS = {
     "tidshorisont": "period",
     "økonomiske konsekvenser": "financing",
 }
+FIELD_INITIALS = frozenset(label[0] for label in FIELD_LABELS)
 PREAMBLE = "preamble"  # prose between an initiative heading and its first field
 
 INITIATIVE_RE = re.compile(r"^(\d\.\d{1,2}\.\d{1,2})\.?\s+([A-ZÆØÅ].*)$")
@@ -121,12 +122,23 @@ class _Body:
 
 
 def _field_name(line: str) -> str | None:
-    """The field a label line opens, if the line is one of the six labels."""
+    """The field a label line opens, if the line is one of the six labels.
+
+    Asked of every line, twice (recognising, then reading), so a line whose
+    first letter starts no label is passed over without normalising it.
+    """
+    if line.lstrip()[:1].lower() not in FIELD_INITIALS:
+        return None
     return FIELD_LABELS.get(collapse(line).lower().rstrip(":"))
 
 
 def _heading_match(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
-    """Match a heading pattern; long lines are prose that happens to start with a number."""
+    """Match a heading pattern; long lines are prose that happens to start with a number.
+
+    Every heading pattern starts with a digit, so other lines are passed over at once.
+    """
+    if not line.lstrip()[:1].isdecimal():
+        return None
     text = collapse(line)
     if len(text) > MAX_HEADING_LENGTH:
         return None
