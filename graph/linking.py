@@ -2,8 +2,9 @@
 
 Runs after every document is imported, on the importers' records, and names
 things with the builder's own IRI rule (:func:`.builder.record_iri`), so the
-links land on the resources of the per-document graphs. Every pair of
-initiatives from two different documents is scored from
+links land on the resources of the per-document graphs. Pairs of initiatives
+from two different documents are scored (not every pair: each initiative's
+likeliest few, see :func:`candidate_pairs`, so an archive links in linear time) from
 
 * the similarity of their labels (Danish-aware stems, compounds, rare words
   weigh more: :mod:`.similarity`),
@@ -30,6 +31,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -278,7 +280,7 @@ def score(
 
 
 BLOCK_LIMIT = 2000  # entities a text or name key may pair by itself
-SCAN = 400  # label-block entries one entity looks through
+SCAN = 200  # label-block entries one entity looks through
 COMPOUND = 6  # common label keys an entity combines into pairs
 TOP_K = 5  # others kept per entity: of labels alike, and of texts naming it
 Pair = tuple[int, int]
@@ -307,7 +309,7 @@ def _label_keys(entity: Entity) -> set[str]:
 
 def _text_keys(entity: Entity) -> set[str]:
     """Keys under which this entity's text holds a word (as a prefix) or a name."""
-    keys = {"p" + t[:k] for t in entity.text_tokens for k in (2, 3, 4) if len(t) >= k}
+    keys = {"p" + t[:k] for t in set(entity.text_tokens) for k in (2, 3, 4) if len(t) >= k}
     keys.update("n" + t for t in entity.names | entity.capitalised)
     return keys
 
@@ -357,6 +359,7 @@ class TextProbes:
 
 
 def _text_probes(entity: Entity, weight: Weights, name_weight: Weights) -> TextProbes:
+    """The probes of ``entity``, by the same tests score() applies before looking in a text."""
     keys = ["p" + t[:4] for t in entity.label_tokens]
     whole = frozenset(keys) if _distinctive(entity, weight) else frozenset()
     phrases = tuple(
@@ -371,6 +374,7 @@ def _text_probes(entity: Entity, weight: Weights, name_weight: Weights) -> TextP
 
 
 def _rare(token: str, weight: Weights) -> bool:
+    """In at most RARE records: score()'s test for a rare word or name."""
     return weight.count(token) <= RARE
 
 
@@ -453,8 +457,8 @@ def _tally(blocks: Iterable[list[int]], size: int) -> dict[int, float]:
 
 def _best(n: int, shared: dict[int, float], documents: Sequence[str]) -> Iterator[Pair]:
     """Pairs of ``n`` with the TOP_K of other documents that share most (ties: the earlier)."""
-    ranked = sorted(shared, key=lambda m: (-shared[m], m))
-    best = [m for m in ranked if documents[m] != documents[n]][:TOP_K]
+    ranked = sorted(sorted(shared.items()), key=itemgetter(1), reverse=True)  # stable
+    best = itertools.islice((m for m, _ in ranked if documents[m] != documents[n]), TOP_K)
     return ((min(n, m), max(n, m)) for m in best)
 
 
@@ -465,7 +469,7 @@ def candidate_pairs(found: Sequence[Entity], weight: Weights, name_weight: Weigh
     archive. Each entity proposes a bounded number of pairs instead: the TOP_K
     labels sharing its rarest label keys (looking through SCAN entries of
     blocks at most), and the TOP_K texts holding its label or its rare names
-    (ranked by how rare the key is, then by their labels alike). A text key
+    (ranked by the rarity of the keys found, plus their labels' likeness). A text key
     shared by more than BLOCK_LIMIT entities names nothing in particular. So
     both the looking and the pairs grow linearly with the archive; on the
     bundled corpus every pair scoring REVIEW or more is still proposed.
