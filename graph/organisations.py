@@ -148,11 +148,15 @@ class Registry:
         key = " ".join(surface.split())
         if key in self._names:
             return self._names[key]
-        lowered = {k.lower(): v for k, v in self._names.items() if not k.isupper()}
         for candidate in (key, key[:-1], key[:-2]):
-            if candidate.lower() in lowered:
-                return lowered[candidate.lower()]
+            if candidate.lower() in self._lowered_names:
+                return self._lowered_names[candidate.lower()]
         return None
+
+    @cached_property
+    def _lowered_names(self) -> dict[str, str]:
+        """Names (not codes) in lower case → IRI, for genitives and capitalised mentions."""
+        return {k.lower(): v for k, v in self._names.items() if not k.isupper()}
 
     def find(self, text: str) -> list[Organisation]:
         """Every known organisation named in ``text``, in order of first mention."""

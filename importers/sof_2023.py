@@ -93,10 +93,16 @@ ANCHOR_WORDS_RE = re.compile(rf"\b(?:{'|'.join(DEPARTMENT_CODES)})\b|\bforvaltni
 OTHERS_RE = re.compile(r"^(?P<lead>.+?)\s+og\s+(?P<others>de øvrige forvaltninger)\b")
 LIST_SPLIT_RE = re.compile(r"\s*,\s*|\s+og\s+")
 
+DEPARTMENT_NAME_RE = re.compile(r"\b(?:[A-ZÆØÅ][a-zæøå]+-\s+og\s+)?[A-ZÆØÅ][a-zæøå]+forvaltningen")
+AGENCY_RE = re.compile(
+    r"\b(?:[A-ZÆØÅ][a-zæøå]*-,?\s+)*(?:og\s+)?[A-ZÆØÅ][a-zæøå]*(?:styrelsen|ministeriet)\b"
+)
+OTHER_MUNICIPALITY_RE = re.compile(r"\b(?!Københavns\b)[A-ZÆØÅ][a-zæøå]+ Kommune\b")
+REGIONAL_RE = re.compile(r"\b(?:den|det) regionale [a-zæøå]+(?:-\s+og\s+[a-zæøå]+)?")
 # Departments and units of the municipality, in the order they are named.
 INTERNAL_RES = (
     CODE_RE,
-    re.compile(r"\b(?:[A-ZÆØÅ][a-zæøå]+-\s+og\s+)?[A-ZÆØÅ][a-zæøå]+forvaltningen"),
+    DEPARTMENT_NAME_RE,
     re.compile(r"\b(?:Borgercenter Handicap|Center for Erhvervet Hjerneskade|Borgerservice)"),
     re.compile(r"\bKoncernIT\b"),
     re.compile(r"\b(?:de andre|de øvrige|alle) forvaltninger\b"),
@@ -106,15 +112,21 @@ OWN = {"SOF", "Socialforvaltningen", "Borgercenter Handicap", "Center for Erhver
 # Organisations outside the municipality.
 PARTNER_RES = (
     re.compile(r"\bFor Lige Vilkår\b"),
-    re.compile(
-        r"\b(?:[A-ZÆØÅ][a-zæøå]*-,?\s+)*(?:og\s+)?[A-ZÆØÅ][a-zæøå]*(?:styrelsen|ministeriet)\b"
-    ),
+    AGENCY_RE,
     re.compile(r"\b\d+-byerne\b"),
-    re.compile(r"\b(?!Københavns\b)[A-ZÆØÅ][a-zæøå]+ Kommune\b"),
+    OTHER_MUNICIPALITY_RE,
     re.compile(r"\bEkspertudvalget(?: på det [a-zæøå]+ område)?"),
-    re.compile(r"\b(?:den|det) regionale [a-zæøå]+(?:-\s+og\s+[a-zæøå]+)?"),
+    REGIONAL_RE,
     re.compile(r"\bregionen\b"),
 )
+# Words every match of a pattern holds. These patterns try every capitalised word,
+# so they are only run on text holding one of their words.
+PATTERN_CUES = {
+    DEPARTMENT_NAME_RE: ("forvaltningen",),
+    AGENCY_RE: ("styrelsen", "ministeriet"),
+    OTHER_MUNICIPALITY_RE: (" Kommune",),
+    REGIONAL_RE: (" regionale ",),
+}
 
 # The plan writes whole dates ("1. april 2023 – 31. marts 2026"); a range needs its days.
 DATE_RANGE_RE = re.compile(
@@ -229,10 +241,14 @@ def _stems(text: str) -> set[str]:
 
 
 def _found(patterns: tuple[re.Pattern[str], ...], text: str) -> list[str]:
-    """Every match of ``patterns`` in ``text``, in reading order, without repeats."""
+    """Every match of ``patterns`` in ``text``, in reading order, without repeats.
+
+    A pattern with cues (``PATTERN_CUES``) is only run on text holding one of them.
+    """
     hits = sorted(
         (match.start(), match.group(1) if pattern.groups else match.group(0))
         for pattern in patterns
+        if any(cue in text for cue in PATTERN_CUES.get(pattern, ("",)))
         for match in pattern.finditer(text)
     )
     return dedupe(collapse(hit) for _, hit in hits)
@@ -778,19 +794,25 @@ def _link_funding(initiatives: list[Initiative], budget: list[BudgetItem]) -> No
 
 
 def _signals(source: SourceText) -> list[Signal]:
-    """The title, the overview of priorities with their anchoring, bold bullets, lead-ins."""
-    lines = source.lines
+    """The title, the overview of priorities with their anchoring, bold bullets, lead-ins.
+
+    Asked of every document a build reads, so each line is first checked cheaply:
+    an anchored line ends with ")", a bold bullet starts with "- **".
+    """
+    lines = [line.strip() for line in source.lines]
     text = source.text
     anchors = sum(
         1
         for line in lines
-        if (m := ANCHOR_RE.match(line.strip())) and ANCHOR_WORDS_RE.search(m["anchor"])
+        if line.endswith(")")
+        and (m := ANCHOR_RE.match(line))
+        and ANCHOR_WORDS_RE.search(m["anchor"])
     )
     return [
         (0.2, len(re.findall(r"indsatsplan under .*Handicappolitik", text)), 1),
         (0.15, len(re.findall(r"særlige prioriteringer", text, re.IGNORECASE)), 1),
         (0.25, anchors, 5),
-        (0.2, sum(1 for line in lines if re.match(r"^\s*- \*\*", line)), 5),
+        (0.2, sum(1 for line in lines if line.startswith("- **")), 5),
         (0.2, len(re.findall(r"\binitiativer i [A-ZÆØÅ]\w*forvaltningen", text)), 2),
     ]
 
