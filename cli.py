@@ -19,51 +19,65 @@ import click
 FORMAT_CHOICES = ("table", "json", "csv", "tsv", "md")
 
 
+#: Exceptions that carry a message for the user, by the module that defines them.
+FRIENDLY_ERRORS = (
+    ("graph.store", "StoreError"),
+    ("queries.catalog", "QueryError"),
+    ("graph.remote", "RemoteError"),
+    ("importers.registry", "UnknownLayout"),
+    ("viz.network", "ViewError"),
+    ("graph.link_decisions", "LinkDecisionError"),
+)
+
+
+def _for_the_user(error: Exception) -> bool:
+    """Whether ``error`` is one of FRIENDLY_ERRORS.
+
+    Only modules already imported are looked at: an exception class whose
+    module was never loaded cannot have been raised, and importing them all up
+    front would cost every command networkx and the whole pipeline at start-up.
+    """
+    for module, name in FRIENDLY_ERRORS:
+        loaded = sys.modules.get(f"{__package__}.{module}")
+        if loaded is not None and isinstance(error, getattr(loaded, name)):
+            return True
+    return False
+
+
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's own exceptions into one-line messages and exit codes."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .graph.link_decisions import LinkDecisionError
-        from .graph.pipeline import BuildError
-        from .graph.remote import RemoteError
-        from .graph.store import StoreError
-        from .importers.registry import UnknownLayout
-        from .queries.catalog import QueryError
-        from .viz.network import ViewError
-
         try:
             return command(*args, **kwargs)
-        except BuildError as error:
-            if error.imported:
-                good = ", ".join(path.name for path in error.imported)
-                click.echo(f"read fine: {good}", err=True)
-            click.echo("could not import:", err=True)
-            for path, problem in error.failures:
-                click.echo(f"  {path}: {problem}", err=True)
-            raise click.ClickException(
-                "nothing was kept; the existing graph is unchanged"
-            ) from None
-        except (
-            StoreError,
-            QueryError,
-            RemoteError,
-            UnknownLayout,
-            ViewError,
-            LinkDecisionError,
-        ) as error:
-            raise click.ClickException(str(error)) from None
+        except Exception as error:
+            pipeline = sys.modules.get(f"{__package__}.graph.pipeline")
+            if pipeline is not None and isinstance(error, pipeline.BuildError):
+                if error.imported:
+                    good = ", ".join(path.name for path in error.imported)
+                    click.echo(f"read fine: {good}", err=True)
+                click.echo("could not import:", err=True)
+                for path, problem in error.failures:
+                    click.echo(f"  {path}: {problem}", err=True)
+                raise click.ClickException(
+                    "nothing was kept; the existing graph is unchanged"
+                ) from None
+            if _for_the_user(error):
+                raise click.ClickException(str(error)) from None
+            raise
 
     return wrapper
 
 
 def open_store(ctx: click.Context, *, build_if_missing: bool = True) -> Any:
     """The current graph, built from the bundled documents first if there is none."""
-    from .graph.pipeline import build
     from .graph.store import GraphStore
 
     store = GraphStore(ctx.obj["store"])
     if not store.exists() and build_if_missing:
+        from .graph.pipeline import build  # the importers and the linker: only when needed
+
         click.echo(
             f"no graph at {store.path} yet; building it from the bundled documents", err=True
         )

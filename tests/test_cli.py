@@ -169,3 +169,23 @@ def test_store_from_environment_variable(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     assert (path / "current").is_symlink()
+
+
+def test_a_query_loads_neither_the_importers_nor_networkx(store_dir: Path) -> None:
+    # Start-up time is measured in benchmarks/; this pins the reason it is short:
+    # a query on an existing graph needs no importer, linker, view or networkx.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from indsatsgraf.cli import main\n"
+        "try: main(['--store', sys.argv[1], 'query', 'ontology-terms', '--limit', '1'])\n"
+        "except SystemExit: pass\n"
+        "heavy = [m for m in ('networkx', 'rdflib', 'pyvis', 'indsatsgraf.graph.pipeline',"
+        " 'indsatsgraf.importers.registry', 'indsatsgraf.viz.network') if m in sys.modules]\n"
+        "print('heavy:', heavy, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(store_dir)], capture_output=True, text=True, check=True
+    )
+    assert "heavy: []" in done.stderr, done.stderr
