@@ -64,12 +64,62 @@ def linking(documents: str) -> dict:
     records = [(item.source, item.result) for item in imported]
     start = time.perf_counter()
     quads, links = link_quads(records, Registry.load(), link_decisions.load(None))
+    seconds = time.perf_counter() - start
+    accepted = [(link.source, link.target) for link in links if link.status == "accepted"]
     return {
-        "seconds": time.perf_counter() - start,
+        "seconds": seconds,
         "documents": len(records),
         "initiatives": sum(len(result.initiatives) for _, result in records),
         "links": len(links),
+        "accepted": len(accepted),
         "quads": len(quads),
+        **_against_the_generator(records, accepted),
+    }
+
+
+def _against_the_generator(records: list, accepted: list[tuple[str, str]]) -> dict:
+    """Precision and recall of the accepted links, judged by the generator's construction.
+
+    benchmarks/generate.py makes an initiative recur in another plan by reusing
+    its title word for word, and never otherwise; so two initiatives of
+    different documents are the same exactly when their titles are equal. A
+    link counts as correct when its two titles are equal; a same-title pair
+    counts as found when links connect the two, directly or through others.
+    """
+    from indsatsgraf.graph.builder import record_iri
+
+    title: dict[str, tuple[str, str]] = {}
+    for source, result in records:
+        for item in result.initiatives:
+            iri = record_iri(source.slug, "initiative", item.key).value
+            title[iri] = (source.slug, item.label.strip().casefold())
+    between = [(a, b) for a, b in accepted if a in title and b in title]
+    correct = sum(title[a][1] == title[b][1] for a, b in between)
+    parent = {iri: iri for iri in title}
+
+    def root(iri: str) -> str:
+        while parent[iri] != iri:
+            parent[iri] = parent[parent[iri]]
+            iri = parent[iri]
+        return iri
+
+    for a, b in between:
+        parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for iri, (_, label) in title.items():
+        groups.setdefault(label, []).append(iri)
+    same = found = 0
+    for members in groups.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if title[a][0] != title[b][0]:
+                    same += 1
+                    found += root(a) == root(b)
+    return {
+        "initiative_links": len(between),
+        "precision": correct / len(between) if between else None,
+        "recall": found / same if same else None,
+        "same_title_pairs": same,
     }
 
 
