@@ -315,12 +315,13 @@ def _text_keys(entity: Entity) -> set[str]:
 
 
 def _label_probes(found: Sequence[Entity], groups: Sequence[Group | None]) -> list[list[Hashable]]:
-    """Each entity's label keys, and pairs of its common ones, within its group.
+    """Each entity's label keys, and pairs and triples of its common words, within its group.
 
     In a large archive every word of a label ("botilbud", "borgere") is in
-    thousands of labels, so one word alone proposes too many pairs; two of them
-    together still single out the few labels alike. Only the COMPOUND rarest
-    common keys are combined, so a long label adds at most 15 pairs.
+    thousands of labels, so one word alone proposes too many pairs; two or
+    three of them together still single out the few labels alike. Only the
+    COMPOUND rarest common words (by their prefix key) are combined, so a long
+    label adds at most 35 keys; a small corpus has no common words at all.
     """
     singles = [
         [(group, key) for key in sorted(_label_keys(e))] if group else []
@@ -329,9 +330,13 @@ def _label_probes(found: Sequence[Entity], groups: Sequence[Group | None]) -> li
     frequency = Counter(key for keys in singles for key in keys)
     probes = []
     for keys in singles:
-        common = sorted((k for k in keys if frequency[k] > SCAN), key=lambda k: (frequency[k], k))
-        pairs = itertools.combinations(sorted(common[:COMPOUND]), 2)
-        probes.append(keys + [(group, a, b) for (group, a), (_, b) in pairs])
+        common = sorted(
+            (k for k in keys if k[1].startswith("p") and frequency[k] > SCAN),
+            key=lambda k: (frequency[k], k),
+        )
+        words = sorted(key for _, key in common[:COMPOUND])
+        combined = [*itertools.combinations(words, 2), *itertools.combinations(words, 3)]
+        probes.append(keys + [(keys[0][0], *combination) for combination in combined])
     return probes
 
 
