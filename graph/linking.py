@@ -314,8 +314,14 @@ def _text_keys(entity: Entity) -> set[str]:
     return keys
 
 
+def _whole_label(entity: Entity) -> str:
+    """The label's stems all together: a label repeated word for word ranks its repeats first."""
+    return "=" + " ".join(sorted(set(entity.label_tokens)))
+
+
 def _label_probes(found: Sequence[Entity], groups: Sequence[Group | None]) -> list[list[Hashable]]:
-    """Each entity's label keys, and pairs and triples of its common words, within its group.
+    """Each entity's label keys (_label_keys, _whole_label), and pairs and triples of its
+    common words, within its group.
 
     In a large archive every word of a label ("botilbud", "borgere") is in
     thousands of labels, so one word alone proposes too many pairs; two or
@@ -324,7 +330,7 @@ def _label_probes(found: Sequence[Entity], groups: Sequence[Group | None]) -> li
     label adds at most 35 keys; a small corpus has no common words at all.
     """
     singles = [
-        [(group, key) for key in sorted(_label_keys(e))] if group else []
+        [(group, key) for key in [*sorted(_label_keys(e)), _whole_label(e)]] if group else []
         for e, group in zip(found, groups, strict=True)
     ]
     frequency = Counter(key for keys in singles for key in keys)
