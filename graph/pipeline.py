@@ -29,9 +29,12 @@ from .store import GraphStore
 from .vocabulary import ONTOLOGY_GRAPH, ORGANISATIONS_GRAPH, slug
 
 Progress = Callable[[str], None]
-BATCH_QUADS = 200_000
-"""Quads per bulk load: big enough that each load's fixed cost is small, small enough
-that the few batches in flight stay in the low hundreds of MiB."""
+BATCH_QUADS = 100_000
+MAX_BATCH_QUADS = 800_000
+"""Quads per bulk load. The first batch is small, so that the store starts indexing
+early; each next one is twice as big, up to MAX_BATCH_QUADS, because RocksDB merges
+every load into the data loaded before it, and fewer loads mean less merging. The
+batches in flight stay within a few hundred MiB."""
 
 
 @dataclass
@@ -230,33 +233,35 @@ def _batches(
     links (unless ``decisions`` is None: no linking)."""
     yield ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS)
     records: list[tuple[SourceFile, ImportResult]] = []
-    batch: list[str] = []
+    batch: list[bytes] = []  # each document's N-Quads, encoded at once to hold less
+    quads, size = 0, BATCH_QUADS
     for item in imported:
         if progress:
             progress(f"building {item.path.name}")
         lines = build_document(item.result, item.source, run.orgs, run.report)
-        batch += lines
+        batch.append("".join(lines).encode())
+        quads += len(lines)
         run.documents.append(_summary(item, len(lines)))
         if decisions is not None:
             records.append((item.source, item.result))
-        if len(batch) >= BATCH_QUADS:
-            yield _written(batch, progress)
-            batch = []
+        if quads >= size:
+            yield _written(batch, quads, progress)
+            batch, quads, size = [], 0, min(2 * size, MAX_BATCH_QUADS)
     if batch:
-        yield _written(batch, progress)
+        yield _written(batch, quads, progress)
     if decisions is not None:
         if progress:
             progress("linking the documents")
-        quads, run.links = linking.link_quads(records, run.orgs, decisions)
+        link_quads, run.links = linking.link_quads(records, run.orgs, decisions)
         if progress:
-            progress(f"writing {len(quads)} link quads")
-        yield ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+            progress(f"writing {len(link_quads)} link quads")
+        yield ox.serialize(link_quads, format=ox.RdfFormat.N_QUADS)
 
 
-def _written(batch: list[str], progress: Progress | None) -> bytes:
+def _written(batch: list[bytes], quads: int, progress: Progress | None) -> bytes:
     if progress:
-        progress(f"writing {len(batch)} quads")
-    return "".join(batch).encode()
+        progress(f"writing {quads} quads")
+    return b"".join(batch)
 
 
 def _summary(item: Imported, triples: int) -> DocumentSummary:

@@ -124,13 +124,13 @@ class GenerationWriter:
 
     Oxigraph indexes a batch in Rust without holding the GIL, so the build's
     Python work (importing and building the next documents) runs meanwhile
-    instead of waiting for one load of everything at the end. The queue is
-    short, so at most a few batches are held in memory at a time.
+    instead of waiting for one load of everything at the end. One batch waits
+    while another loads, so at most two are held in memory at a time.
     """
 
     def __init__(self, target: Path) -> None:
         self.store = ox.Store(str(target))
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._cancelled = False
         self._thread = threading.Thread(target=self._load, name="indsatsgraf-writer", daemon=True)
