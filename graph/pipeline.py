@@ -210,8 +210,9 @@ def build(
     """Import ``paths`` (default: the bundled documents) and replace the store's graph.
 
     ``decisions`` is the link-decisions file (default: :func:`.link_decisions.decisions_path`).
-    ``link=False`` leaves out the cross-document links (the benchmarks measure the
-    rest of the build at archive scale, where linking every pair is too slow).
+    ``link=False`` leaves out the cross-document links (the benchmarks build ×1000
+    without them: resolving references to every benchmark document of a period is
+    quadratic in a corpus where all benchmark documents cover the same years).
     """
     files = collect(paths) if paths else bundled_sources()
     run = _Run(Registry.load(registry_path()))

@@ -35,7 +35,6 @@ Documents = Sequence[tuple[SourceFile, r.ImportResult]]
 A = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
 PART_OF = NamedNode(DCTERMS + "isPartOf")
-SUPPORTS = ig("supports")
 BOLIGPLAN = "Socialforvaltningens Boligplan"
 TRACK = re.compile(r"[Ss]poret\s+[\"“”']([^\"“”']+)[\"“”']")
 PROGRAMME_NAME = re.compile(r"((?:Borgercenter|Center)\s+\w+s\s+omstillingsplan)")
@@ -70,10 +69,15 @@ class Resolver:
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.quads.append(Quad(s, p, o, LINKS_GRAPH))
-        if p == SUPPORTS:
-            # What a reference points to (a benchmark, a programme track) is a
-            # top-level goal, so what it supports is all it contributes to.
-            self.quads.append(Quad(s, ig("contributesTo"), o, LINKS_GRAPH))
+
+    def supports(self, s: NamedNode, target: NamedNode) -> None:
+        """``ig:supports`` and ``ig:contributesTo`` a referenced benchmark or programme track.
+
+        What a reference points to is a top-level goal, so what it supports is
+        all it contributes to (the builder writes the closure within a document).
+        """
+        self.add(s, ig("supports"), target)
+        self.add(s, ig("contributesTo"), target)
 
     def resolved(self, subject: NamedNode, node: NamedNode, target: NamedNode) -> None:
         self.add(subject, ig("crossReference"), target)
@@ -144,18 +148,18 @@ class Resolver:
                 if ref.kind == "benchmark":
                     for benchmark in self.benchmarks_for(ref.target, result.document.year):
                         self.resolved(node, reference, benchmark)
-                        self.add(node, ig("supports"), benchmark)
+                        self.supports(node, benchmark)
                 elif ref.kind == "theme" and fold(ref.target) in themes:
                     theme = themes[fold(ref.target)]
                     self.resolved(node, reference, record_iri(source.slug, "goal", theme.key))
                 elif ref.kind == "boligplan-spor":
                     track = self.boligplan_track(ref.target, plan)
                     self.resolved(node, reference, track)
-                    self.add(node, ig("supports"), track)
+                    self.supports(node, track)
                 elif ref.kind == "omstillingsplan-spor":
                     track = self.track(_programme(ref.text), ref.target, ref.target, plan)
                     self.resolved(node, reference, track)
-                    self.add(node, ig("supports"), track)
+                    self.supports(node, track)
                 elif ref.kind == "budget-code":
                     for budget in self.budget_items(ref.target):
                         self.resolved(node, reference, budget)
@@ -185,13 +189,11 @@ class Resolver:
                     served.setdefault(goal.key, []).append(track)
                     for budget in result.budget_items:
                         if fold(budget.label).startswith(fold(name)):
-                            self.add(
-                                record_iri(source.slug, "budget", budget.key), ig("supports"), track
-                            )
+                            self.supports(record_iri(source.slug, "budget", budget.key), track)
         for item in result.initiatives:
             for goal_key in item.goals:
                 for track in served.get(goal_key, []):
-                    self.add(record_iri(source.slug, "initiative", item.key), ig("supports"), track)
+                    self.supports(record_iri(source.slug, "initiative", item.key), track)
 
     def budget_items(self, written: str) -> list[NamedNode]:
         """Budget items with the code written (and its year, if written: "HA01 (2024)")."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +16,18 @@ REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "data" / "sources"
 CHROMIUM = os.environ.get("INDSATSGRAF_CHROMIUM", "/usr/bin/chromium")
 READY_MS = 60_000
+
+
+@functools.cache
+def scale_generator():
+    """benchmarks/generate.py as a module: benchmarks/ is not part of the package."""
+    spec = importlib.util.spec_from_file_location(
+        "scale_generator", REPO / "benchmarks" / "generate.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -9,32 +9,18 @@ this test deterministic.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+from conftest import scale_generator
 from indsatsgraf.graph import linking
 from indsatsgraf.graph.organisations import Registry
 from indsatsgraf.graph.pipeline import import_all
 from indsatsgraf.graph.similarity import Weights
 
-GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
-
-
-def _load_generator():
-    """benchmarks/ is not part of the package; load the generator from its file."""
-    spec = importlib.util.spec_from_file_location("scale_generator_for_linking", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scale")
-    _load_generator().generate(folder, scale=4, seed=3)
+    scale_generator().generate(folder, scale=4, seed=3)
     imported = import_all(sorted((folder / "documents").glob("*.txt")))
     return [(item.source, item.result) for item in imported]
 

@@ -7,32 +7,19 @@ records the chosen importer finds must equal the generator's counts.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from conftest import scale_generator
 from indsatsgraf.graph.pipeline import build, bundled_sources
 from indsatsgraf.graph.store import GraphStore
 from indsatsgraf.importers import registry
 from indsatsgraf.importers.text import read_source
 
-GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
 COUNTS = ("goals", "initiatives", "indicators", "budget_items")
-
-
-def _load_generator():
-    """benchmarks/ is not part of the package; load the generator from its file."""
-    spec = importlib.util.spec_from_file_location("scale_generator", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
+generator = scale_generator()
 
 
 def _found(path: Path) -> tuple[str, dict[str, int], list[str]]:
