@@ -448,12 +448,10 @@ def _explanations(results: dict) -> list[str]:
             k = growth(results.get("linking", []))
             if k is not None and not b.get("links", True):
                 lines.append(
-                    f"This rate leaves out cross-document linking. Linking itself grows as "
-                    f"scale^{k:.1f} (see *Cross-document linking*), but resolving references to "
-                    "benchmarks pairs each reference with every benchmark document covering the "
-                    "plan's year, and every generated benchmark document covers the same years, "
-                    "so at ×1000 that output alone is quadratic; scoping references to one "
-                    "benchmark document per period would make it linear."
+                    f"This rate leaves out cross-document linking, timed on its own (see "
+                    f"*Cross-document linking*): it grows as scale^{k:.1f}, and on generated "
+                    "titles, which differ in one word, its low precision joins repetitions into "
+                    "large components that lineage queries would walk."
                 )
                 lines.append("")
     return lines

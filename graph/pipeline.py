@@ -211,8 +211,7 @@ def build(
 
     ``decisions`` is the link-decisions file (default: :func:`.link_decisions.decisions_path`).
     ``link=False`` leaves out the cross-document links (the benchmarks build ×1000
-    without them: resolving references to every benchmark document of a period is
-    quadratic in a corpus where all benchmark documents cover the same years).
+    without them and time linking on its own, so the build rate stays comparable).
     """
     files = collect(paths) if paths else bundled_sources()
     run = _Run(Registry.load(registry_path()))

@@ -22,7 +22,7 @@ resolved from stay next to the answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -59,6 +59,12 @@ class Resolver:
         self.wanted = [tokens(goal.label) for _, _, goal in self.benchmarks]
         self.weight = Weights(self.wanted)
         self.totals = [sum(self.weight(t) for t in wanted) for wanted in self.wanted]
+        self.current_benchmark_documents = reports_in_force(
+            [(source.slug, doc) for source, doc, _ in self.benchmarks]
+        )
+        self.benchmarks_of: dict[str, list[int]] = {}
+        for index, (source, _, _) in enumerate(self.benchmarks):
+            self.benchmarks_of.setdefault(source.slug, []).append(index)
         self.boligplan_texts = [
             ref.text
             for _, result in documents
@@ -96,23 +102,25 @@ class Resolver:
             return matches[word]
 
         scored = []
-        for (source, doc, goal), wanted, total in zip(
-            self.benchmarks, self.wanted, self.totals, strict=True
-        ):
-            if (
-                year
-                and doc.start_year
-                and doc.end_year
-                and not doc.start_year <= year <= doc.end_year
-            ):
-                continue
-            hit = sum(self.weight(t) * best(t) for t in wanted)
-            if total and hit / total >= BENCHMARK_MATCH:
-                scored.append((hit / total, record_iri(source.slug, "goal", goal.key)))
+        current = self.current_benchmark_documents(year)
+        for document_slug in sorted(current, key=lambda d: self.benchmarks_of[d][0]):
+            for index in self.benchmarks_of[document_slug]:
+                scored.extend(self._score(index, best))
         if not scored:
             return []
-        best = max(score for score, _ in scored)
-        return [iri for score, iri in sorted(scored, key=lambda x: -x[0]) if score >= 0.6 * best]
+        best_score = max(score for score, _ in scored)
+        return [
+            iri for score, iri in sorted(scored, key=lambda x: -x[0]) if score >= 0.6 * best_score
+        ]
+
+    def _score(self, index: int, best: Callable[[str], float]) -> list[tuple[float, NamedNode]]:
+        """The benchmark's score and IRI if the reference names enough of its words."""
+        source, _, goal = self.benchmarks[index]
+        wanted, total = self.wanted[index], self.totals[index]
+        hit = sum(self.weight(t) * best(t) for t in wanted)
+        if total and hit / total >= BENCHMARK_MATCH:
+            return [(hit / total, record_iri(source.slug, "goal", goal.key))]
+        return []
 
     # -- programmes -----------------------------------------------------------
     def track(self, programme: str, track: str, label: str, plan: NamedNode) -> NamedNode:
@@ -209,6 +217,41 @@ class Resolver:
         ]
         dated = [(s, i) for s, i in found if year is not None and i.budget_year == year]
         return [record_iri(s.slug, "budget", i.key) for s, i in (dated or found)]
+
+
+def reports_in_force(documents: list[tuple[str, r.Document]]) -> Callable[[int | None], set[str]]:
+    """Which benchmark documents a plan of a given year refers to, as a function of the year.
+
+    A plan's "Socialudvalgets pejlemærke om …" means the benchmarks in force
+    when it was written: of each benchmark period covering its year, the
+    status document published last in or before that year (else the first
+    one after it). Several status reports on the same period describe the same
+    benchmarks again; resolving to all of them would write one link per report
+    (quadratic in an archive of yearly reports), and the correspondence links
+    already join the repetitions. Documents without a period are always
+    candidates. Without a plan year, every period's latest document counts.
+    """
+    periods: dict[tuple[int, int, str], list[tuple[int, int, str]]] = {}
+    for order, (document_slug, doc) in enumerate(dict(documents).items()):
+        has_period = bool(doc.start_year and doc.end_year)
+        key = (doc.start_year, doc.end_year, "") if has_period else (0, 0, document_slug)
+        periods.setdefault(key, []).append((doc.year or 0, order, document_slug))
+    chosen: dict[int | None, set[str]] = {}
+
+    def current(year: int | None) -> set[str]:
+        if year not in chosen:
+            slugs = set()
+            for (start, end, _), published in periods.items():
+                if year and start and not start <= year <= end:
+                    continue
+                before = [p for p in published if not year or p[0] <= year]
+                # Latest in or before the year (first listed among equals), else the first after.
+                pick = max(before, key=lambda p: (p[0], -p[1])) if before else min(published)
+                slugs.add(pick[2])
+            chosen[year] = slugs
+        return chosen[year]
+
+    return current
 
 
 def _name(label: str) -> str:

@@ -12,9 +12,13 @@ from __future__ import annotations
 import pytest
 from conftest import scale_generator
 from indsatsgraf.graph import linking
+from indsatsgraf.graph.builder import record_iri
 from indsatsgraf.graph.organisations import Registry
 from indsatsgraf.graph.pipeline import import_all
+from indsatsgraf.graph.references import Resolver, reports_in_force
 from indsatsgraf.graph.similarity import Weights
+from indsatsgraf.graph.vocabulary import ig
+from indsatsgraf.importers.records import Document
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +54,41 @@ def test_every_repeated_initiative_is_linked_to_a_repeat(generated):
     repeated = [e.iri for e in found if len(documents_of[e.label]) > 1]
     assert len(repeated) > 100
     assert [iri for iri in repeated if iri not in twins] == []
+
+
+def test_benchmark_references_resolve_into_one_document_per_period(generated):
+    """Yearly status reports repeat a period's benchmarks; a reference names one report's.
+
+    Resolving into every report was quadratic (about 512k links at ×100).
+    """
+    resolver = Resolver(generated)
+    for source, result in generated:
+        resolver.document(source, result)
+    document_of = {
+        record_iri(source.slug, "goal", goal.key).value: source.slug
+        for source, _, goal in resolver.benchmarks
+    }
+    assert len(set(document_of.values())) == 4  # one benchmark document per ×1
+    documents_named: dict[str, set[str]] = {}
+    for quad in resolver.quads:
+        if quad.predicate == ig("resolvesTo") and quad.object.value in document_of:
+            named = documents_named.setdefault(quad.subject.value, set())
+            named.add(document_of[quad.object.value])
+    assert len(documents_named) > 20
+    assert [ref for ref, named in documents_named.items() if len(named) != 1] == []
+
+
+def test_a_plan_refers_to_the_benchmark_report_current_in_its_year():
+    reports = [
+        ("status-2014", Document("Status 2014", "benchmark-status", [], 2014, 2014, 2017)),
+        ("status-2016", Document("Status 2016", "benchmark-status", [], 2016, 2014, 2017)),
+        ("status-2019", Document("Status 2019", "benchmark-status", [], 2019, 2018, 2021)),
+        ("no-period", Document("Pejlemærker", "benchmark-status", [], 2020)),
+    ]
+    current = reports_in_force(reports)
+    assert current(2013) == {"no-period"}  # no period covers 2013
+    assert current(2015) == {"status-2014", "no-period"}
+    assert current(2016) == {"status-2016", "no-period"}
+    assert current(2017) == {"status-2016", "no-period"}
+    assert current(2018) == {"status-2019", "no-period"}  # published later, still in force
+    assert current(None) == {"status-2016", "status-2019", "no-period"}
