@@ -12,7 +12,9 @@ likeliest few, see :func:`candidate_pairs`, so an archive links in linear time) 
   2019 status of "Åben rådgivning til unge"),
 * rare words both texts share (place names such as Søflygade or Sølund,
   "Hjerneskadesamrådet"),
-* their departments (sharing one keeps the score; two disjoint sets lower it).
+* their departments (sharing one keeps the score; two disjoint sets lower it),
+* words each label has of its own: labels alike but for a telling word on both
+  sides, with no other evidence, are two initiatives of a kind and score lower.
 
 Goals are paired only between documents of the same policy (the BIF plan and
 SOF's status report both carry Handicappolitik 2018-2022's goals). A pair
@@ -48,12 +50,14 @@ from .similarity import (
     shared_phrase,
     soft_dice,
     tokens,
+    unmatched_telling,
 )
 from .vocabulary import LINKS_GRAPH, RDF, XSD, data_iri, ig
 
 ACCEPT = Decimal("0.50")
 REVIEW = Decimal("0.35")
 RARE = 3  # a word in at most this many records is a rare word
+CONTRADICTION = 0.6  # factor for labels alike but each with a telling word of its own
 Documents = Sequence[tuple[SourceFile, r.ImportResult]]
 
 
@@ -272,6 +276,19 @@ def score(
             evidence.append(
                 f"departments differ: {', '.join(sorted(a.departments))} / "
                 f"{', '.join(sorted(b.departments))}"
+            )
+    if a.kind == "initiative" and matched and not (named or phrases or rare):
+        # Labels alike in all but a telling word each are two initiatives of a kind
+        # ("… fritidstilbud for unge med angst i Sundby" / "… kontaktpersonordninger …").
+        lacking = (
+            unmatched_telling(a.label_tokens, b.label_tokens, weight),
+            unmatched_telling(b.label_tokens, a.label_tokens, weight),
+        )
+        if all(lacking):
+            value *= CONTRADICTION
+            methods.append("labels-differ")
+            evidence.append(
+                f"each label has its own words: {', '.join(lacking[0])} / {', '.join(lacking[1])}"
             )
     years = f"{a.year or '?'} → {b.year or '?'}"
     evidence.append(f"plans of {years}")
