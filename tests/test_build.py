@@ -23,6 +23,15 @@ def test_building_twice_gives_identical_canonical_nquads(tmp_path: Path) -> None
     assert canonical_nquads(first.open()) == canonical_nquads(second.open())
 
 
+def test_a_compacted_build_holds_the_same_graph(tmp_path: Path) -> None:
+    plain, compacted = GraphStore(tmp_path / "plain"), GraphStore(tmp_path / "compacted")
+    build(plain)
+    messages: list[str] = []
+    build(compacted, compact=True, progress=messages.append)
+    assert canonical_nquads(compacted.open()) == canonical_nquads(plain.open())
+    assert messages[-1] == "compacting the indexes"
+
+
 def test_one_named_graph_per_document_plus_ontology_and_registry(oxstore: ox.Store) -> None:
     graphs = {g.value for g in oxstore.named_graphs()}
     base = "https://w3id.org/indsatsgraf/graph/"

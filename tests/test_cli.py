@@ -30,6 +30,13 @@ def test_build_reports_each_document_with_its_importer(store_dir: Path, tmp_path
     assert "32 initiatives" in result.output
 
 
+def test_build_compact_says_so_and_builds_the_same_documents(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--store", str(tmp_path / "s"), "build", "--compact"])
+    assert result.exit_code == 0, result.output
+    assert "compacting the indexes" in result.output
+    assert "built " in result.output and "from 5 documents" in result.output
+
+
 def test_multi_department_query_lists_the_known_cross_department_initiatives(
     store_dir: Path,
 ) -> None:
