@@ -220,7 +220,7 @@ def build(
     run = _Run(Registry.load(registry_path()))
     decided = link_decisions.load(decisions) if link else None  # a bad file fails before reading
     imported = import_each(files, importer_name, progress, max_bytes)
-    total = store.replace(_batches(run, imported, progress, decided, compact), compact)
+    total = store.replace(_batches(run, imported, progress, decided), compact, progress)
     accepted = sum(link.status == "accepted" for link in run.links)
     candidates = sum(link.status == "candidate" for link in run.links)
     return BuildSummary(run.documents, total, run.report, accepted, candidates)
@@ -231,7 +231,6 @@ def _batches(
     imported: Iterable[Imported],
     progress: Progress | None,
     decisions: dict[tuple[str, str], link_decisions.Decision] | None,
-    compact: bool = False,
 ) -> Iterator[bytes]:
     """The whole dataset as N-Quads batches: vocabulary, each document's graph, and the
     links (unless ``decisions`` is None: no linking)."""
@@ -260,8 +259,6 @@ def _batches(
         if progress:
             progress(f"writing {len(link_quads)} link quads")
         yield ox.serialize(link_quads, format=ox.RdfFormat.N_QUADS)
-    if compact and progress:
-        progress("compacting the indexes")  # the store does it once the last batch is in
 
 
 def _written(batch: list[bytes], quads: int, progress: Progress | None) -> bytes:

@@ -105,7 +105,8 @@ class Resolver:
         current = self.current_benchmark_documents(year)
         for document_slug in sorted(current, key=lambda d: self.benchmarks_of[d][0]):
             for index in self.benchmarks_of[document_slug]:
-                scored.extend(self._score(index, best))
+                if found := self._score(index, best):
+                    scored.append(found)
         if not scored:
             return []
         best_score = max(score for score, _ in scored)
@@ -113,14 +114,14 @@ class Resolver:
             iri for score, iri in sorted(scored, key=lambda x: -x[0]) if score >= 0.6 * best_score
         ]
 
-    def _score(self, index: int, best: Callable[[str], float]) -> list[tuple[float, NamedNode]]:
+    def _score(self, index: int, best: Callable[[str], float]) -> tuple[float, NamedNode] | None:
         """The benchmark's score and IRI if the reference names enough of its words."""
         source, _, goal = self.benchmarks[index]
         wanted, total = self.wanted[index], self.totals[index]
         hit = sum(self.weight(t) * best(t) for t in wanted)
         if total and hit / total >= BENCHMARK_MATCH:
-            return [(hit / total, record_iri(source.slug, "goal", goal.key))]
-        return []
+            return hit / total, record_iri(source.slug, "goal", goal.key)
+        return None
 
     # -- programmes -----------------------------------------------------------
     def track(self, programme: str, track: str, label: str, plan: NamedNode) -> NamedNode:

@@ -21,7 +21,7 @@ import os
 import queue
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,14 +81,20 @@ class GraphStore:
                 ) from error
             yield
 
-    def replace(self, batches: Iterable[bytes], compact: bool = False) -> int:
+    def replace(
+        self,
+        batches: Iterable[bytes],
+        compact: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> int:
         """Write N-Quads ``batches`` as a new generation and make it current; return its size.
 
         ``batches`` may be a generator that reads and builds as it goes: the
         store indexes one batch on a background thread while the next is being
         made. If it raises, the half-written generation is deleted and
         ``current`` is untouched. ``compact`` merges the files each batch left
-        in the indexes before the generation goes live (see ``finish``).
+        in the indexes before the generation goes live (see ``finish``), saying
+        so to ``progress``.
         """
         with self._build_lock():
             generations = self.path / "generations"
@@ -99,6 +105,8 @@ class GraphStore:
                 with GenerationWriter(target) as writer:
                     for batch in batches:
                         writer.write(batch)
+                    if compact and progress:
+                        progress("compacting the indexes")
                     size = writer.finish(compact)
             except BaseException:
                 shutil.rmtree(target, ignore_errors=True)
@@ -156,10 +164,9 @@ class GenerationWriter:
 
         Each bulk load adds its own sorted files to every index, so a lookup in
         a graph loaded in many batches probes many files. ``compact`` merges
-        them: on the ×100 benchmark corpus (17 batches) every saved query ran
-        1.2–2.2× faster afterwards, for 5 s of compaction there and 27 s at
-        ×1000 (a fifth of that build). Worth it for a large archive that is
-        queried often; the bundled documents fit in one batch.
+        them once, at the cost of rewriting the indexes: worth it for a large
+        archive that is queried often (the README's Benchmarks section has the
+        figures); the bundled documents fit in one batch.
         """
         self._stop()
         if self._error is not None:
