@@ -9,12 +9,16 @@ that ``indsatsgraf --help`` starts instantly.
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+
+from .errors import IndsatsgrafError
+from .safetext import without_controls
 
 FORMAT_CHOICES = ("table", "json", "csv", "tsv", "md")
 
@@ -63,8 +67,8 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise click.ClickException(
                     "nothing was kept; the existing graph is unchanged"
                 ) from None
-            if _for_the_user(error):
-                raise click.ClickException(str(error)) from None
+            if isinstance(error, IndsatsgrafError) or _for_the_user(error):
+                raise click.ClickException(without_controls(str(error))) from None
             raise
 
     return wrapper
@@ -107,7 +111,17 @@ def main(ctx: click.Context, store: Path | None) -> None:
     """
     from .graph.store import default_location
 
+    signal.signal(signal.SIGTERM, _stop_cleanly)
     ctx.obj = {"store": store or default_location()}
+
+
+def _stop_cleanly(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so half-written generations and output files are removed.
+
+    The default action would end the process on the spot and leave them on disk.
+    """
+    click.echo("stopped (SIGTERM); nothing half-written was kept", err=True)
+    raise SystemExit(128 + signum)
 
 
 @main.command()
@@ -345,11 +359,14 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
     Example:
         indsatsgraf export --format nt -o graf.nt
     """
+    from .files import check_target, write_atomically
     from .graph.export import export as run_export
 
+    if output:
+        check_target(output)
     data = run_export(open_store(ctx), fmt)
     if output:
-        output.write_bytes(data)
+        write_atomically(output, data)
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
     else:
         click.echo(data.decode(), nl=False)
@@ -576,9 +593,11 @@ def viz(ctx: click.Context, output: Path, size_by: str, **view: Any) -> None:
         indsatsgraf viz --view lineage --plan 2015 -o forloeb.html
         indsatsgraf viz --query multi-department-initiatives --class Initiative --class Department
     """
+    from .files import check_target
     from .viz.network import build_view
     from .viz.render import render_html
 
+    check_target(output)
     drawn = build_view(open_store(ctx), view_spec(**view))
     summary = render_html(drawn.graph, output, title=drawn.title, size_by=size_by)
     click.echo(f"wrote {output}: {summary.nodes} nodes, {summary.edges} edges")
@@ -739,6 +758,7 @@ def docs(output: Path, check: bool) -> None:
         indsatsgraf docs
         indsatsgraf docs --check
     """
+    from .files import write_atomically
     from .queries.docs import bundled_store, render_page, stale
 
     with bundled_store() as store:
@@ -752,7 +772,7 @@ def docs(output: Path, check: bool) -> None:
         click.echo(f"{output} is up to date")
         return
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(page, encoding="utf-8")
+    write_atomically(output, page.encode("utf-8"))
     click.echo(f"wrote {output} ({page.count(chr(10) + '## ')} queries)")
 
 

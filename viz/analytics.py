@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
 import networkx as nx
 import pyoxigraph as ox
 
+from ..files import atomic_output, check_target
 from ..graph.sparql import QueryResult, Value
+from ..safetext import without_controls
 from .network import ViewError, ViewSpec, apply_filters, build_view, relations, resolve, things
 
 __all__ = [
@@ -172,14 +175,16 @@ def shortest_path(store: ox.Store, source: str, target: str, spec: ViewSpec) -> 
 
 def export(store: ox.Store, spec: ViewSpec, fmt: str, path: Path) -> tuple[int, int]:
     """Write a view as GraphML or GEXF (for Gephi and Cytoscape); return nodes and edges."""
-    writers: dict[str, Callable[[nx.Graph, Path], None]] = {
+    writers: dict[str, Callable[[nx.Graph, IO[bytes]], None]] = {
         "graphml": nx.write_graphml,
         "gexf": nx.write_gexf,
     }
     if fmt not in writers:
         raise ViewError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    check_target(Path(path))
     graph = flatten(build_view(store, spec).graph)
-    writers[fmt](graph, Path(path))
+    with atomic_output(Path(path)) as handle:
+        writers[fmt](graph, handle)
     return graph.number_of_nodes(), graph.number_of_edges()
 
 
@@ -187,10 +192,13 @@ def flatten(graph: nx.Graph) -> nx.Graph:
     """A copy with only string and number attributes, as GraphML and GEXF require.
 
     Tooltip details become attributes of their own (``Kilde``, ``Citat`` …), tuples are
-    joined, and missing values are left out.
+    joined, and missing values are left out. Control characters are dropped from
+    text, because XML 1.0 cannot hold them and the file would not parse.
     """
     flat = nx.Graph()
-    flat.graph.update({k: v for k, v in graph.graph.items() if isinstance(v, str)})
+    flat.graph.update(
+        {k: without_controls(v) for k, v in graph.graph.items() if isinstance(v, str)}
+    )
     for node, attrs in graph.nodes(data=True):
         values = {k: v for k, v in attrs.items() if k != "details"}
         values.update(attrs.get("details") or {})
@@ -207,7 +215,9 @@ def _plain(values: dict) -> dict[str, str | int | float]:
             value = " ".join(sorted(str(v) for v in value))
         if isinstance(value, bool) or value is None or value == "":
             continue
-        plain[str(key)] = value if isinstance(value, (int, float)) else str(value)
+        plain[without_controls(str(key))] = (
+            value if isinstance(value, (int, float)) else without_controls(str(value))
+        )
     return plain
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..files import write_atomically
+
 __all__ = [
     "KIND_STYLES",
     "PHYSICS_NODE_LIMIT",
@@ -123,7 +125,7 @@ def render_html(
     """Write the page for ``graph`` to ``path`` and summarise it."""
     page = html_string(graph, title=title, size_by=size_by)
     data = page.encode("utf-8")
-    Path(path).write_bytes(data)
+    write_atomically(Path(path), data)
     return RenderSummary(
         nodes=graph.number_of_nodes(),
         edges=graph.number_of_edges(),
