@@ -194,7 +194,8 @@ def _import_wanted(
             failures.append((path, f"has the same name as {seen[item.source.slug]}"))
             continue
         seen[item.source.slug] = path
-        good.append(path)
+        if want.change != KEPT:  # the report names the files the user gave
+            good.append(path)
         if not failures:
             yield want, item
     if failures:

@@ -193,8 +193,9 @@ def test_a_failing_new_file_leaves_the_store_unchanged(tmp_path: Path) -> None:
     listed = documents(store)
     bad = tmp_path / "noise.txt"
     bad.write_text("lorem ipsum\n" * 20)
-    with pytest.raises(BuildError, match="noise.txt"):
+    with pytest.raises(BuildError, match="noise.txt") as caught:
         build(store, [KFF, bad])
+    assert caught.value.imported == [KFF]  # the files given; not the documents kept
     assert store.current.resolve() == generation
     assert canonical_nquads(store.open()) == before
     assert documents(store) == listed
