@@ -242,3 +242,14 @@ def test_a_kept_document_keeps_the_time_it_was_built(tmp_path: Path) -> None:
     times = {d.file_name: d.built_at for d in documents(store)}
     assert times[PLAN_2015.name] == "2020-01-02T03:04:05+00:00"
     assert times[BIF.name] >= first
+
+
+def test_an_importer_without_files_is_refused_on_a_graph_of_documents(tmp_path: Path) -> None:
+    store = GraphStore(tmp_path / "store")
+    build(store, [PLAN_2015])
+    generation = store.current.resolve()
+    result = cli(store, "build", "--importer", "generic")
+    assert result.exit_code == 1
+    assert "an importer is forced only on the files given" in result.output
+    assert "Traceback" not in result.output
+    assert store.current.resolve() == generation
