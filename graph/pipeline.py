@@ -1,5 +1,13 @@
 """From source files to a new store generation, all or nothing.
 
+A build adds documents to the graph or replaces those already in it (the same
+document is the same slug of the file name), and keeps every other document:
+re-importing one document must replace only its graph. Each generation keeps
+the documents it was built from (:mod:`.documents`), so a build imports the
+kept ones again from the store's own copies, together with the new files, and
+links them all: the links are computed over every document's importer records,
+which the graph alone does not hold. ``fresh`` builds from the given files only.
+
 The build streams: each document is imported, built into N-Quads and handed to
 the store in batches, which it indexes on a background thread while the next
 documents are read. Nothing becomes visible until every file has been read: one
@@ -14,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -22,10 +31,11 @@ import pyoxigraph as ox
 from ..importers import registry
 from ..importers.records import ImportResult
 from ..importers.text import MAX_BYTES, UnreadableSource, parse_bytes, read_limited
-from . import link_decisions, linking
+from . import documents, link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document
+from .documents import Document, DocumentError
 from .organisations import Registry, registry_path
-from .store import GraphStore
+from .store import GraphStore, load
 from .vocabulary import ONTOLOGY_GRAPH, ORGANISATIONS_GRAPH, slug
 
 Progress = Callable[[str], None]
@@ -36,6 +46,8 @@ early; each next one is twice as big, up to MAX_BATCH_QUADS, because RocksDB mer
 every load into the data loaded before it, and fewer loads mean less merging. The
 batches in flight stay within a few hundred MiB."""
 
+ADDED, REPLACED, KEPT = "added", "replaced", "kept"
+
 
 @dataclass
 class Imported:
@@ -43,6 +55,22 @@ class Imported:
     source: SourceFile
     result: ImportResult
     confidence: float
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One document a build imports: where to read it, how, and what it does to the graph.
+
+    ``change`` is ADDED, REPLACED (a document of the same slug was in the graph)
+    or KEPT (read again from the store's copy, with the importer recorded for it
+    when that was forced, and its original path and time kept).
+    """
+
+    path: Path
+    importer: str | None
+    change: str
+    original_path: str
+    built_at: str
 
 
 @dataclass
@@ -58,24 +86,14 @@ class BuildError(Exception):
 
 
 @dataclass
-class DocumentSummary:
-    file_name: str
-    importer: str
-    confidence: float
-    goals: int
-    initiatives: int
-    indicators: int
-    budget_items: int
-    triples: int
-
-
-@dataclass
 class BuildSummary:
-    documents: list[DocumentSummary]
+    documents: list[Document]
     triples: int
     report: BuildReport
     links: int = 0  # accepted cross-document correspondences
     candidate_links: int = 0  # correspondences awaiting a person's decision
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    """File names by change: ADDED, REPLACED, KEPT, and "removed" for :func:`remove`."""
 
 
 def ontology_dir() -> Path:
@@ -109,9 +127,16 @@ def collect(paths: Iterable[Path]) -> list[Path]:
 
 
 def import_file(
-    path: Path, importer_name: str | None = None, max_bytes: int = MAX_BYTES
+    path: Path,
+    importer_name: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    copy_to: Path | None = None,
 ) -> Imported:
-    """Read and import one file; raise UnreadableSource/UnknownLayout with a reason."""
+    """Read and import one file; raise UnreadableSource/UnknownLayout with a reason.
+
+    ``copy_to`` (a folder) receives the very bytes that were imported, so the
+    copy a store keeps always matches the checksum recorded for it.
+    """
     data = read_limited(path, max_bytes)
     text = parse_bytes(data)
     if importer_name:
@@ -122,6 +147,9 @@ def import_file(
     result = importer.parse(text)
     if not (result.goals or result.initiatives or result.indicators or result.budget_items):
         raise UnreadableSource(f"the {importer.name} importer found nothing in it")
+    if copy_to is not None:
+        copy_to.mkdir(parents=True, exist_ok=True)
+        (copy_to / path.name).write_bytes(data)
     source = SourceFile(slug(path.stem), path.name, hashlib.sha256(data).hexdigest())
     return Imported(path, source, result, confidence)
 
@@ -132,7 +160,16 @@ def import_each(
     progress: Progress | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> Iterator[Imported]:
-    """Import the files one at a time; at the end raise BuildError naming each that failed.
+    """Import the files one at a time; at the end raise BuildError naming each that failed."""
+    wanted = [Wanted(path, importer_name, ADDED, str(path), "") for path in paths]
+    for _, item in _import_wanted(wanted, progress, max_bytes, None):
+        yield item
+
+
+def _import_wanted(
+    wanted: list[Wanted], progress: Progress | None, max_bytes: int, copy_to: Path | None
+) -> Iterator[tuple[Wanted, Imported]]:
+    """Import each wanted document; at the end raise BuildError naming each that failed.
 
     After the first failure the remaining files are still read, so that the
     report names every bad one, but no more are yielded: the build is lost anyway.
@@ -140,28 +177,39 @@ def import_each(
     failures: list[tuple[Path, str]] = []
     good: list[Path] = []
     seen: dict[str, Path] = {}
-    for path in paths:
+    for want in wanted:
+        path = want.path
         if progress:
             progress(f"reading {path.name}")
         try:
-            item = import_file(path, importer_name, max_bytes)
+            item = import_file(path, want.importer, max_bytes, copy_to)
         except (UnreadableSource, registry.UnknownLayout, OSError) as error:
-            failures.append((path, str(error)))
+            failures.append((path, _problem(want, str(error))))
             continue
         except Exception as error:  # an importer bug must not cost the user the store
-            failures.append(
-                (path, f"the importer failed on this file ({error!r}); please report it")
-            )
+            problem = f"the importer failed on this file ({error!r}); please report it"
+            failures.append((path, _problem(want, problem)))
             continue
         if item.source.slug in seen:
             failures.append((path, f"has the same name as {seen[item.source.slug]}"))
             continue
         seen[item.source.slug] = path
-        good.append(path)
+        if want.change != KEPT:  # the report names the files the user gave
+            good.append(path)
         if not failures:
-            yield item
+            yield want, item
     if failures:
         raise BuildError(failures, good)
+
+
+def _problem(want: Wanted, problem: str) -> str:
+    """A kept document that fails is the store's copy: say which, and how to drop it."""
+    if want.change != KEPT:
+        return problem
+    return (
+        f"{problem} (the graph's copy of {want.original_path}; "
+        f"`indsatsgraf remove {want.path.name}` takes it out)"
+    )
 
 
 def import_all(
@@ -189,18 +237,28 @@ def vocabulary_quads() -> list[ox.Quad]:
 
 @dataclass
 class _Run:
-    """What one build learns while it streams, for its summary."""
+    """What one build learns while it streams, for its summary and manifest."""
 
     orgs: Registry
     report: BuildReport = field(default_factory=BuildReport)
-    documents: list[DocumentSummary] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
     links: list[linking.Link] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Options:
+    progress: Progress | None
+    max_bytes: int
+    decisions: Path | None
+    link: bool
+    compact: bool
 
 
 def build(
     store: GraphStore,
     paths: list[Path] | None = None,
     *,
+    fresh: bool = False,
     importer_name: str | None = None,
     progress: Progress | None = None,
     max_bytes: int = MAX_BYTES,
@@ -208,7 +266,14 @@ def build(
     link: bool = True,
     compact: bool = False,
 ) -> BuildSummary:
-    """Import ``paths`` (default: the bundled documents) and replace the store's graph.
+    """Add ``paths`` to the store's graph, replacing documents of the same slug; keep the rest.
+
+    Without ``paths`` a store that holds documents rebuilds them (applying new
+    link decisions, importers or ontology), and an empty store is built from the
+    bundled documents. ``fresh`` ignores the documents in the store: the graph
+    is built from ``paths`` alone (the bundled documents when there are none).
+    ``importer_name`` forces an importer on ``paths``; each kept document is
+    imported as it was before.
 
     ``decisions`` is the link-decisions file (default: :func:`.link_decisions.decisions_path`).
     ``link=False`` leaves out the cross-document links (the benchmarks build ×1000
@@ -216,19 +281,98 @@ def build(
     ``compact=True`` compacts the store's indexes before the new graph goes live
     (:meth:`.store.GenerationWriter.finish`): slower builds, faster queries.
     """
-    files = collect(paths) if paths else bundled_sources()
+    files = collect(paths) if paths else None  # a missing path fails before the store is locked
+    options = _Options(progress, max_bytes, decisions, link, compact)
+    with store.new_generation() as target:
+        held = [] if fresh or not store.exists() else documents.documents(store)
+        if files is None and not held:
+            files = bundled_sources()
+        elif files is None and importer_name:
+            raise DocumentError(
+                "an importer is forced only on the files given; name them (the documents "
+                "kept in the graph are imported as they were before)"
+            )
+        new_slugs = {slug(path.stem) for path in files or []}
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        wanted = [
+            Wanted(path, importer_name, _change(path, held), str(path.resolve()), now)
+            for path in files or []
+        ]
+        wanted += [_kept(store, document) for document in held if document.slug not in new_slugs]
+        return _build_into(target, wanted, options)
+
+
+def remove(
+    store: GraphStore,
+    name: str,
+    *,
+    progress: Progress | None = None,
+    max_bytes: int = MAX_BYTES,
+    decisions: Path | None = None,
+    compact: bool = False,
+) -> BuildSummary:
+    """Take the document ``name`` (file name or slug) out of the graph and link the rest anew.
+
+    The last document is not removed: a graph of none would look like an empty
+    store, which the readers fill with the bundled documents; start over with
+    ``build(store, paths, fresh=True)`` instead.
+    """
+    options = _Options(progress, max_bytes, decisions, True, compact)
+    with store.new_generation() as target:
+        held = documents.documents(store)
+        gone = documents.find(held, name)
+        if len(held) == 1:
+            raise DocumentError(
+                f"{gone.file_name} is the only document in the graph; build another one "
+                f"first, or start over with `indsatsgraf build --fresh SOURCES…`"
+            )
+        wanted = [_kept(store, document) for document in held if document != gone]
+        summary = _build_into(target, wanted, options)
+        summary.changes["removed"] = [gone.file_name]
+        return summary
+
+
+def _change(path: Path, held: list[Document]) -> str:
+    return REPLACED if any(d.slug == slug(path.stem) for d in held) else ADDED
+
+
+def _kept(store: GraphStore, document: Document) -> Wanted:
+    """Read ``document`` again from the current generation's copy, as it was imported."""
+    return Wanted(
+        documents.source_copy(store.current.resolve(), document),
+        document.importer if document.forced else None,
+        KEPT,
+        document.original_path,
+        document.built_at,
+    )
+
+
+def _build_into(target: Path, wanted: list[Wanted], options: _Options) -> BuildSummary:
+    """Import, build and link ``wanted`` into generation ``target`` with its manifest.
+
+    The documents are built in file-name order, so adding documents one at a
+    time gives the same graph as building them all at once.
+    """
+    wanted = sorted(wanted, key=lambda want: want.path.name)
     run = _Run(Registry.load(registry_path()))
-    decided = link_decisions.load(decisions) if link else None  # a bad file fails before reading
-    imported = import_each(files, importer_name, progress, max_bytes)
-    total = store.replace(_batches(run, imported, progress, decided), compact, progress)
+    decided = link_decisions.load(options.decisions) if options.link else None
+    imported = _import_wanted(
+        wanted, options.progress, options.max_bytes, target / documents.SOURCES
+    )
+    batches = _batches(run, imported, options.progress, decided)
+    total = load(target, batches, options.compact, options.progress)
+    documents.write(target, run.documents)
     accepted = sum(link.status == "accepted" for link in run.links)
     candidates = sum(link.status == "candidate" for link in run.links)
-    return BuildSummary(run.documents, total, run.report, accepted, candidates)
+    changes: dict[str, list[str]] = {ADDED: [], REPLACED: [], KEPT: []}
+    for want in wanted:
+        changes[want.change].append(want.path.name)
+    return BuildSummary(run.documents, total, run.report, accepted, candidates, changes)
 
 
 def _batches(
     run: _Run,
-    imported: Iterable[Imported],
+    imported: Iterable[tuple[Wanted, Imported]],
     progress: Progress | None,
     decisions: dict[tuple[str, str], link_decisions.Decision] | None,
 ) -> Iterator[bytes]:
@@ -238,13 +382,13 @@ def _batches(
     records: list[tuple[SourceFile, ImportResult]] = []
     batch: list[bytes] = []  # each document's N-Quads, encoded at once to hold less
     quads, size = 0, BATCH_QUADS
-    for item in imported:
+    for want, item in imported:
         if progress:
             progress(f"building {item.path.name}")
         lines = build_document(item.result, item.source, run.orgs, run.report)
         batch.append("".join(lines).encode())
         quads += len(lines)
-        run.documents.append(_summary(item, len(lines)))
+        run.documents.append(_document(want, item, len(lines)))
         if decisions is not None:
             records.append((item.source, item.result))
         if quads >= size:
@@ -267,15 +411,20 @@ def _written(batch: list[bytes], quads: int, progress: Progress | None) -> bytes
     return b"".join(batch)
 
 
-def _summary(item: Imported, triples: int) -> DocumentSummary:
+def _document(want: Wanted, item: Imported, triples: int) -> Document:
     r = item.result
-    return DocumentSummary(
-        item.path.name,
-        r.importer,
-        item.confidence,
-        len(r.goals),
-        len(r.initiatives),
-        len(r.indicators),
-        len(r.budget_items),
-        triples,
+    return Document(
+        file_name=item.source.file_name,
+        slug=item.source.slug,
+        importer=r.importer,
+        forced=want.importer is not None,
+        confidence=item.confidence,
+        goals=len(r.goals),
+        initiatives=len(r.initiatives),
+        indicators=len(r.indicators),
+        budget_items=len(r.budget_items),
+        triples=triples,
+        sha256=item.source.sha256,
+        built_at=want.built_at,
+        original_path=want.original_path,
     )

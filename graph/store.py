@@ -5,7 +5,9 @@ Layout of a store directory::
     STORE/
       current -> generations/000007     (a symlink, swapped atomically)
       generations/000006/               (the previous graph, kept for readers)
-      generations/000007/
+      generations/000007/               (an Oxigraph database, and beside its files:)
+        documents.json                  (the documents it was built from, see .documents)
+        sources/FILE                    (a copy of each of them, byte for byte)
       build.lock                        (held while a build runs)
 
 A build writes a complete new generation and only then swaps ``current``
@@ -81,20 +83,15 @@ class GraphStore:
                 ) from error
             yield
 
-    def replace(
-        self,
-        batches: Iterable[bytes],
-        compact: bool = False,
-        progress: Callable[[str], None] | None = None,
-    ) -> int:
-        """Write N-Quads ``batches`` as a new generation and make it current; return its size.
+    @contextmanager
+    def new_generation(self) -> Iterator[Path]:
+        """Hold the build lock and give the directory of the next generation to fill.
 
-        ``batches`` may be a generator that reads and builds as it goes: the
-        store indexes one batch on a background thread while the next is being
-        made. If it raises, the half-written generation is deleted and
-        ``current`` is untouched. ``compact`` merges the files each batch left
-        in the indexes before the generation goes live (see ``finish``), saying
-        so to ``progress``.
+        The directory does not exist yet. When the block ends normally it becomes
+        current with one atomic rename; when it raises, the directory is deleted
+        and ``current`` is untouched. The lock is held for the whole block, so a
+        build can read the current generation (the documents it keeps) knowing
+        that no other build replaces it meanwhile.
         """
         with self._build_lock():
             generations = self.path / "generations"
@@ -102,12 +99,7 @@ class GraphStore:
             numbers = [int(p.name) for p in generations.iterdir() if p.name.isdigit()]
             target = generations / f"{max(numbers, default=0) + 1:06d}"
             try:
-                with GenerationWriter(target) as writer:
-                    for batch in batches:
-                        writer.write(batch)
-                    if compact and progress:
-                        progress("compacting the indexes")
-                    size = writer.finish(compact)
+                yield target
             except BaseException:
                 shutil.rmtree(target, ignore_errors=True)
                 raise
@@ -117,7 +109,6 @@ class GraphStore:
             link.symlink_to(Path("generations") / target.name)
             os.replace(link, self.current)
             self._prune(generations)
-            return size
 
     def _prune(self, generations: Path) -> None:
         """Keep the newest generations so a reader of the previous one can finish."""
@@ -126,6 +117,28 @@ class GraphStore:
         for old in numbered[:-KEEP_GENERATIONS]:
             if old.name != live:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def load(
+    target: Path,
+    batches: Iterable[bytes],
+    compact: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Write N-Quads ``batches`` into the database of generation ``target``; return its size.
+
+    ``batches`` may be a generator that reads and builds as it goes: the
+    store indexes one batch on a background thread while the next is being
+    made. ``compact`` merges the files each batch left in the indexes before
+    the generation goes live (see ``GenerationWriter.finish``), saying so to
+    ``progress``.
+    """
+    with GenerationWriter(target) as writer:
+        for batch in batches:
+            writer.write(batch)
+        if compact and progress:
+            progress("compacting the indexes")
+        return writer.finish(compact)
 
 
 class GenerationWriter:

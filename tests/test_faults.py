@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,13 +24,14 @@ from indsatsgraf.graph.pipeline import build
 from indsatsgraf.graph.store import GraphStore, StoreError
 
 PLAN_2015 = SOURCES / "tvaergaaende-indsatsplan-2015.txt"
+BIF = SOURCES / "bif-indsatsplan-2018-2022.txt"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 def cli_build_process(store: Path) -> subprocess.Popen:
-    """A real `indsatsgraf build` of all bundled documents in its own process."""
+    """A real `indsatsgraf build --fresh` of all bundled documents in its own process."""
     return subprocess.Popen(
-        [sys.executable, "-m", "indsatsgraf.cli", "--store", str(store), "build", "-q"],
+        [sys.executable, "-m", "indsatsgraf.cli", "--store", str(store), "build", "-q", "--fresh"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -84,27 +86,57 @@ def test_a_second_build_while_one_runs_is_refused_clearly(tmp_path: Path) -> Non
 
 def test_a_corrupted_store_says_how_to_recover(tmp_path: Path) -> None:
     store = GraphStore(tmp_path / "store")
-    build(store, [PLAN_2015])
+    build(store, [PLAN_2015, BIF])
     generation = store.current.resolve()
     for child in generation.iterdir():
-        if child.is_file():
+        if child.is_file() and child.name != "documents.json":  # the database's files
             child.write_bytes(b"\x00garbage")
     result = CliRunner().invoke(main, ["--store", str(store.path), "stats"])
     assert result.exit_code == 1
     assert "cannot be opened" in result.output and "indsatsgraf build" in result.output
     assert "Traceback" not in result.output
-    assert (
-        CliRunner().invoke(main, ["--store", str(store.path), "build", str(PLAN_2015)]).exit_code
-        == 0
-    )
-    assert CliRunner().invoke(main, ["--store", str(store.path), "stats"]).exit_code == 0
+    # The documents the graph was built from are kept beside the database: a build
+    # re-imports them, so the graph is recovered with every document it had.
+    assert CliRunner().invoke(main, ["--store", str(store.path), "build"]).exit_code == 0
+    stats = CliRunner().invoke(main, ["--store", str(store.path), "stats"])
+    assert stats.exit_code == 0
+    assert PLAN_2015.name in stats.output and BIF.name in stats.output
+
+
+def test_a_store_built_by_the_previous_version_asks_for_a_fresh_build(tmp_path: Path) -> None:
+    store = GraphStore(tmp_path / "store")
+    build(store, [PLAN_2015])
+    (store.current.resolve() / "documents.json").unlink()  # as the previous version left it
+    shutil.rmtree(store.current.resolve() / "sources")
+    generation = store.current.resolve()
+    for command in (["build", str(BIF)], ["documents"], ["remove", PLAN_2015.name]):
+        result = CliRunner().invoke(main, ["--store", str(store.path), *command])
+        assert result.exit_code == 1, command
+        assert "built by an earlier version" in result.output, command
+        assert "indsatsgraf build --fresh" in result.output, command
+        assert "Traceback" not in result.output
+    assert store.current.resolve() == generation
+    stats = CliRunner().invoke(main, ["--store", str(store.path), "stats"])
+    assert stats.exit_code == 0  # its graph can still be read
+    fresh = CliRunner().invoke(main, ["--store", str(store.path), "build", "--fresh", str(BIF)])
+    assert fresh.exit_code == 0, fresh.output
+    assert "1 added" in fresh.output
+
+
+def test_a_damaged_list_of_documents_asks_for_a_fresh_build(tmp_path: Path) -> None:
+    store = GraphStore(tmp_path / "store")
+    build(store, [PLAN_2015])
+    (store.current.resolve() / "documents.json").write_text('{"documents": [{"file_n')
+    result = CliRunner().invoke(main, ["--store", str(store.path), "build", str(BIF)])
+    assert result.exit_code == 1
+    assert "documents.json) is damaged" in result.output
+    assert "indsatsgraf build --fresh" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_store_whose_current_link_is_dangling_is_reported(tmp_path: Path) -> None:
     store = GraphStore(tmp_path / "store")
     build(store, [PLAN_2015])
-    import shutil
-
     shutil.rmtree(store.current.resolve())
     with pytest.raises(StoreError, match="indsatsgraf build"):
         store.open()
