@@ -232,6 +232,36 @@ def unmatched_telling(mine: Sequence[str], theirs: Sequence[str], weight: Weight
     ]
 
 
+_LINKING = "se"  # letters that may join the parts of a Danish compound ("hjerneskade-s-samråd")
+_PART = 5  # letters each part of a compound keeps at least
+
+
+def compound_split(word: str, text: Iterable[str]) -> tuple[str, str] | None:
+    """The two parts of compound ``word`` that both occur (inflected) in ``text``, if any.
+
+    A plan may name in one word what another plan writes out: the 2019
+    "Hjerneskadekoordinationen" is the 2015 plan's "koordination" for
+    "erhvervet hjerneskade". Parts keep five letters or more, so a split never
+    rests on a syllable.
+    """
+    words = set(text)
+    for head, tail in splits(word):
+        if all(any(inflected(w, part) for w in words) for part in (head, tail)):
+            return head, tail
+    return None
+
+
+def splits(word: str) -> list[tuple[str, str]]:
+    """Every way to cut ``word`` into two parts of five letters or more, with or without a
+    linking letter between them."""
+    found = []
+    for i in range(_PART, len(word) - _PART + 1):
+        found.append((word[:i], word[i:]))
+        if word[i] in _LINKING and len(word) - i - 1 >= _PART:
+            found.append((word[:i], word[i + 1 :]))
+    return found
+
+
 def shared_phrase(needle: Sequence[str], haystack: Sequence[str]) -> list[str]:
     """The longest run (two words or more) of ``needle`` that occurs in ``haystack``.
 
