@@ -13,8 +13,9 @@ likeliest few, see :func:`candidate_pairs`, so an archive links in linear time) 
 * rare words both texts share (place names such as Søflygade or Sølund,
   "Hjerneskadesamrådet"),
 * their departments (sharing one keeps the score; two disjoint sets lower it),
-* words each label has of its own: labels alike but for a telling word on both
-  sides, with no other evidence, are two initiatives of a kind and score lower.
+* words each label has of its own: labels alike but each with words the other
+  lacks (a swap, not an addition), with no other evidence, are two initiatives
+  of a kind and score lower.
 
 Goals are paired only between documents of the same policy (the BIF plan and
 SOF's status report both carry Handicappolitik 2018-2022's goals). A pair
@@ -52,14 +53,14 @@ from .similarity import (
     soft_dice,
     splits,
     tokens,
-    unmatched_telling,
+    unmatched,
 )
 from .vocabulary import LINKS_GRAPH, RDF, XSD, data_iri, ig
 
 ACCEPT = Decimal("0.50")
 REVIEW = Decimal("0.35")
 RARE = 3  # a word in at most this many records is a rare word
-CONTRADICTION = 0.6  # factor for labels alike but each with a telling word of its own
+CONTRADICTION = 0.5  # factor for labels alike but each with words of its own
 RARE_WORD = 2 * RARE  # a word (no name) in at most this many records corroborates a link
 ALONE = 0.35  # most a single shared rare name adds: with no other evidence, a candidate
 COMPOUND_NAME = 10  # letters a name needs before its parts are looked for separately
@@ -341,11 +342,13 @@ def score(
                 f"{', '.join(sorted(b.departments))}"
             )
     if a.kind == "initiative" and matched and not (named or phrases or compounds or rare):
-        # Labels alike in all but a telling word each are two initiatives of a kind
-        # ("… fritidstilbud for unge med angst i Sundby" / "… kontaktpersonordninger …").
+        # Labels alike but each with words of its own are two initiatives of a kind
+        # ("… fritidstilbud for unge med angst i Sundby" / "… kontaktpersonordninger …",
+        # "… for unge med angst …" / "… for borgere med handicap …"): a swap. Words
+        # only one label has are an addition ("Familiehus" / "Etablering af Familiehus").
         lacking = (
-            unmatched_telling(a.label_tokens, b.label_tokens, weight),
-            unmatched_telling(b.label_tokens, a.label_tokens, weight),
+            unmatched(a.label_tokens, b.label_tokens),
+            unmatched(b.label_tokens, a.label_tokens),
         )
         if all(lacking):
             value *= CONTRADICTION

@@ -217,19 +217,10 @@ def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[floa
     return (achieved / total if total else 0.0), matched
 
 
-def unmatched_telling(mine: Sequence[str], theirs: Sequence[str], weight: Weights) -> list[str]:
-    """Words among the weightiest of ``mine`` with no near match in ``theirs``.
-
-    Telling means weighing at least half as much as the label's weightiest
-    word: "fritidstilbud" in "Flere fritidstilbud for unge med angst i Sundby"
-    against "Flere kontaktpersonordninger for unge med angst i Sundby".
-    """
-    top = max((weight(t) for t in mine), default=0.0)
-    return [
-        token
-        for token in dict.fromkeys(mine)
-        if weight(token) >= 0.5 * top and _best_match(token, theirs)[0] < 0.5
-    ]
+def unmatched(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
+    """Words of ``mine`` with no near match in ``theirs`` ("fritidstilbud" in "Flere
+    fritidstilbud for unge med angst i Sundby" against "Flere kontaktpersonordninger …")."""
+    return [token for token in dict.fromkeys(mine) if _best_match(token, theirs)[0] < 0.5]
 
 
 _LINKING = "se"  # letters that may join the parts of a Danish compound ("hjerneskade-s-samråd")
