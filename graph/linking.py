@@ -13,8 +13,9 @@ likeliest few, see :func:`candidate_pairs`, so an archive links in linear time) 
 * rare words both texts share (place names such as Søflygade or Sølund,
   "Hjerneskadesamrådet"),
 * their departments (sharing one keeps the score; two disjoint sets lower it),
-* words each label has of its own: labels alike but for a telling word on both
-  sides, with no other evidence, are two initiatives of a kind and score lower.
+* words each label has of its own: labels alike but each with words the other
+  lacks (a swap, not an addition), with no other evidence, are two initiatives
+  of a kind and score lower.
 
 Goals are paired only between documents of the same policy (the BIF plan and
 SOF's status report both carry Handicappolitik 2018-2022's goals). A pair
@@ -43,21 +44,26 @@ from .link_decisions import Decision, pair
 from .organisations import Registry
 from .similarity import (
     Weights,
+    compound_split,
     contains,
     inflected,
     label_ratio,
     names,
     shared_phrase,
     soft_dice,
+    splits,
     tokens,
-    unmatched_telling,
+    unmatched,
 )
 from .vocabulary import LINKS_GRAPH, RDF, XSD, data_iri, ig
 
 ACCEPT = Decimal("0.50")
 REVIEW = Decimal("0.35")
 RARE = 3  # a word in at most this many records is a rare word
-CONTRADICTION = 0.6  # factor for labels alike but each with a telling word of its own
+CONTRADICTION = 0.5  # factor for labels alike but each with words of its own
+RARE_WORD = 2 * RARE  # a word (no name) in at most this many records corroborates a link
+ALONE = 0.35  # most a single shared rare name adds: with no other evidence, a candidate
+COMPOUND_NAME = 10  # letters a name needs before its parts are looked for separately
 Documents = Sequence[tuple[SourceFile, r.ImportResult]]
 
 
@@ -221,6 +227,38 @@ def _telling(
     )
 
 
+def _compound_names(x: Entity, y: Entity, weight: Weights, name_weight: Weights) -> list[str]:
+    """Long rare names of x's label that y's text lacks whole: y may write them out in parts."""
+    return [
+        t
+        for t in dict.fromkeys(x.label_tokens)
+        if len(t) >= COMPOUND_NAME
+        and t in x.names
+        and _rare(t, name_weight)
+        and _rare(t, weight)
+        and t not in y.text_tokens
+    ]
+
+
+def _rare_words(
+    a: Entity, b: Entity, weight: Weights, organisation_words: frozenset[str]
+) -> list[str]:
+    """Rare words of both texts that are no name and no organisation's: corroboration only.
+
+    On their own such words join unrelated initiatives ("tiltag", "hereft"), so
+    score() counts them only next to stronger evidence.
+    """
+    names = a.capitalised | b.capitalised
+    return sorted(
+        t
+        for t in set(a.text_tokens) & set(b.text_tokens)
+        if len(t) >= 5
+        and weight.count(t) <= RARE_WORD
+        and t not in names
+        and t not in organisation_words
+    )
+
+
 def score(
     a: Entity, b: Entity, weight: Weights, name_weight: Weights, organisation_words: frozenset[str]
 ) -> tuple[Decimal, str, str]:
@@ -255,6 +293,17 @@ def score(
     if phrases:
         methods.append("phrase-in-text")
         evidence.append("label phrase in the other's text: " + "; ".join(phrases))
+    compounds = [
+        f"'{word}' as {' + '.join(parts)}"
+        for x, y in ((a, b), (b, a))
+        if not named and x.kind == "initiative"
+        for word in _compound_names(x, y, weight, name_weight)
+        for parts in [compound_split(word, y.text_tokens)]
+        if parts
+    ]
+    if compounds:
+        methods.append("compound-in-text")
+        evidence.append("a name's parts in the other's text: " + "; ".join(compounds))
     shared_names = (a.names & b.capitalised) | (a.capitalised & b.names)
     rare = sorted(
         t
@@ -264,8 +313,23 @@ def score(
     if rare:
         methods.append("rare-names")
         evidence.append("shared rare names: " + ", ".join(rare))
+    words = _rare_words(a, b, weight, organisation_words) if (named or compounds or rare) else []
+    if words:
+        methods.append("rare-words")
+        evidence.append("shared rare words: " + ", ".join(words))
     by_names = min(0.7, sum(_name_weight(name_weight.count(t)) for t in rare))
-    value = 1 - (1 - label) * (1 - 0.75 * bool(named)) * (1 - 0.5 * bool(phrases)) * (1 - by_names)
+    if len(rare) == 1 and not (named or phrases or compounds or words):
+        # One shared name and nothing else is a lead, not a link: two plans may
+        # mention Sundhedshus Nørrebro for different reasons.
+        by_names = min(by_names, ALONE)
+    value = 1 - (
+        (1 - label)
+        * (1 - 0.75 * bool(named))
+        * (1 - 0.5 * bool(phrases))
+        * (1 - 0.5 * bool(compounds))
+        * (1 - by_names)
+        * (1 - min(0.3, 0.1 * len(words)))
+    )
     if a.departments and b.departments:
         shared = a.departments & b.departments
         if shared:
@@ -277,12 +341,14 @@ def score(
                 f"departments differ: {', '.join(sorted(a.departments))} / "
                 f"{', '.join(sorted(b.departments))}"
             )
-    if a.kind == "initiative" and matched and not (named or phrases or rare):
-        # Labels alike in all but a telling word each are two initiatives of a kind
-        # ("… fritidstilbud for unge med angst i Sundby" / "… kontaktpersonordninger …").
+    if a.kind == "initiative" and matched and not (named or phrases or compounds or rare):
+        # Labels alike but each with words of its own are two initiatives of a kind
+        # ("… fritidstilbud for unge med angst i Sundby" / "… kontaktpersonordninger …",
+        # "… for unge med angst …" / "… for borgere med handicap …"): a swap. Words
+        # only one label has are an addition ("Familiehus" / "Etablering af Familiehus").
         lacking = (
-            unmatched_telling(a.label_tokens, b.label_tokens, weight),
-            unmatched_telling(b.label_tokens, a.label_tokens, weight),
+            unmatched(a.label_tokens, b.label_tokens),
+            unmatched(b.label_tokens, a.label_tokens),
         )
         if all(lacking):
             value *= CONTRADICTION
@@ -377,12 +443,15 @@ class TextProbes:
     whole: frozenset[str]
     phrases: tuple[tuple[int, str, frozenset[str]], ...]
     names: frozenset[str]
+    compounds: tuple[tuple[str, frozenset[str]], ...] = ()  # a long name, its parts' keys
 
     def keys(self) -> set[str]:
         keys = set(self.whole | self.names)
         for _, key, neighbours in self.phrases:
             keys.add(key)
             keys.update(neighbours)
+        for _, parts in self.compounds:
+            keys.update(parts)
         return keys
 
 
@@ -398,7 +467,15 @@ def _text_probes(entity: Entity, weight: Weights, name_weight: Weights) -> TextP
     names = frozenset(
         "n" + t for t in entity.names if len(t) >= 5 and _rare(t, name_weight) and _rare(t, weight)
     )
-    return TextProbes(whole, phrases, names)
+    compounds = tuple(
+        (t, frozenset(key for head, tail in splits(t) for key in ("p" + head[:4], "p" + tail[:4])))
+        for t in entity.label_tokens
+        if len(t) >= COMPOUND_NAME
+        and t in entity.names
+        and _rare(t, name_weight)
+        and _rare(t, weight)
+    )
+    return TextProbes(whole, phrases, names, compounds)
 
 
 def _rare(token: str, weight: Weights) -> bool:
@@ -459,6 +536,15 @@ def _text_blocks(
     for i, key, neighbours in probes.phrases:
         near = holding([key]) & holding(sorted(neighbours))
         blocks.append([m for m in sorted(near) if _holds_pair(found[m].text_tokens, label, i)])
+    for word, keys in probes.compounds:
+        near = holding(sorted(keys))
+        blocks.append(
+            [
+                m
+                for m in sorted(near)
+                if word not in found[m].text_tokens and compound_split(word, found[m].text_tokens)
+            ]
+        )
     return [held for held in blocks if held]
 
 
@@ -540,10 +626,11 @@ def correspondences(
     for i, j in candidate_pairs(found, weight, name_weight):
         a, b = found[i], found[j]
         if comparable(a, b):
-            value, method, evidence = score(a, b, weight, name_weight, organisation_words)
+            # Scored in time order, so the evidence reads "plans of 2015 → 2019" as the link does.
+            source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
+            value, method, evidence = score(source, target, weight, name_weight, organisation_words)
             if value < REVIEW:
                 continue
-            source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
             status = "accepted" if value >= ACCEPT else "candidate"
             links[pair(a.iri, b.iri)] = Link(
                 source.iri, target.iri, value, method, evidence, status

@@ -60,7 +60,9 @@ def test_generated_titles_differing_in_a_slot_are_mostly_not_linked(generated):
     """The generator's titles share three of four slots with many others ("Flere
     fritidstilbud for unge med angst i Sundby" / "Flere kontaktpersonordninger …");
     only an unchanged title is the same initiative. Without weighing the words
-    each label has of its own, 4 in 5 accepted links joined different titles.
+    each label has of its own, 4 in 5 accepted links joined different titles;
+    weighing only telling words, and with "Flere"/"Nye" as stopwords, about 1 in 6
+    still did ("Flere værestederne …" / "Fleksible værestederne …").
     """
     found = linking.entities(generated, Registry.load())
     label = {e.iri: e.label for e in found if e.kind == "initiative"}
@@ -70,7 +72,7 @@ def test_generated_titles_differing_in_a_slot_are_mostly_not_linked(generated):
         if link.status == "accepted" and link.source in label
     ]
     same = sum(label[link.source] == label[link.target] for link in accepted)
-    assert same / len(accepted) >= 0.8
+    assert same / len(accepted) >= 0.95
 
 
 def test_benchmark_references_resolve_into_one_document_per_period(generated):

@@ -1,0 +1,92 @@
+"""Compare the linking step's building blocks: stemmers and character-similarity libraries.
+
+For each generated scale, runs :func:`indsatsgraf.graph.linking.correspondences`
+once per variant and prints precision, recall (judged by the generator's
+construction, as in benchmarks/tasks.py) and time, so the choice made in
+graph/similarity.py can be checked again::
+
+    python benchmarks/linking.py WORK_DIR --scales 1,10,100 --seed 1
+
+Variants swap one function at a time: ``stem`` (the hand-cut Danish endings
+against Snowball's Danish stemmer from PyStemmer) and ``_ratio`` (rapidfuzz's
+Indel ratio against difflib's SequenceMatcher). PyStemmer is needed only here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from run import corpus  # noqa: E402
+from tasks import _against_the_generator  # noqa: E402
+
+
+def _difflib_ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _snowball() -> Callable[[str], str]:
+    import Stemmer
+
+    danish = Stemmer.Stemmer("danish")
+    return danish.stemWord
+
+
+def variants() -> dict[str, dict[str, Callable]]:
+    from indsatsgraf.graph import similarity
+
+    hand_cut, rapid = similarity.stem.__wrapped__, similarity._ratio.__wrapped__
+    return {
+        "hand-cut stems + rapidfuzz (kept)": {"stem": hand_cut, "_ratio": rapid},
+        "hand-cut stems + difflib (before)": {"stem": hand_cut, "_ratio": _difflib_ratio},
+        "Snowball stems + rapidfuzz": {"stem": _snowball(), "_ratio": rapid},
+    }
+
+
+def measure(records: list, functions: dict[str, Callable]) -> dict:
+    """One run of the linking step with ``functions`` put into graph/similarity.py."""
+    from indsatsgraf.graph import linking, similarity
+    from indsatsgraf.graph.organisations import Registry
+
+    for name, function in functions.items():
+        setattr(similarity, name, functools.lru_cache(maxsize=1 << 18)(function))
+    similarity.token_similarity.cache_clear()
+    start = time.perf_counter()
+    links = linking.correspondences(records, Registry.load(), {})
+    seconds = time.perf_counter() - start
+    accepted = [(link.source, link.target) for link in links if link.status == "accepted"]
+    return {"seconds": seconds, **_against_the_generator(records, accepted)}
+
+
+def main() -> None:
+    from indsatsgraf.graph.pipeline import import_all
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("work", type=Path)
+    parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print("| scale | variant | precision | recall | time |")
+    print("| ---: | --- | ---: | ---: | ---: |")
+    compared = variants()  # before any run swaps the functions
+    for scale in (int(s) for s in args.scales.split(",")):
+        documents, _, _ = corpus(args.work, scale, args.seed)
+        records = [(i.source, i.result) for i in import_all(sorted(documents.glob("*.txt")))]
+        for name, functions in compared.items():
+            found = measure(records, functions)
+            print(
+                f"| ×{scale} | {name} | {found['precision']:.2f} | {found['recall']:.2f} "
+                f"| {found['seconds']:.1f} s |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
