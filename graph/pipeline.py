@@ -21,7 +21,8 @@ import pyoxigraph as ox
 
 from ..importers import registry
 from ..importers.records import ImportResult
-from ..importers.text import MAX_BYTES, UnreadableSource, parse_bytes, read_limited
+from ..importers.readers import read_document
+from ..importers.text import MAX_BYTES, UnreadableSource
 from . import link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document
 from .organisations import Registry, registry_path
@@ -111,17 +112,32 @@ def collect(paths: Iterable[Path]) -> list[Path]:
 def import_file(
     path: Path, importer_name: str | None = None, max_bytes: int = MAX_BYTES
 ) -> Imported:
-    """Read and import one file; raise UnreadableSource/UnknownLayout with a reason."""
-    data = read_limited(path, max_bytes)
-    text = parse_bytes(data)
+    """Read and import one file in any supported format; raise UnreadableSource/UnknownLayout.
+
+    A document is accepted when its importer found anything at all in it: a
+    committee case or a news page may hold only a title, dates, departments
+    and amounts, and those are worth having in the graph.
+    """
+    data, text = read_document(path, max_bytes)
     if importer_name:
         importer, confidence = registry.by_name(importer_name), 1.0
     else:
         choice = registry.choose(text)
         importer, confidence = choice.importer, choice.confidence
     result = importer.parse(text)
-    if not (result.goals or result.initiatives or result.indicators or result.budget_items):
-        raise UnreadableSource(f"the {importer.name} importer found nothing in it")
+    if not (
+        result.goals
+        or result.initiatives
+        or result.indicators
+        or result.budget_items
+        or result.proposals
+        or result.mentions
+        or result.amounts
+    ):
+        raise UnreadableSource(
+            f"the {importer.name} importer found nothing in it (no goals, initiatives, "
+            "amounts, dates, departments or budget codes)"
+        )
     source = SourceFile(slug(path.stem), path.name, hashlib.sha256(data).hexdigest())
     return Imported(path, source, result, confidence)
 
