@@ -174,6 +174,9 @@ def build(
             click.echo(f"{file_name}: unknown organisations: {'; '.join(sorted(names))}")
         for file_name, names in sorted(summary.report.new_partners.items()):
             click.echo(f"{file_name}: partners not in the registry: {'; '.join(sorted(names))}")
+        for file_name, problems in sorted(summary.report.warnings.items()):
+            for problem in problems:
+                click.echo(f"{file_name}: warning: {problem}")
     click.echo(
         f"built {ctx.obj['store']} with {summary.triples} quads from {len(summary.documents)} documents"
     )

@@ -111,6 +111,13 @@ class GenericImporter:
         return result
 
 
+def describe(source: SourceText, facts: Facts, kind: str) -> Document:
+    """The document of any layout: its title, period and meeting date, as :class:`_Reader` reads them."""
+    document = _Reader(source).document(facts)
+    document.kind = kind
+    return document
+
+
 def add_facts(result: ImportResult, facts: Facts) -> None:
     """Put the facts read from prose into ``result``; a budget code not yet an item becomes one."""
     result.mentions.extend(facts.mentions)

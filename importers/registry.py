@@ -15,6 +15,7 @@ MODULES = (
     "sof_status_2019",
     "bif_2018",
     "sud_pejlemaerker_2014",
+    "committee_case",
     "generic",
 )
 RECOGNISED = 0.5
