@@ -13,11 +13,17 @@ from pathlib import Path
 
 PAGE_WIDTH, PAGE_HEIGHT = 1190, 842  # A3 landscape, so that long lines fit at a small size
 MARGIN, LEADING, SIZE = 30, 12, 9
+FONT = "Vera"
 
 
 def write_pdf(lines: list[str], path: Path) -> None:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth
+    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
+
+    # An embedded TrueType font (Vera ships with reportlab) maps every character,
+    # even a private-use bullet, to Unicode in the text layer, as word processors do.
+    registerFont(TTFont(FONT, "Vera.ttf"))
 
     pdf = canvas.Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT))
     y = PAGE_HEIGHT - MARGIN
@@ -27,12 +33,12 @@ def write_pdf(lines: list[str], path: Path) -> None:
             y = PAGE_HEIGHT - MARGIN
         x = MARGIN
         cells = line.split("\t")
-        width = sum(stringWidth(c, "Helvetica", SIZE) for c in cells) + 3 * SIZE * len(cells)
+        width = sum(stringWidth(c, FONT, SIZE) for c in cells) + 3 * SIZE * len(cells)
         size = SIZE * min(1.0, (PAGE_WIDTH - 2 * MARGIN) / max(width, 1))
         for cell in cells:
-            pdf.setFont("Helvetica", size)
+            pdf.setFont(FONT, size)
             pdf.drawString(x, y, cell)
-            x += stringWidth(cell, "Helvetica", size) + 3 * SIZE
+            x += stringWidth(cell, FONT, size) + 3 * SIZE
         y -= LEADING
     pdf.save()
 

@@ -18,7 +18,8 @@ def source_text(
     """
     kept: list[tuple[str, int | None]] = []
     for line, page in lines:
-        text = strip_controls(line.replace("\u00a0", " ")).rstrip()
+        # Trailing tabs are empty table cells, which layouts count; trailing spaces are nothing.
+        text = strip_controls(line.replace("\u00a0", " ")).rstrip(" \r\n")
         if not text.strip() and (not kept or not kept[-1][0].strip()):
             continue
         kept.append((text, page))

@@ -10,11 +10,13 @@ blank line).
 from __future__ import annotations
 
 import io
+import re
 from statistics import median
 
 from ..text import SourceText, UnreadableSource
 from .lines import source_text
 
+CID = re.compile(r"\(cid:\d+\)")
 COLUMN_GAP = 1.5  # a gap wider than this many font sizes separates table cells
 PARAGRAPH_GAP = 1.6  # a line spacing this many times the usual one starts a paragraph
 
@@ -73,9 +75,10 @@ def page_lines(page) -> list[str]:  # noqa: ANN001 - a pdfplumber Page
 
 
 def _join(row: list[dict]) -> str:
+    """The words of one line; "(cid:N)" is pdfminer's name for a glyph without Unicode, not text."""
     parts = [row[0]["text"]]
     for before, word in zip(row, row[1:], strict=False):
         gap = word["x0"] - before["x1"]
         parts.append("\t" if gap > COLUMN_GAP * word["size"] else " ")
         parts.append(word["text"])
-    return "".join(parts)
+    return CID.sub("", "".join(parts))
