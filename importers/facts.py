@@ -39,8 +39,8 @@ BUDGET_CONTEXT = re.compile(r"budget|bevilling|forslag|mio\.|kr\.|investering|an
 CASE_NUMBER = re.compile(r"(?<![\d-])(?P<case>(?:19|20)\d{2}-\d{5,8})(?![\d-])")
 LEGAL = re.compile(
     r"(?P<ref>(?P<law>[A-ZÆØÅa-zæøå-]+lovens|lov om [a-zæøå ]{3,60}?)\s+§{1,2}\s*"
-    r"(?P<para>\d+\s?[a-z]?(?:\s*,\s*stk\.\s*\d+)?)"
-    r"|§{1,2}\s*(?P<para2>\d+\s?[a-z]?(?:\s*,\s*stk\.\s*\d+)?)\s+i\s+(?P<law2>[a-zæøå-]+loven|lov om [a-zæøå ]{3,60}?)\b)"
+    r"(?P<para>\d+(?:\s?[a-z](?![a-zæøå]))?(?:\s*,\s*stk\.\s*\d+)?)"
+    r"|§{1,2}\s*(?P<para2>\d+(?:\s?[a-z](?![a-zæøå]))?(?:\s*,\s*stk\.\s*\d+)?)\s+i\s+(?P<law2>[a-zæøå-]+loven|lov om [a-zæøå ]{3,60}?)\b)"
 )
 PERIOD = re.compile(rf"(?<![\d-])(?P<start>{danish.YEAR})\s*[-–]\s*(?P<end>{danish.YEAR})(?![\d-])")
 INDICATOR = re.compile(
