@@ -69,8 +69,12 @@ def expected_facts(title: str, structures: str) -> dict[str, set[str]]:
     }
     expected["meeting dates"] = {_iso(m["date"]) for m in MEETING.finditer(structures)}
     counts = [int(m["last"] or m["n"]) for m in POINT_COUNT.finditer(structures)]
-    counts += [max(int(n) for n in AT_ITEM.findall(structures))] if AT_ITEM.search(structures) else []
-    expected["indstilling points"] = {str(n) for n in range(1, max(counts) + 1)} if counts else set()
+    counts += (
+        [max(int(n) for n in AT_ITEM.findall(structures))] if AT_ITEM.search(structures) else []
+    )
+    expected["indstilling points"] = (
+        {str(n) for n in range(1, max(counts) + 1)} if counts else set()
+    )
     return expected
 
 
@@ -149,5 +153,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-

@@ -324,7 +324,9 @@ class DocumentBuilder:
     def proposal(self, item: r.Proposal) -> None:
         """An indstilling point (ig:Proposal) or a decision (ig:Decision) of a committee case."""
         node = self.iri(item.kind, item.key)
-        self.thing(node, "Decision" if item.kind == "decision" else "Proposal", item.label, item.span)
+        self.thing(
+            node, "Decision" if item.kind == "decision" else "Proposal", item.label, item.span
+        )
         self.add(self.plan, ig("hasProposal"), node)
         if item.number is not None:
             self.add(node, NOTATION, plain(str(item.number)))

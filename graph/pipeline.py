@@ -20,8 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..importers import registry
-from ..importers.records import ImportResult
 from ..importers.readers import read_document
+from ..importers.records import ImportResult
 from ..importers.text import MAX_BYTES, UnreadableSource
 from . import link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document

@@ -37,7 +37,8 @@ COMMITTEE = (
 )
 COMMITTEE_LINE = re.compile(rf"^\s*\((?P<name>{COMMITTEE})\)\s*$")
 COMMITTEE_IN_TEXT = re.compile(
-    rf"(?:møde i|beslutning i|indstiller til|udvalg\s*:?\s*$|^)\s*(?P<name>{COMMITTEE})\b", re.I | re.M
+    rf"(?:møde i|beslutning i|indstiller til|udvalg\s*:?\s*$|^)\s*(?P<name>{COMMITTEE})\b",
+    re.I | re.M,
 )
 META = re.compile(
     r"^\s*(?:mødedato\s*:|mødested\s*:|den \d{1,2}[.-]\d{1,2}[.-]\d{4} kl\.|dagsorden til møde|referat\s*$)",
@@ -47,12 +48,16 @@ META = re.compile(
 
 class CommitteeCaseImporter:
     name = "committee-case"
-    description = "A committee case: Indstilling with its at-points, Problemstilling, Løsning, Beslutning"
+    description = (
+        "A committee case: Indstilling with its at-points, Problemstilling, Løsning, Beslutning"
+    )
     ceiling = 0.9
 
     def recognise(self, source: SourceText) -> float:
         """High when the case skeleton is there: an Indstilling with at-points and its sections."""
-        sections = {m["name"].split()[0].lower() for line in source.lines if (m := SECTION.match(line))}
+        sections = {
+            m["name"].split()[0].lower() for line in source.lines if (m := SECTION.match(line))
+        }
         at_points = sum(1 for line in source.lines if AT_POINT.match(line))
         proposer = any(PROPOSER.match(line) for line in source.lines)
         meta = any(META.match(line) for line in source.lines)
@@ -72,7 +77,9 @@ class CommitteeCaseImporter:
         facts = read_facts(source)
         document = describe(source, facts, "committee-case")
         document.committee = _committee(source)
-        document.case_number = next((m.value for m in facts.mentions if m.kind == "case-number"), None)
+        document.case_number = next(
+            (m.value for m in facts.mentions if m.kind == "case-number"), None
+        )
         proposals, proposer = _proposals(source)
         document.proposer = proposer
         result = ImportResult(self.name, document, indicators=facts.indicators)
@@ -108,7 +115,9 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
         if label:
             key = f"indstilling-{len(proposals) + 1}"
             amounts = [a for a, _ in danish.broad_amounts(label)]
-            proposals.append(Proposal(key, label, source.span(first, last), "proposal", number, amounts))
+            proposals.append(
+                Proposal(key, label, source.span(first, last), "proposal", number, amounts)
+            )
         current = None
 
     for n, line in enumerate(source.lines, 1):
@@ -145,7 +154,9 @@ def _decisions(source: SourceText) -> list[Proposal]:
         m = SECTION.match(line)
         if not m or not m["name"].lower().startswith("beslutning"):
             continue
-        first = next((k for k in range(n + 1, min(n + 6, len(lines)) + 1) if lines[k - 1].strip()), None)
+        first = next(
+            (k for k in range(n + 1, min(n + 6, len(lines)) + 1) if lines[k - 1].strip()), None
+        )
         if first is None or SECTION.match(lines[first - 1]):
             continue
         last = first

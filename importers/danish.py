@@ -147,7 +147,9 @@ BROAD_AMOUNT = re.compile(
 )
 BROAD_SCALES = {**SCALES, "mill": Decimal(1_000_000), "milliard": Decimal(1_000_000_000)}
 IMPOSSIBLE_KRONER = Decimal(10) ** 12  # more than any Danish public budget, by far
-NUMERIC_DATE = re.compile(r"(?<![\d.-])(?P<d>\d{1,2})[.-](?P<m>\d{1,2})[.-](?P<y>(?:19|20)\d{2})(?![\d])")
+NUMERIC_DATE = re.compile(
+    r"(?<![\d.-])(?P<d>\d{1,2})[.-](?P<m>\d{1,2})[.-](?P<y>(?:19|20)\d{2})(?![\d])"
+)
 ISO_DATE = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 WORD_DATE = re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\.\s*(?P<month>{MONTHS})\s+(?P<y>{YEAR})\b", re.I)
 REVERSED_PERIOD = re.compile(rf"(?<![\d-])(?P<start>{YEAR})\s*[-–]\s*(?P<end>{YEAR})(?![\d-])")
@@ -191,9 +193,7 @@ def implausible_amount(amount: Amount) -> str | None:
 
 def reversed_periods(text: str) -> list[str]:
     """Periods that run backwards ("2024-2023"), which no plan means."""
-    return [
-        m.group(0) for m in REVERSED_PERIOD.finditer(text) if int(m["end"]) < int(m["start"])
-    ]
+    return [m.group(0) for m in REVERSED_PERIOD.finditer(text) if int(m["end"]) < int(m["start"])]
 
 
 def dates(text: str) -> list[tuple[str, str, int]]:
@@ -208,7 +208,11 @@ def dates(text: str) -> list[tuple[str, str, int]]:
     months = MONTHS.split("|")
     for pattern in (NUMERIC_DATE, ISO_DATE, WORD_DATE):
         for m in pattern.finditer(text):
-            month = int(m["m"]) if "month" not in m.groupdict() else months.index(m["month"].lower()) + 1
+            month = (
+                int(m["m"])
+                if "month" not in m.groupdict()
+                else months.index(m["month"].lower()) + 1
+            )
             try:
                 day = date(int(m["y"]), month, int(m["d"]))
             except ValueError:

@@ -49,8 +49,13 @@ INDICATOR = re.compile(
     r"(?P<rest>[^.;]{0,160})",
     re.I,
 )
-BASE_YEAR = re.compile(rf"(?:i forhold til|ift\.?|fra|sammenlignet med|end i)\s+(?:niveauet i\s+)?({danish.YEAR})", re.I)
-TARGET_YEAR = re.compile(rf"(?:i|inden|senest i|frem mod|i løbet af|by|til)\s+(?:udgangen af\s+)?({danish.YEAR})", re.I)
+BASE_YEAR = re.compile(
+    rf"(?:i forhold til|ift\.?|fra|sammenlignet med|end i)\s+(?:niveauet i\s+)?({danish.YEAR})",
+    re.I,
+)
+TARGET_YEAR = re.compile(
+    rf"(?:i|inden|senest i|frem mod|i løbet af|by|til)\s+(?:udgangen af\s+)?({danish.YEAR})", re.I
+)
 TIME_AFTER = re.compile(r"^[,\s]*(?:kl\.?\s*)?\d{1,2}[:.]\d{2}")
 MEETING_LABEL = re.compile(r"(?:mødedato|møde(?:t)?\s+den|starttidspunkt|dato)\s*:?\s*$", re.I)
 DECREASE = {"fald", "reduktion", "nedgang"}
@@ -109,23 +114,45 @@ def read_facts(source: SourceText) -> Facts:
 
         flat = text.replace("\n", " ")
         for iso, wording, offset in danish.dates(flat):
-            mentions.append(Mention("date", wording, span_at(offset, len(wording)), iso, int(iso[:4])))
-            if meeting is None and _is_meeting_date(source, text, offset, len(wording), first, starts):
+            mentions.append(
+                Mention("date", wording, span_at(offset, len(wording)), iso, int(iso[:4]))
+            )
+            if meeting is None and _is_meeting_date(
+                source, text, offset, len(wording), first, starts
+            ):
                 meeting = iso
         for m in PERIOD.finditer(flat):
             start, end = int(m["start"]), int(m["end"])
             if end < start:
                 warnings.append(
-                    ImportWarning(_line_at(first, starts, m.start()), f"period runs backwards: {m.group(0)!r}")
+                    ImportWarning(
+                        _line_at(first, starts, m.start()), f"period runs backwards: {m.group(0)!r}"
+                    )
                 )
                 continue
-            mentions.append(Mention("period", m.group(0), span_at(m.start(), len(m.group(0))), f"{start}/{end}", start))
+            mentions.append(
+                Mention(
+                    "period",
+                    m.group(0),
+                    span_at(m.start(), len(m.group(0))),
+                    f"{start}/{end}",
+                    start,
+                )
+            )
         for m in DEPARTMENT.finditer(flat):
             name = collapse(m["name"])
             if name.lower() in NOT_A_DEPARTMENT:
                 continue
             confidence = 0.95 if re.fullmatch(CODES, name) or "forvaltning" in name else 0.7
-            mentions.append(Mention("department", name, span_at(m.start(), len(m.group(0))), name, confidence=confidence))
+            mentions.append(
+                Mention(
+                    "department",
+                    name,
+                    span_at(m.start(), len(m.group(0))),
+                    name,
+                    confidence=confidence,
+                )
+            )
         for m in BUDGET_CODE.finditer(flat):
             code = m["code"]
             if re.fullmatch(CODES, code):
@@ -133,15 +160,27 @@ def read_facts(source: SourceText) -> Facts:
             context = flat[max(0, m.start() - 120) : m.end() + 120]
             confidence = 0.9 if m["year"] or BUDGET_CONTEXT.search(context) else 0.5
             mentions.append(
-                Mention("budget-code", m.group(0), span_at(m.start(), len(m.group(0))), code,
-                        int(m["year"]) if m["year"] else None, confidence)
+                Mention(
+                    "budget-code",
+                    m.group(0),
+                    span_at(m.start(), len(m.group(0))),
+                    code,
+                    int(m["year"]) if m["year"] else None,
+                    confidence,
+                )
             )
             seen_codes.add(code)
         for m in CASE_NUMBER.finditer(flat):
-            mentions.append(Mention("case-number", m["case"], span_at(m.start(), len(m.group(0))), m["case"]))
+            mentions.append(
+                Mention("case-number", m["case"], span_at(m.start(), len(m.group(0))), m["case"])
+            )
         for m in LEGAL.finditer(flat):
             law = collapse(m["law"] or m["law2"])
-            mentions.append(Mention("legal-reference", collapse(m["ref"]), span_at(m.start(), len(m.group(0))), law))
+            mentions.append(
+                Mention(
+                    "legal-reference", collapse(m["ref"]), span_at(m.start(), len(m.group(0))), law
+                )
+            )
         for amount, offset in danish.broad_amounts(flat):
             amount.span = span_at(offset, len(amount.text))
             problem = danish.implausible_amount(amount)
@@ -150,32 +189,47 @@ def read_facts(source: SourceText) -> Facts:
                 continue
             amounts.append(amount)
         for m in INDICATOR.finditer(flat):
-            indicators.append(_indicator(m, span_at(m.start(), len(m.group(0))), len(indicators) + 1))
+            indicators.append(
+                _indicator(m, span_at(m.start(), len(m.group(0))), len(indicators) + 1)
+            )
     return Facts(mentions, amounts, indicators, warnings, meeting)
 
 
-def _is_meeting_date(source: SourceText, text: str, offset: int, length: int, first: int, starts: list[int]) -> bool:
+def _is_meeting_date(
+    source: SourceText, text: str, offset: int, length: int, first: int, starts: list[int]
+) -> bool:
     """A date labelled "Mødedato", or the first date followed by a time of day ("kl. 17:30")."""
     flat = text.replace("\n", " ")
     before = flat[max(0, offset - 30) : offset]
     if re.search(r"mødedato\s*:?\s*$|møde(?:t)?\s+(?:den|d\.)\s*$", before, re.I):
         return True
     line = _line_at(first, starts, offset)
-    previous = next((source.lines[n - 1] for n in range(line - 1, max(0, line - 4), -1) if source.lines[n - 1].strip()), "")
+    previous = next(
+        (
+            source.lines[n - 1]
+            for n in range(line - 1, max(0, line - 4), -1)
+            if source.lines[n - 1].strip()
+        ),
+        "",
+    )
     after = flat[offset + length :]
     return bool(TIME_AFTER.match(after)) and (
-        bool(MEETING_LABEL.search(previous)) or line <= 12 or bool(re.search(r"\bden\s*$", before, re.I))
+        bool(MEETING_LABEL.search(previous))
+        or line <= 12
+        or bool(re.search(r"\bden\s*$", before, re.I))
     )
 
 
 def _indicator(match: re.Match[str], span, n: int) -> Indicator:  # noqa: ANN001
-    """"et fald på 10 % i forhold til 2019 … i 2025": a target change with its years."""
+    """ "et fald på 10 % i forhold til 2019 … i 2025": a target change with its years."""
     value = danish.matched_number(match["value"])
     if match["direction"].lower() in DECREASE:
         value = -value
     rest = match["rest"]
     base = BASE_YEAR.search(rest)
-    target = next((int(t[1]) for t in TARGET_YEAR.finditer(rest) if not base or t[1] != base[1]), None)
+    target = next(
+        (int(t[1]) for t in TARGET_YEAR.finditer(rest) if not base or t[1] != base[1]), None
+    )
     label = collapse(match.group(0)).rstrip(" ,")
     indicator = Indicator(f"text-indicator-{n}", label, span)
     indicator.measurements.append(Measurement("target", Decimal(value), "percent", label, target))

@@ -130,7 +130,9 @@ def add_facts(result: ImportResult, facts: Facts) -> None:
             continue
         code = mention.value or mention.text
         known.add(code)
-        item = BudgetItem(unique(code, keys), code, mention.span, code=code, budget_year=mention.year)
+        item = BudgetItem(
+            unique(code, keys), code, mention.span, code=code, budget_year=mention.year
+        )
         keys.add(item.key)
         result.budget_items.append(item)
 

@@ -39,7 +39,9 @@ class SourceText:
         if not self.pages:
             return Span(first, last, quote)
         pages = self.pages
-        return Span(first, last, quote, pages[min(first, len(pages)) - 1], pages[min(last, len(pages)) - 1])
+        return Span(
+            first, last, quote, pages[min(first, len(pages)) - 1], pages[min(last, len(pages)) - 1]
+        )
 
     @property
     def text(self) -> str:
@@ -99,8 +101,7 @@ def strip_controls(text: str) -> str:
 def split_lines(text: str) -> tuple[str, ...]:
     """Split on LF, CRLF or CR, so line numbers agree across platforms; drop control characters."""
     return tuple(
-        strip_controls(line)
-        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        strip_controls(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     )
 
 

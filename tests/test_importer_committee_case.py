@@ -65,7 +65,12 @@ def test_amounts_in_every_usual_form() -> None:
 def test_departments_legal_references_and_indicator() -> None:
     result = parsed()
     departments = {m.text for m in result.mentions if m.kind == "department"}
-    assert {"Beskæftigelsesforvaltningen", "Sundheds- og Omsorgsforvaltningen", "Borgercenter Handicap", "Socialforvaltningen"} <= departments
+    assert {
+        "Beskæftigelsesforvaltningen",
+        "Sundheds- og Omsorgsforvaltningen",
+        "Borgercenter Handicap",
+        "Socialforvaltningen",
+    } <= departments
     laws = {m.text for m in result.mentions if m.kind == "legal-reference"}
     assert laws == {"servicelovens § 108", "lov om social service § 85"}
     (indicator,) = result.indicators
@@ -84,7 +89,9 @@ def test_impossible_amounts_and_reversed_periods_are_warnings_with_their_line() 
 
 
 def test_a_text_with_only_a_title_and_amounts_is_imported_not_refused() -> None:
-    source = from_string("Nyt om budgettet\n\nUdvalget fik 7,5 millioner til ramper den 3. april 2024.\n")
+    source = from_string(
+        "Nyt om budgettet\n\nUdvalget fik 7,5 millioner til ramper den 3. april 2024.\n"
+    )
     choice = registry.choose(source)
     result = choice.importer.parse(source)
     assert choice.importer.name == "generic" and 0 < choice.confidence < 0.5

@@ -11,13 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
+from documents import write_docx, write_pdf
 from indsatsgraf.graph.pipeline import bundled_sources, import_file
 from indsatsgraf.importers import registry
 from indsatsgraf.importers.readers import parse_document, read_document, sniff
 from indsatsgraf.importers.text import UnreadableSource, read_source
-
-from documents import write_docx, write_pdf
 
 CASE_HTML = Path(__file__).parent / "data" / "udvalgssag-botilbud.html"
 
@@ -37,13 +35,17 @@ def recall(expected: set, found: set) -> float:
 
 
 def test_formats_are_told_by_content_not_name(tmp_path: Path) -> None:
-    lines = ["Handleplan for tilgængelighed 2025-2027", "", "Socialforvaltningen afsætter 3,1 mio. kr. i 2025."]
+    lines = [
+        "Handleplan for tilgængelighed 2025-2027",
+        "",
+        "Socialforvaltningen afsætter 3,1 mio. kr. i 2025.",
+    ]
     write_pdf(lines, tmp_path / "plan.txt")
     write_docx(lines, tmp_path / "case.pdf")
     assert sniff((tmp_path / "plan.txt").read_bytes()) == "pdf"
     assert sniff((tmp_path / "case.pdf").read_bytes()) == "docx"
     assert sniff(b"<!DOCTYPE html><html><body><p>x</p></body></html>") == "html"
-    assert sniff("Plan 2025\n".encode()) == "text"
+    assert sniff(b"Plan 2025\n") == "text"
 
 
 def test_pdf_lines_carry_their_page(tmp_path: Path) -> None:
@@ -161,7 +163,12 @@ def test_bundled_documents_round_trip_through_pdf(tmp_path: Path) -> None:
 def test_build_reads_pdf_docx_and_html(tmp_path: Path) -> None:
     plan = bundled_sources()[0]
     write_pdf(plan.read_text(encoding="utf-8").splitlines(), tmp_path / "plan.pdf")
-    write_docx((Path(__file__).parent / "data" / "udvalgssag-handicapraad.txt").read_text(encoding="utf-8").splitlines(), tmp_path / "case.docx")
+    write_docx(
+        (Path(__file__).parent / "data" / "udvalgssag-handicapraad.txt")
+        .read_text(encoding="utf-8")
+        .splitlines(),
+        tmp_path / "case.docx",
+    )
     pdf = import_file(tmp_path / "plan.pdf")
     assert pdf.result.importer == "bif-indsatsplan-2018" and pdf.result.goals
     assert pdf.result.goals[0].span.page == 1

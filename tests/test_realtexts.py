@@ -36,7 +36,9 @@ def _benchmark():  # noqa: ANN202 - the benchmarks/realtexts.py module
 
 @pytest.fixture(scope="module")
 def measured():  # noqa: ANN201
-    assert (FOLDER / "SOURCES.md").is_file(), f"the real texts are missing: expected them at {FOLDER}"
+    assert (FOLDER / "SOURCES.md").is_file(), (
+        f"the real texts are missing: expected them at {FOLDER}"
+    )
     return _benchmark().score(FOLDER)
 
 

@@ -51,7 +51,9 @@ def read_docx(data: bytes, *, max_uncompressed: int) -> SourceText:
         raise UnreadableSource(
             f"cannot read this Word document ({error or type(error).__name__})"
         ) from None
-    return source_text(((line, None) for line in lines), "docx", empty="the Word document holds no text")
+    return source_text(
+        ((line, None) for line in lines), "docx", empty="the Word document holds no text"
+    )
 
 
 def _lines(document) -> list[str]:  # noqa: ANN001 - a python-docx Document
@@ -82,7 +84,12 @@ def _paragraph(paragraph, numbers: dict[str, int], styles: dict[str, str]) -> li
     if style == "Title" and text.strip():
         return [f"# {text.strip()}"]
     numbered = "Number" in style
-    listed = numbered or "List" in style or paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+    listed = (
+        numbered
+        or "List" in style
+        or paragraph._p.pPr is not None
+        and paragraph._p.pPr.numPr is not None
+    )
     if listed and text.strip():
         if numbered:
             numbers[style] = numbers.get(style, 0) + 1

@@ -12,11 +12,51 @@ from __future__ import annotations
 from ..text import SourceText, UnreadableSource, decode
 from .lines import source_text
 
-SKIP = {"script", "style", "noscript", "template", "nav", "head", "svg", "iframe", "form", "button", "select"}
+SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "head",
+    "svg",
+    "iframe",
+    "form",
+    "button",
+    "select",
+}
 BLOCKS = {
-    "p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote",
-    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "dd", "pre", "table",
-    "thead", "tbody", "tfoot", "figure", "figcaption", "address", "hr", "body", "html",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "figure",
+    "figcaption",
+    "address",
+    "hr",
+    "body",
+    "html",
 }
 
 
@@ -28,12 +68,16 @@ def read_html(data: bytes) -> SourceText:
         text, _ = decode(data)
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_parser())
     except Exception as error:  # lxml raises on pages with no elements at all
-        raise UnreadableSource(f"cannot read this web page ({error or type(error).__name__})") from None
+        raise UnreadableSource(
+            f"cannot read this web page ({error or type(error).__name__})"
+        ) from None
     walker = _Walker()
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()
-    return source_text(((line, None) for line in walker.lines), "html", empty="the web page holds no text")
+    return source_text(
+        ((line, None) for line in walker.lines), "html", empty="the web page holds no text"
+    )
 
 
 def _parser():  # noqa: ANN202 - an lxml HTMLParser
@@ -78,7 +122,11 @@ class _Walker:
             else:
                 self._prefix = "- "
         if tag == "tr":
-            cells = [" ".join(c.text_content().split()) for c in element if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+            cells = [
+                " ".join(c.text_content().split())
+                for c in element
+                if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")
+            ]
             if any(cells):
                 self.lines.append("| " + " | ".join(cells) + " |")
             self._tail(element)

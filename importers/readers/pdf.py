@@ -28,7 +28,9 @@ def read_pdf(data: bytes, *, max_pages: int) -> SourceText:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as error:  # pdfminer raises many kinds on broken files
-        raise UnreadableSource(f"cannot read this PDF file ({error or type(error).__name__})") from None
+        raise UnreadableSource(
+            f"cannot read this PDF file ({error or type(error).__name__})"
+        ) from None
     with pdf:
         try:
             count = len(pdf.pages)
