@@ -240,6 +240,9 @@ def print_build_summary(ctx: click.Context, summary: Any, quiet: bool) -> None:
             click.echo(f"{file_name}: unknown organisations: {'; '.join(sorted(names))}")
         for file_name, names in sorted(summary.report.new_partners.items()):
             click.echo(f"{file_name}: partners not in the registry: {'; '.join(sorted(names))}")
+        for file_name, problems in sorted(summary.report.warnings.items()):
+            for problem in problems:
+                click.echo(f"{file_name}: warning: {problem}")
         for change, names in summary.changes.items():
             if names:
                 click.echo(f"{change}: {', '.join(names)}")

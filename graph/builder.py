@@ -97,6 +97,7 @@ class BuildReport:
 
     unknown_organisations: dict[str, set[str]] = field(default_factory=dict)
     new_partners: dict[str, set[str]] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # "line N: problem", by document
 
 
 @cache
@@ -198,6 +199,9 @@ class DocumentBuilder:
         self.add(node, ig("firstLine"), integer(span.first))
         self.add(node, ig("lastLine"), integer(span.last))
         self.add(node, ig("quote"), plain(span.quote))
+        if span.page is not None:
+            self.add(node, ig("firstPage"), integer(span.page))
+            self.add(node, ig("lastPage"), integer(span.last_page or span.page))
 
     def thing(self, node: Term, cls: str, label: str, span: r.Span | None) -> None:
         self.add(node, A, ig(cls))
@@ -307,6 +311,58 @@ class DocumentBuilder:
         self.number(self.plan, ig("endYear"), doc.end_year)
         for org in (o for mention in doc.publisher for o in self.registry.find(mention)):
             self.add(self.plan, PUBLISHER, named(org.iri))
+        self.span(self.plan, doc.span)
+        if doc.meeting_date:
+            self.add(self.plan, ig("meetingDate"), f'"{doc.meeting_date.isoformat()}"^^<{XSD}date>')
+        self.text(self.plan, ig("committeeName"), doc.committee)
+        for org in self.registry.find(doc.committee or ""):
+            self.add(self.plan, ig("committee"), named(org.iri))
+        if doc.case_number:
+            self.add(self.plan, ig("caseNumber"), plain(doc.case_number))
+        self.text(self.plan, ig("proposerName"), doc.proposer)
+
+    def proposal(self, item: r.Proposal) -> None:
+        """An indstilling point (ig:Proposal) or a decision (ig:Decision) of a committee case."""
+        node = self.iri(item.kind, item.key)
+        self.thing(
+            node, "Decision" if item.kind == "decision" else "Proposal", item.label, item.span
+        )
+        self.add(self.plan, ig("hasProposal"), node)
+        if item.number is not None:
+            self.add(node, NOTATION, plain(str(item.number)))
+        self.amounts(node, item.amounts)
+
+    def mention(self, n: int, item: r.Mention, budget_keys: dict[str, str]) -> None:
+        """A fact named in the text: what it is, how sure the reading is, and where it stands."""
+        node = named(data_iri_value(self.source.slug, "mention", str(n)))
+        self.add(node, A, ig("Mention"))
+        self.add(self.plan, ig("mentions"), node)
+        self.add(node, LABEL, da(item.text))
+        self.add(node, ig("mentionKind"), plain(item.kind))
+        self.add(node, ig("confidence"), decimal(Decimal(str(item.confidence))))
+        if item.value:
+            self.add(node, ig("mentionValue"), plain(item.value))
+        if item.kind == "date" and item.value:
+            self.add(node, ig("date"), f'"{item.value}"^^<{XSD}date>')
+        self.number(node, ig("year"), item.year)
+        if item.kind == "department":
+            for org in self.registry.find(item.text):
+                self.add(node, ig("mentionOf"), named(org.iri))
+                self.add(self.plan, ig("mentionsOrganisation"), named(org.iri))
+        if item.kind == "budget-code" and item.value in budget_keys:
+            self.add(node, ig("mentionOf"), self.iri("budget", budget_keys[item.value]))
+        self.span(node, item.span)
+
+    def document_amounts(self, amounts: list[r.Amount]) -> None:
+        """Amounts stated outside any record (in a case's prose), each with its lines."""
+        for n, amount in enumerate(amounts, 1):
+            money = below(self.plan, f"amount/{n}")
+            self.add(self.plan, ig("statesAmount"), money)
+            self.add(money, A, ig("MonetaryAmount"))
+            self.add(money, ig("amountDKK"), decimal(amount.value))
+            self.add(money, LABEL, da(amount.text))
+            self.number(money, ig("year"), amount.year)
+            self.span(money, amount.span)
 
     def goal(self, goal: r.Goal) -> None:
         node = self.iri("goal", goal.key)
@@ -388,6 +444,7 @@ class DocumentBuilder:
             self.add(self.iri(subject_kind[item.subject], item.subject), ig("hasIndicator"), node)
         for remark in item.remarks:
             self.text(node, ig("remark"), remark)
+        self.number(node, ig("baselineYear"), item.baseline_year)
         for n, m in enumerate(item.measurements, 1):
             point = below(node, f"{m.kind}-{m.year or 'na'}-{n}")
             self.add(node, ig("hasMeasurement"), point)
@@ -435,6 +492,15 @@ def build_document(
     subject_kind.update({i.key: "initiative" for i in result.initiatives})
     for indicator in result.indicators:
         b.indicator(indicator, subject_kind)
+    for proposal in result.proposals:
+        b.proposal(proposal)
+    for n, mention in enumerate(result.mentions, 1):
+        b.mention(n, mention, budget_keys)
+    b.document_amounts(result.amounts)
+    for warning in result.warnings:
+        report.warnings.setdefault(source.file_name, []).append(
+            f"line {warning.line}: {warning.message}"
+        )
     return _unique(b.lines)
 
 

@@ -29,8 +29,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..importers import registry
+from ..importers.readers import read_document
 from ..importers.records import ImportResult
-from ..importers.text import MAX_BYTES, UnreadableSource, parse_bytes, read_limited
+from ..importers.text import MAX_BYTES, UnreadableSource
 from . import documents, link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document
 from .documents import Document, DocumentError
@@ -132,21 +133,34 @@ def import_file(
     max_bytes: int = MAX_BYTES,
     copy_to: Path | None = None,
 ) -> Imported:
-    """Read and import one file; raise UnreadableSource/UnknownLayout with a reason.
+    """Read and import one file in any supported format; raise UnreadableSource/UnknownLayout.
 
-    ``copy_to`` (a folder) receives the very bytes that were imported, so the
-    copy a store keeps always matches the checksum recorded for it.
+    A document is accepted when its importer found anything at all in it: a
+    committee case or a news page may hold only a title, dates, departments
+    and amounts, and those are worth having in the graph. ``copy_to`` (a
+    folder) receives the very bytes that were imported, so the copy a store
+    keeps always matches the checksum recorded for it.
     """
-    data = read_limited(path, max_bytes)
-    text = parse_bytes(data)
+    data, text = read_document(path, max_bytes)
     if importer_name:
         importer, confidence = registry.by_name(importer_name), 1.0
     else:
         choice = registry.choose(text)
         importer, confidence = choice.importer, choice.confidence
     result = importer.parse(text)
-    if not (result.goals or result.initiatives or result.indicators or result.budget_items):
-        raise UnreadableSource(f"the {importer.name} importer found nothing in it")
+    if not (
+        result.goals
+        or result.initiatives
+        or result.indicators
+        or result.budget_items
+        or result.proposals
+        or result.mentions
+        or result.amounts
+    ):
+        raise UnreadableSource(
+            f"the {importer.name} importer found nothing in it (no goals, initiatives, "
+            "amounts, dates, departments or budget codes)"
+        )
     if copy_to is not None:
         copy_to.mkdir(parents=True, exist_ok=True)
         (copy_to / path.name).write_bytes(data)

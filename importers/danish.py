@@ -131,3 +131,91 @@ def period(text: str) -> tuple[str | None, int | None, int | None]:
 def date_line_year(texts: list[str]) -> int | None:
     """The year of a "December 2023" line among the first five lines of text."""
     return next((int(m[1]) for text in texts[:5] if (m := MONTH_YEAR_LINE.match(text))), None)
+
+
+# -- readings for documents of any layout (committee cases, notes, news) -------------
+
+BROAD_AMOUNT = re.compile(
+    r"(?<![\w.,])(?P<sign>[-−](?=\d)|minus\s+)?"
+    r"(?P<number>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+    r"(?:\s*[-–]\s*(?P<upper>\d+(?:,\d+)?))?\s*"
+    r"(?:(?P<scale>mia|mio|mill|millioner|million|milliarder|milliard|tusind|t)\.?"
+    r"(?:\s*(?:kr\.?|kroner|DKK))?|(?:kr\.?|kroner|DKK))(?![a-zæøå])"
+    rf"(?:\s*\((?P<paren>{YEAR})\)|(?:\s+(?:årligt|om året))?\s+(?:i|for|fra|om året i|årligt i)\s+"
+    rf"(?:år\s+)?(?P<year>{YEAR})(?!\s*[-–]\s*\d))?",
+    re.IGNORECASE,
+)
+BROAD_SCALES = {**SCALES, "mill": Decimal(1_000_000), "milliard": Decimal(1_000_000_000)}
+IMPOSSIBLE_KRONER = Decimal(10) ** 12  # more than any Danish public budget, by far
+NUMERIC_DATE = re.compile(
+    r"(?<![\d.-])(?P<d>\d{1,2})[.-](?P<m>\d{1,2})[.-](?P<y>(?:19|20)\d{2})(?![\d])"
+)
+ISO_DATE = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
+WORD_DATE = re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\.\s*(?P<month>{MONTHS})\s+(?P<y>{YEAR})\b", re.I)
+REVERSED_PERIOD = re.compile(rf"(?<![\d-])(?P<start>{YEAR})\s*[-–]\s*(?P<end>{YEAR})(?![\d-])")
+
+
+def broad_amounts(text: str) -> list[tuple[Amount, int]]:
+    """Every kroner amount in ``text`` in every usual form, with its position.
+
+    Besides "44,2 mio. kr." this reads "3,1 mill. kr. årligt", "12 millioner
+    kroner", "1,5 mia. kr.", "7,5 millioner" and "65 mio." (news leave out the
+    "kr."), a range "13-15 mio. kr." (its upper end), a sign ("-2,5 mio. kr."),
+    and the year from "i 2025" or "(2025)". Amounts are rounded to whole
+    kroner where they are whole.
+    """
+    found = []
+    for match in BROAD_AMOUNT.finditer(text):
+        number_text = match["upper"] or match["number"]
+        value = number(number_text)
+        if value is None:
+            continue
+        scale = (match["scale"] or "").lower()
+        if scale in ("t", "tusind") and not re.search(r"kr|DKK", match.group(0), re.I):
+            continue  # "24 t" is hours or tonnes, not thousands of kroner
+        total = value * BROAD_SCALES[scale]
+        if match["sign"]:
+            total = -total
+        total = total.to_integral_value() if total == total.to_integral_value() else total
+        year = match["year"] or match["paren"]
+        found.append(
+            (Amount(total, collapse(match.group(0)), int(year) if year else None), match.start())
+        )
+    return found
+
+
+def implausible_amount(amount: Amount) -> str | None:
+    """Why ``amount`` cannot be right, or None: over 10^12 kr. is a misreading."""
+    if abs(amount.value) > IMPOSSIBLE_KRONER:
+        return f"impossible amount {amount.text!r} ({amount.value:,.0f} kr.)"
+    return None
+
+
+def reversed_periods(text: str) -> list[str]:
+    """Periods that run backwards ("2024-2023"), which no plan means."""
+    return [m.group(0) for m in REVERSED_PERIOD.finditer(text) if int(m["end"]) < int(m["start"])]
+
+
+def dates(text: str) -> list[tuple[str, str, int]]:
+    """Every calendar date in ``text``: (ISO date, wording, position).
+
+    Reads "04.05.2023", "15-08-2019", "2023-05-04" and "1. marts 2023";
+    impossible dates (31.02.2023) are not dates.
+    """
+    from datetime import date
+
+    found = []
+    months = MONTHS.split("|")
+    for pattern in (NUMERIC_DATE, ISO_DATE, WORD_DATE):
+        for m in pattern.finditer(text):
+            month = (
+                int(m["m"])
+                if "month" not in m.groupdict()
+                else months.index(m["month"].lower()) + 1
+            )
+            try:
+                day = date(int(m["y"]), month, int(m["d"]))
+            except ValueError:
+                continue
+            found.append((day.isoformat(), m.group(0), m.start()))
+    return sorted(found, key=lambda f: f[2])

@@ -6,8 +6,15 @@ Markdown table rows, "Ansvarlig forvaltning" fields, department codes in
 parentheses ("(BUF, SOF)"), budget codes ("HA01 (2024)"), kroner amounts and
 periods. Headings with one or two levels become goals; deeper headings,
 bullets and table rows become initiatives under the nearest goal. It is less
-exact than a specific importer, so it only claims a document that shows
-enough of this structure, and always with less confidence than one.
+exact than a specific importer, so it claims a document that shows enough of
+this structure with less confidence than a specific importer would.
+
+Any other readable Danish text (a committee case of an unknown layout, a
+budget note, a news page) still yields the document itself, its title and
+period, and the facts its prose names (:mod:`.facts`): dates, departments,
+budget codes, amounts and indicators. Such a document is claimed with a low
+confidence that grows with how much was found, and is refused only when it
+names none of these.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import danish
+from .facts import Facts, read_facts
 from .records import BudgetItem, Document, Goal, ImportResult, Initiative
 from .text import SourceText
 from .textutil import collapse, slug, unique
@@ -41,6 +49,14 @@ DEPARTMENT_PARENS = re.compile(
 )
 BUDGET_CODE = re.compile(r"\b(?P<code>[A-ZÆØ]{1,3}\d{2,3})\b\s*(?:\((?P<year>(?:19|20)\d{2})\))?")
 HEADER_WORDS = {"aktivitet", "indsats", "indsatser", "initiativ", "formål", "periode", "status"}
+# Lines that are site furniture or metadata, never a document's title.
+NOT_A_TITLE = re.compile(
+    r"^(?:søg|menu|se alle bilag|bilag|download.*|transkript|størrelse:.*|starte visningen.*"
+    r"|[a-zæøå]+:\s.*|\d+|side \d+.*|udvalg|møde|referat|dagsorden|sted|punkter|prompt.*|relevans.*"
+    r"|sagsfremstilling|indstilling|resumé|problemstilling|løsning|økonomi|beslutning|indholdsfortegnelse)$",
+    re.I,
+)
+FACT_KINDS = ("date", "period", "department", "budget-code", "case-number", "legal-reference")
 
 
 @dataclass
@@ -57,25 +73,68 @@ class GenericImporter:
     description = "Any plan with numbered headings, bold-led bullets or table rows (fallback)"
     ceiling = 0.55  # the only confidence it claims, below every specific importer's own
 
-    def recognise(self, source: SourceText) -> float:
-        """0.55 for a document with goal headings and initiatives, else 0.
+    fallback = True  # the registry takes it, at its own low confidence, when nothing else fits
 
-        Always below a specific importer's confidence (≥ 0.9 on its own layout),
-        and just over the registry's threshold of 0.5.
+    def recognise(self, source: SourceText) -> float:
+        """0.55 for a plan with goal headings and initiatives; less for plain prose.
+
+        Always below a specific importer's confidence (≥ 0.9 on its own layout).
+        Prose with no plan structure scores 0.2 plus 0.05 for each kind of fact
+        found (dates, periods, departments, amounts …), at most 0.45: it is
+        imported, but the build shows how little the importer knew about it.
         """
         result = self.parse(source)
         if result.goals and (result.initiatives or result.budget_items):
             return self.ceiling
-        return 0.0
+        kinds = {m.kind for m in result.mentions}
+        kinds |= {"amount"} if result.amounts else set()
+        kinds |= {"indicator"} if result.indicators else set()
+        if not kinds and not (result.goals or result.initiatives or result.budget_items):
+            return 0.0
+        return round(min(0.45, 0.2 + 0.05 * len(kinds)), 2)
 
     def parse(self, source: SourceText) -> ImportResult:
         reader = _Reader(source)
         for number, line in enumerate(source.lines, 1):
             reader.feed(number, line)
         reader.close()
-        return ImportResult(
-            self.name, reader.document(), reader.goals, reader.initiatives, [], reader.budget_items
+        facts = read_facts(source)
+        result = ImportResult(
+            self.name,
+            reader.document(facts),
+            reader.goals,
+            reader.initiatives,
+            facts.indicators,
+            reader.budget_items,
         )
+        add_facts(result, facts)
+        return result
+
+
+def describe(source: SourceText, facts: Facts, kind: str) -> Document:
+    """The document of any layout: its title, period and meeting date, as :class:`_Reader` reads them."""
+    document = _Reader(source).document(facts)
+    document.kind = kind
+    return document
+
+
+def add_facts(result: ImportResult, facts: Facts) -> None:
+    """Put the facts read from prose into ``result``; a budget code not yet an item becomes one."""
+    result.mentions.extend(facts.mentions)
+    result.amounts.extend(facts.amounts)
+    result.warnings.extend(facts.warnings)
+    known = {item.code for item in result.budget_items if item.code}
+    keys = {item.key for item in result.budget_items}
+    for mention in facts.mentions:
+        if mention.kind != "budget-code" or mention.value in known or mention.confidence < 0.9:
+            continue
+        code = mention.value or mention.text
+        known.add(code)
+        item = BudgetItem(
+            unique(code, keys), code, mention.span, code=code, budget_year=mention.year
+        )
+        keys.add(item.key)
+        result.budget_items.append(item)
 
 
 class _Reader:
@@ -93,11 +152,27 @@ class _Reader:
         self._field: str | None = None
         self._field_filled = False
 
-    def document(self) -> Document:
-        title = next((collapse(line) for line in self.source.lines if line.strip()), "Plan")
-        _, start, end = danish.period(title)
+    def document(self, facts: Facts | None = None) -> Document:
+        """The document: its title (the first line that is not site furniture) and period."""
+        number, title = next(
+            (
+                (n, collapse(line).lstrip("# "))
+                for n, line in enumerate(self.source.lines, 1)
+                if line.strip() and not NOT_A_TITLE.match(collapse(line).lstrip("# "))
+            ),
+            (1, collapse(self.source.lines[0]) if self.source.lines else "Dokument"),
+        )
+        found, start, end = danish.period(title)
+        if not found and facts and facts.meeting_date:
+            start = end = int(facts.meeting_date[:4])
         return Document(
-            title=title[:200], kind="action-plan", start_year=start, end_year=end, year=start
+            title=title[:200] or "Dokument",
+            kind="action-plan" if self.goals else "document",
+            start_year=start,
+            end_year=end,
+            year=start,
+            span=self.source.span(number, number) if self.source.lines else None,
+            meeting_date=_date(facts.meeting_date) if facts else None,
         )
 
     def feed(self, number: int, line: str) -> None:
@@ -258,3 +333,9 @@ class _Reader:
 
 
 IMPORTER = GenericImporter()
+
+
+def _date(iso: str | None):  # noqa: ANN202 - datetime.date | None
+    from datetime import date
+
+    return date.fromisoformat(iso) if iso else None

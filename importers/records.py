@@ -10,6 +10,7 @@ normalised label); the builder derives stable IRIs from them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 
@@ -20,6 +21,8 @@ class Span:
     first: int
     last: int
     quote: str
+    page: int | None = None  # the page of the first line, for documents read from PDF
+    last_page: int | None = None
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Amount:
     value: Decimal
     text: str
     year: int | None = None
+    span: Span | None = None  # set when the amount stands on its own, not inside a record
 
 
 @dataclass
@@ -100,6 +104,7 @@ class Indicator:
     notation: str | None = None
     measurements: list[Measurement] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
+    baseline_year: int | None = None  # "et fald på 10 % i forhold til 2019": 2019
 
 
 @dataclass
@@ -165,6 +170,52 @@ class Document:
     start_year: int | None = None
     end_year: int | None = None
     policy: str | None = None  # e.g. "Handicappolitik 2023-2026"
+    span: Span | None = None  # where the title stands
+    committee: str | None = None  # a committee case: the committee (udvalg) as written
+    meeting_date: date | None = None
+    case_number: str | None = None  # "2017-0300763"
+    proposer: str | None = None  # "Socialforvaltningen" in "Socialforvaltningen indstiller"
+
+
+@dataclass
+class Proposal:
+    """One "at …" point of a committee case's indstilling, or its decision (beslutning).
+
+    ``kind`` is "proposal" (indstilling) or "decision" (beslutning).
+    """
+
+    key: str
+    label: str
+    span: Span
+    kind: str = "proposal"
+    number: int | None = None
+    amounts: list[Amount] = field(default_factory=list)
+
+
+@dataclass
+class Mention:
+    """A fact named in running text rather than in a structure the importer knows.
+
+    ``kind`` is "department" (an organisation as written), "date" (``value`` is
+    an ISO date), "year", "budget-code" (``value`` is the code, ``year`` its
+    budget year), "legal-reference" (``value`` the law, ``text`` the whole
+    reference) or "case-number". ``confidence`` says how sure the reading is.
+    """
+
+    kind: str
+    text: str
+    span: Span
+    value: str | None = None
+    year: int | None = None
+    confidence: float = 1.0
+
+
+@dataclass
+class ImportWarning:
+    """Something the importer read but does not believe, with the line it stands on."""
+
+    line: int
+    message: str
 
 
 @dataclass
@@ -177,3 +228,7 @@ class ImportResult:
     initiatives: list[Initiative] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     budget_items: list[BudgetItem] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)  # amounts outside any record, with spans
+    warnings: list[ImportWarning] = field(default_factory=list)

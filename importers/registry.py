@@ -15,6 +15,7 @@ MODULES = (
     "sof_status_2019",
     "bif_2018",
     "sud_pejlemaerker_2014",
+    "committee_case",
     "generic",
 )
 RECOGNISED = 0.5
@@ -50,13 +51,18 @@ def choose(source: SourceText) -> Choice:
     second parse of every document a specific importer knows.
     """
     best, importer = -1.0, None
+    fallback: Choice | None = None
     for candidate in importers():
         if getattr(candidate, "ceiling", 1.0) <= best:
             continue
         score = candidate.recognise(source)
+        if getattr(candidate, "fallback", False) and score > 0:
+            fallback = Choice(candidate, score)
         if score > best:
             best, importer = score, candidate
     assert importer is not None  # the registry is never empty
+    if best < RECOGNISED and fallback is not None:
+        return fallback  # prose the fallback read facts from, at its own (low) confidence
     if best < RECOGNISED:
         raise UnknownLayout(
             "no importer recognises this layout (best guess "

@@ -9,6 +9,7 @@ text.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,14 +22,26 @@ class UnreadableSource(Exception):
 
 @dataclass(frozen=True)
 class SourceText:
-    """A decoded document: its lines (without line endings) and its encoding."""
+    """A decoded document: its lines (without line endings) and its encoding.
+
+    ``pages`` gives the page of each line for formats that have pages (PDF);
+    ``format`` names the format the lines were read from.
+    """
 
     lines: tuple[str, ...]
     encoding: str
+    pages: tuple[int, ...] | None = None
+    format: str = "text"
 
     def span(self, first: int, last: int) -> Span:
         """The span of lines ``first``..``last`` (1-based, inclusive) with its quote."""
-        return Span(first, last, "\n".join(self.lines[first - 1 : last]))
+        quote = "\n".join(self.lines[first - 1 : last])
+        if not self.pages:
+            return Span(first, last, quote)
+        pages = self.pages
+        return Span(
+            first, last, quote, pages[min(first, len(pages)) - 1], pages[min(last, len(pages)) - 1]
+        )
 
     @property
     def text(self) -> str:
@@ -44,7 +57,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"%PDF"):
         raise UnreadableSource("this is a PDF file; extract its text first (e.g. pdftotext)")
     head = data[:4096]
-    if b"\x00" in head:
+    if b"\x00" in data:
         utf16 = _utf16_without_bom(head)
         if utf16:
             try:
@@ -72,9 +85,24 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+# C0 and C1 control characters other than tab and the line breaks split_lines reads.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters: they would reach the graph and every output.
+
+    A form feed (a page break in extracted text) or a stray escape is no part of
+    a plan's wording; tab and line breaks are.
+    """
+    return CONTROL.sub("", text) if CONTROL.search(text) else text
+
+
 def split_lines(text: str) -> tuple[str, ...]:
-    """Split on LF, CRLF or CR, so line numbers agree across platforms."""
-    return tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    """Split on LF, CRLF or CR, so line numbers agree across platforms; drop control characters."""
+    return tuple(
+        strip_controls(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    )
 
 
 MAX_BYTES = 16 * 1024 * 1024

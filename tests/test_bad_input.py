@@ -57,7 +57,7 @@ def test_binary_data(store, tmp_path: Path) -> None:
 
 def test_pdf_bytes(store, tmp_path: Path) -> None:
     (tmp_path / "plan.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
-    build_fails(store, tmp_path / "plan.pdf", "plan.pdf", "PDF file", "pdftotext")
+    build_fails(store, tmp_path / "plan.pdf", "plan.pdf", "cannot read this PDF file")
 
 
 def test_unrecognised_text(store, tmp_path: Path) -> None:

@@ -32,6 +32,8 @@ CLASSES = [
     "MonetaryAmount", "Reference",
     # cross-document links (graph/linking.py, graph/references.py)
     "Correspondence", "LinkStatus", "Programme", "ProgrammeTrack",
+    # committee cases and facts read from prose (importers/committee_case.py, importers/facts.py)
+    "Proposal", "Decision", "Mention",
 ]  # fmt: skip
 # involvedBody is not in the written contract but the builder writes it (graph/builder.py).
 OBJECT_PROPERTIES = [
@@ -41,6 +43,7 @@ OBJECT_PROPERTIES = [
     "measurementKind", "unit", "financingStatus", "hasAmount", "statusUpdate", "statusClass",
     "document",
     "linkSource", "linkTarget", "linkStatus", "resolvesTo", "hasTrack",
+    "committee", "hasProposal", "mentions", "mentionOf", "mentionsOrganisation", "statesAmount",
 ]  # fmt: skip
 DATATYPE_PROPERTIES = [
     "value", "year", "comparator", "footnote", "amountDKK", "budgetYear", "startYear", "endYear",
@@ -48,6 +51,8 @@ DATATYPE_PROPERTIES = [
     "remark", "firstLine", "lastLine", "quote", "fileName", "sha256", "importer", "planKind",
     "policy", "referenceKind",
     "linkScore", "linkMethod", "evidence",
+    "firstPage", "lastPage", "meetingDate", "committeeName", "caseNumber", "proposerName",
+    "mentionKind", "mentionValue", "confidence", "date", "baselineYear",
 ]  # fmt: skip
 INDIVIDUALS = {
     "MeasurementKind": ["Baseline", "Status", "Target", "Actual"],

@@ -1,0 +1,171 @@
+"""Committee cases (dagsordenspunkter and referater) of the municipality's committees.
+
+Every case has the same skeleton, whichever committee treats it: a title,
+the committee and the meeting date (often a case number), a Resumé, an
+Indstilling whose "at …" points (numbered or bulleted) are what the committee
+is asked to decide, then Problemstilling, Løsning, Økonomi, Videre proces,
+Beslutning and the bilag. The importer reads that skeleton; the facts named
+in the prose (amounts, departments, budget codes, legal references, dates)
+come from :mod:`.facts` as for any document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import danish
+from .base import score
+from .facts import read_facts
+from .generic import add_facts, describe
+from .records import ImportResult, Proposal
+from .text import SourceText
+from .textutil import collapse
+
+SECTION = re.compile(
+    r"^\s*(?:#+\s*)?(?P<name>Resumé|Indstilling(?: og beslutning)?|Problemstilling|Løsning|Økonomi"
+    r"|Videre proces|Beslutning(?: i .{3,60})?|Sagsfremstilling|Baggrund|Beskrivelse af sagen"
+    r"|Kommunikation|Bilag(?:sliste)?|Høring|Sagsgang og sagstype|Lovgrundlag|Vurdering"
+    r"|Miljøvurdering|Politisk behandling)\s*:?\s*$",
+    re.I,
+)
+PROPOSER = re.compile(r"^\s*(?P<who>[A-ZÆØÅ][^.]{2,120}?)\s+indstiller\b", re.I)
+POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]|[-•*–·])\s+(?P<text>\S.*)$")
+AT_POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]\s*)?at\s+\S")
+COMMITTEE = (
+    r"(?:[A-ZÆØÅ][a-zæøå]+-(?:,\s*[A-ZÆØÅa-zæøå][a-zæøå]+-)*\s+og\s+)?"
+    r"[A-ZÆØÅ][a-zæøåA-ZÆØÅ-]*(?:udvalget|udvalg|rådet|repræsentationen|bestyrelsen|Byrådet)"
+)
+COMMITTEE_LINE = re.compile(rf"^\s*\((?P<name>{COMMITTEE})\)\s*$")
+COMMITTEE_IN_TEXT = re.compile(
+    rf"(?:møde i|beslutning i|indstiller til|udvalg\s*:?\s*$|^)\s*(?P<name>{COMMITTEE})\b",
+    re.I | re.M,
+)
+META = re.compile(
+    r"^\s*(?:mødedato\s*:|mødested\s*:|den \d{1,2}[.-]\d{1,2}[.-]\d{4} kl\.|dagsorden til møde|referat\s*$)",
+    re.I,
+)
+
+
+class CommitteeCaseImporter:
+    name = "committee-case"
+    description = (
+        "A committee case: Indstilling with its at-points, Problemstilling, Løsning, Beslutning"
+    )
+    ceiling = 0.9
+
+    def recognise(self, source: SourceText) -> float:
+        """High when the case skeleton is there: an Indstilling with at-points and its sections."""
+        sections = {
+            m["name"].split()[0].lower() for line in source.lines if (m := SECTION.match(line))
+        }
+        at_points = sum(1 for line in source.lines if AT_POINT.match(line))
+        proposer = any(PROPOSER.match(line) for line in source.lines)
+        meta = any(META.match(line) for line in source.lines)
+        return min(
+            self.ceiling,
+            score(
+                [
+                    (0.35, "indstilling" in sections, 1),
+                    (0.2, at_points + proposer, 2),
+                    (0.25, len(sections - {"indstilling"}), 2),
+                    (0.1, meta, 1),
+                ]
+            ),
+        )
+
+    def parse(self, source: SourceText) -> ImportResult:
+        facts = read_facts(source)
+        document = describe(source, facts, "committee-case")
+        document.committee = _committee(source)
+        document.case_number = next(
+            (m.value for m in facts.mentions if m.kind == "case-number"), None
+        )
+        proposals, proposer = _proposals(source)
+        document.proposer = proposer
+        result = ImportResult(self.name, document, indicators=facts.indicators)
+        result.proposals = proposals + _decisions(source)
+        add_facts(result, facts)
+        return result
+
+
+def _committee(source: SourceText) -> str | None:
+    """The committee: "(Socialudvalget)" on a line of its own, else "møde i …", "Beslutning i …"."""
+    for line in source.lines:
+        m = COMMITTEE_LINE.match(line)
+        if m:
+            return collapse(m["name"])
+    text = "\n".join(source.lines[:80])
+    m = COMMITTEE_IN_TEXT.search(text)
+    return collapse(m["name"]) if m else None
+
+
+def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
+    """The indstilling's points: numbered or bulleted items after the Indstilling heading."""
+    proposals: list[Proposal] = []
+    proposer: str | None = None
+    inside = False
+    current: tuple[int, int, list[str], int | None] | None = None
+
+    def close() -> None:
+        nonlocal current
+        if current is None:
+            return
+        first, last, parts, number = current
+        label = collapse(" ".join(parts))
+        if label:
+            key = f"indstilling-{len(proposals) + 1}"
+            amounts = [a for a, _ in danish.broad_amounts(label)]
+            proposals.append(
+                Proposal(key, label, source.span(first, last), "proposal", number, amounts)
+            )
+        current = None
+
+    for n, line in enumerate(source.lines, 1):
+        section = SECTION.match(line)
+        if section:
+            close()
+            inside = section["name"].lower().startswith("indstilling")
+            if proposals and not inside:
+                break
+            continue
+        who = PROPOSER.match(line)
+        if who and proposer is None:
+            proposer = collapse(who["who"])
+            inside = True
+        if not inside:
+            continue
+        point = POINT.match(line)
+        if point:
+            close()
+            current = (n, n, [point["text"]], int(point["number"]) if point["number"] else None)
+        elif current is not None and line.strip() and not line.strip().startswith("("):
+            current = (current[0], n, [*current[2], line.strip()], current[3])
+        elif current is not None and line.strip().startswith("("):
+            close()
+    close()
+    return proposals, proposer
+
+
+def _decisions(source: SourceText) -> list[Proposal]:
+    """What the committee decided: the paragraph under each "Beslutning" heading."""
+    decisions: list[Proposal] = []
+    lines = source.lines
+    for n, line in enumerate(lines, 1):
+        m = SECTION.match(line)
+        if not m or not m["name"].lower().startswith("beslutning"):
+            continue
+        first = next(
+            (k for k in range(n + 1, min(n + 6, len(lines)) + 1) if lines[k - 1].strip()), None
+        )
+        if first is None or SECTION.match(lines[first - 1]):
+            continue
+        last = first
+        while last < len(lines) and lines[last].strip() and not SECTION.match(lines[last]):
+            last += 1
+        label = collapse(" ".join(lines[first - 1 : last]))[:500]
+        key = f"beslutning-{len(decisions) + 1}"
+        decisions.append(Proposal(key, label, source.span(first, last), "decision"))
+    return decisions
+
+
+IMPORTER = CommitteeCaseImporter()
