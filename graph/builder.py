@@ -378,6 +378,8 @@ class DocumentBuilder:
             self.add(money, ig("amountDKK"), decimal(amount.value))
             self.add(money, LABEL, da(amount.text))
             self.number(money, ig("year"), amount.year)
+            if amount.part_of is not None:
+                self.add(money, ig("partOfAmount"), below(node, f"amount/{amount.part_of + 1}"))
 
     def indicator(self, item: r.Indicator, subject_kind: dict[str, str]) -> None:
         node = self.iri("indicator", item.key)

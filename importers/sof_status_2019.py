@@ -614,7 +614,7 @@ def _amounts(*texts: str) -> list[Amount]:
                 continue
             year = AMOUNT_YEAR_RE.match(text[match.end() :])
             amounts.append(Amount(value, match.group(0), int(year.group(1)) if year else None))
-    return amounts
+    return danish.mark_breakdowns(amounts)
 
 
 def _year_of_date(date: str) -> int | None:

@@ -362,7 +362,7 @@ def _amounts(paragraphs: list[str]) -> list[Amount]:
                     year=int(year) if year else _budget_year_before(paragraph, match.start()),
                 )
             )
-    return amounts
+    return danish.mark_breakdowns(amounts)
 
 
 def _benchmarks(paragraph: str) -> list[CrossReference]:

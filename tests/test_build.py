@@ -165,3 +165,16 @@ def test_derived_contributions_equal_supports_then_broader_goals(oxstore: ox.Sto
     derived = _pairs(oxstore, "?thing ig:contributesTo ?other")
     assert len(walked) > 300
     assert derived == walked
+
+
+def test_parts_of_a_stated_total_point_to_it(oxstore: ox.Store) -> None:
+    # 2015 plan lines 1209-1211: 1,0 + 12,0 + 7,0 mio. kr. are the split of the 20,0 mio. kr.
+    rows = oxstore.query(
+        f"""SELECT ?part ?whole WHERE {{
+          <https://w3id.org/indsatsgraf/id/tvaergaaende-indsatsplan-2015/initiative/2.1.8>
+            <{IG}hasAmount> ?money .
+          ?money <{IG}amountDKK> ?part ; <{IG}partOfAmount>/<{IG}amountDKK> ?whole }}""",
+        use_default_graph_as_union=True,
+    )
+    pairs = sorted((int(float(row["part"].value)), int(float(row["whole"].value))) for row in rows)
+    assert pairs == [(1_000_000, 20_000_000), (7_000_000, 20_000_000), (12_000_000, 20_000_000)]

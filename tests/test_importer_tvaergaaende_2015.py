@@ -216,6 +216,16 @@ def test_amounts(initiatives: dict[str, Initiative]) -> None:
     assert with_amounts == {"1.3.2", "2.1.7", "2.1.8", "3.4.1"}
 
 
+def test_a_total_and_its_split_are_never_both_summed(initiatives: dict[str, Initiative]) -> None:
+    # lines 1209-1211: "afsat 20,0 mio. kr. … 1,0 mio. kr. i 2013 … 12,0 mio. kr. i 2014 og 7,0
+    # mio. kr. i 2015": the three are the split of the 20,0 million, not 20 million more.
+    amounts = initiatives["2.1.8"].amounts
+    assert [amount.part_of for amount in amounts] == [None, 0, 0, 0]
+    assert sum(a.value for a in amounts if a.part_of is None) == Decimal("20000000")
+    # an amount that stands alone is part of nothing
+    assert initiatives["2.1.7"].amounts[0].part_of is None
+
+
 @pytest.mark.parametrize(
     ("notation", "financing"),
     [
