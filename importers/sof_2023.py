@@ -144,6 +144,9 @@ MEASURE_RE = re.compile(
 CLAUSE_RE = re.compile(r",\s+|\s+og\s+|\s+i forhold til\s+")
 CONNECTOR_RE = re.compile(r"^(?:og|samt)\s+")
 RESTATEMENT_RE = re.compile(r"^Det svarer til\b")
+# "for Københavns Kommune i alt 850 …, hvoraf Socialforvaltningens andel er 146 …"
+WHOLE_RE = re.compile(r"\bi alt\b|\bsamlet set\b", re.IGNORECASE)
+SHARE_RE = re.compile(r"^hvoraf\b", re.IGNORECASE)
 KIND_CUES = (
     (re.compile(r"baseline", re.IGNORECASE), "baseline"),
     (re.compile(r"måltal|\bmål(?:et)?\b", re.IGNORECASE), "target"),
@@ -607,15 +610,40 @@ def _kind(clause: str, previous: str | None) -> str:
     return previous or "status"
 
 
+def _whole_clauses(sentence: str) -> set[int]:
+    """Offsets of clauses that give the whole of which a later "hvoraf …" clause is a share.
+
+    "… for Københavns Kommune i alt 850 ansatte i fleksjob, hvoraf
+    Socialforvaltningens andel er 146": the 850 is the municipality's figure,
+    context for the department's indicator, not its target or status.
+    """
+    clauses = _clauses(sentence)
+    wholes: set[int] = set()
+    for index, (offset, clause) in enumerate(clauses):
+        if WHOLE_RE.search(clause) and any(SHARE_RE.match(c) for _, c in clauses[index + 1 :]):
+            wholes.add(offset)
+    return wholes
+
+
 def _sentence_measurements(sentence: str) -> list[Measurement]:
-    """Measurements of one sentence; a clause without a year takes the last year before it."""
+    """Measurements of one sentence; a clause without a year takes the last year before it.
+
+    A whole that the sentence then splits into the department's share is left
+    out (see :func:`_whole_clauses`); :func:`_context` keeps its wording.
+    """
     found: list[Measurement] = []
+    wholes = _whole_clauses(sentence)
+    kind: str | None = None
     for offset, clause in _clauses(sentence):
+        if offset in wholes:
+            # The share is of the same kind as its whole ("Måltallet … i alt 850, hvoraf … 146").
+            kind = _kind(clause, kind)
+            continue
         for match in MEASURE_RE.finditer(clause):
             years = danish.SINGLE_YEAR.findall(clause)
             years = years or danish.SINGLE_YEAR.findall(sentence[:offset])[-1:]
             unit = "percent" if match["unit"].startswith(("pct", "%")) else "count"
-            kind = _kind(clause, found[-1].kind if found else None)
+            kind = _kind(clause, kind)
             found.append(
                 Measurement(
                     kind,
@@ -635,6 +663,17 @@ def _measurements(paragraphs: list[str]) -> list[Measurement]:
         for sentence in _sentences(paragraph)
         if not RESTATEMENT_RE.match(sentence)
         for measurement in _sentence_measurements(sentence)
+    ]
+
+
+def _context(paragraphs: list[str]) -> list[str]:
+    """The wording of every whole left out of the measurements, kept as a remark."""
+    return [
+        CONNECTOR_RE.sub("", clause.strip(" ,."))
+        for paragraph in paragraphs
+        for sentence in _sentences(paragraph)
+        for offset, clause in _clauses(sentence)
+        if offset in _whole_clauses(sentence) and MEASURE_RE.search(clause)
     ]
 
 
@@ -682,7 +721,7 @@ def _indicator(
         source.span(first, last),
         subject=section,
         measurements=measurements,
-        remarks=[line for line in lines if SOURCE_NOTE_RE.match(line)],
+        remarks=[line for line in lines if SOURCE_NOTE_RE.match(line)] + _context(prose),
     )
 
 
