@@ -31,7 +31,11 @@ ALL_DEPARTMENTS = re.compile(
     r"\b(alle|samtlige|de øvrige|øvrige|de andre|alle syv)\s+forvaltning(er|erne)?\b", re.I
 )
 OTHER_DEPARTMENTS = re.compile(r"\b(de )?(øvrige|andre) forvaltning", re.I)
-_SPLIT = re.compile(r"\s*(?:,|;|/|\bsamt\b|\bog\b(?!\s+\w+forvaltning)|\bi samarbejde med\b)\s*")
+# "og" joins two mentions, except after a hyphen: "Job- og beskæftigelsescentrene" and
+# "Sundheds- og Omsorgsforvaltningen" are one name each ("Job-" shares "-centrene").
+_SPLIT = re.compile(
+    r"\s*(?:,|;|/|\bsamt\b|(?<!-\s)(?<!-)\bog\b(?!\s+\w+forvaltning)|\bi samarbejde med\b)\s*"
+)
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,8 @@ DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
 CODE_RE = re.compile(rf"\b({'|'.join(DEPARTMENT_CODES)})s?\b")
 ANCHOR_WORDS_RE = re.compile(rf"\b(?:{'|'.join(DEPARTMENT_CODES)})\b|\bforvaltninger\b")
 OTHERS_RE = re.compile(r"^(?P<lead>.+?)\s+og\s+(?P<others>de øvrige forvaltninger)\b")
-LIST_SPLIT_RE = re.compile(r"\s*,\s*|\s+og\s+")
+# "og" after a hyphen joins the halves of one name ("Sundheds- og Omsorgsforvaltningen").
+LIST_SPLIT_RE = re.compile(r"\s*,\s*|(?<!-)\s+og\s+")
 
 DEPARTMENT_NAME_RE = re.compile(r"\b(?:[A-ZÆØÅ][a-zæøå]+-\s+og\s+)?[A-ZÆØÅ][a-zæøå]+forvaltningen")
 AGENCY_RE = re.compile(

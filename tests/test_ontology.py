@@ -38,7 +38,8 @@ OBJECT_PROPERTIES = [
     "describedIn", "responsibleDepartment", "involvedDepartment", "responsibleBody",
     "involvedBody", "partner", "department", "contributesTo",
     "supports", "fundedBy", "crossReference", "correspondsTo", "hasIndicator", "hasMeasurement",
-    "measurementKind", "unit", "financingStatus", "hasAmount", "statusUpdate", "statusClass",
+    "measurementKind", "unit", "financingStatus", "hasAmount", "partOfAmount", "statusUpdate",
+    "statusClass",
     "document",
     "linkSource", "linkTarget", "linkStatus", "resolvesTo", "hasTrack",
 ]  # fmt: skip
