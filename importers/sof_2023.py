@@ -27,10 +27,11 @@ check each record against the text:
   section hangs under its goal and names each priority in its remarks. Without
   a clear match the parent is the goal.
 * Initiatives: the items of a bullet list whose lead-in names initiatives
-  ("Udvalgte initiativer i Socialforvaltningen:"), plus any item led by a bold
-  title. Indented items are sub-initiatives of the item above them. Lists of
-  focus areas ("særlig opmærksomhed på:", "fokus på … ved:") are not
-  initiatives. A prose paragraph between two items of one list belongs to the
+  ("Udvalgte initiativer i Socialforvaltningen:") or says what the department
+  itself does ("Socialforvaltningen har bl.a. fokus på at fremme … ved:",
+  "Derfor har vi også i Socialforvaltningen en særlig opmærksomhed på:"; plain
+  and ✓ bullets alike), plus any item led by a bold title. Indented items are
+  sub-initiatives of the item above them. A prose paragraph between two items of one list belongs to the
   item above it. Departments of Socialforvaltningen named in an item are
   responsible (else the department named in the lead-in); other departments
   and units are involved; outside organisations are partners.
@@ -76,7 +77,8 @@ TITLE_RE = re.compile(
     rf"(?:for\s+)?(?P<start>{YEAR})\s*[–-]\s*(?P<end>{YEAR})"
 )
 
-BULLET_RE = re.compile(r"^(?P<indent>[ \t]*)-\s+(?P<text>\S.*?)\s*$")
+# A check mark after the dash ("- ✓ Ansættelse i mini-fleksjob") is bullet furniture.
+BULLET_RE = re.compile(r"^(?P<indent>[ \t]*)-\s+(?:[✓✔]\s*)?(?P<text>\S.*?)\s*$")
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 INITIATIVE_LEAD_RE = re.compile(r"\binitiativ", re.IGNORECASE)
@@ -576,7 +578,10 @@ def _list_initiatives(
     source: SourceText, bullets: _List, section: str, used: set[str]
 ) -> list[Initiative]:
     """Initiatives of one list; an indented item hangs under the item above it."""
-    named = bullets.lead is not None and INITIATIVE_LEAD_RE.search(bullets.lead)
+    named = bullets.lead is not None and (
+        INITIATIVE_LEAD_RE.search(bullets.lead)
+        or any(name in OWN for name in _internal(bullets.lead))
+    )
     found: list[Initiative] = []
     parent: str | None = None
     for item in bullets.items:

@@ -29,6 +29,9 @@ INITIATIVE_LINES = {
     "2.2": [206, 207, 208, 209],
     "3.1": [227, 228, 229, 230, 231, 232, 233, 234],
     "4.1": [253, 259, 260],
+    # lines 270-273 ("særlig opmærksomhed på:") and 277-278 ("fokus på … ved:", ✓ bullets):
+    # what Socialforvaltningen itself does for employment, so initiatives too.
+    "5.1": [270, 271, 272, 273, 277, 278],
     "6.1": [313, 314, 315, 316, 317, 318],
     "6.2": [331, 332, 333, 334, 335],
     "6.3": [360, 361, 362, 363],
@@ -77,10 +80,11 @@ def test_counts(result: ImportResult) -> None:
     assert len(goals_of(result, "goal")) == 6  # lines 55-60
     assert len(goals_of(result, "priority")) == 20  # lines 92-140: 2+4+2+3+5+4
     assert [goal.notation for goal in goals_of(result, "goal", sections=True)] == SECTIONS
-    assert len(result.initiatives) == 48
+    assert len(result.initiatives) == 54  # 48 + the six bullets of 5.1 (lines 270-278)
     assert sum(1 for item in result.initiatives if item.parent) == len(SUB_BULLETS) == 9
     assert len(result.indicators) == 4  # KPI slides of 1.1, 5.1, 6.2, 6.3
-    assert sum(len(indicator.measurements) for indicator in result.indicators) == 8  # the municipal 850 of line 285 is context, not one
+    # the municipal 850 of line 285 is context, not a measurement
+    assert sum(len(indicator.measurements) for indicator in result.indicators) == 8
     assert len(result.budget_items) == 19  # 18 in the Budget 2024 list + HA01 on line 367
 
 
@@ -189,7 +193,16 @@ def test_initiatives_per_section(result: ImportResult) -> None:
     for item in result.initiatives:
         (goal,) = item.goals
         found.setdefault(goal, []).append(item.span.first)
-    assert found == INITIATIVE_LINES  # 5.1 lists focus areas (lines 270-278), no initiatives
+    assert found == INITIATIVE_LINES
+
+
+def test_check_mark_bullets_of_5_1_are_initiatives_of_sof(result: ImportResult) -> None:
+    # line 277 "- ✓ Ansættelse i mini-fleksjob, eksempelvis 2-4 timer om ugen"; the lead-in on
+    # line 275 says "Socialforvaltningen har bl.a. fokus på … ved:".
+    item = initiative_at(result, 277)
+    assert item.label == "Ansættelse i mini-fleksjob, eksempelvis 2-4 timer om ugen"
+    assert item.responsible == ["Socialforvaltningen"]
+    assert initiative_at(result, 270).label.startswith("Den forebyggende indsats gennem forbedring")
 
 
 def test_sub_bullets_link_to_their_parent(result: ImportResult) -> None:
