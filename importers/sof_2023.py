@@ -138,7 +138,9 @@ DATE_RANGE_RE = re.compile(
 )
 YEAR_RANGE_RE = re.compile(rf"\b(?P<start>{YEAR})\s*[–-]\s*(?P<end>{YEAR}|\d{{2}}(?![.\d]))\b")
 START_RE = re.compile(rf"\b(?:[Ff]ra|starter i|primo)\s+(?:(?:{MONTHS})\s+)?(?P<start>{YEAR})\b")
-FINANCING_RE = re.compile(r"\b(?:[Bb]evilling|afsat penge)\b")
+# Money for the initiative itself: "Bevilling til pårørendevejlederen …", "afsat penge til …".
+# A "bevilling af merudgifter" is a grant the initiative gives citizens, not its funding.
+FINANCING_RE = re.compile(r"\b[Bb]evilling(?:en)? til\b|\bafsat (?:penge|midler)\b")
 
 MEASURE_RE = re.compile(
     r"(?<![\d.,])(?P<number>\d{1,3}(?:\.\d{3})*(?:,\d+)?)\s*"

@@ -307,6 +307,12 @@ def test_financing_sentences(result: ImportResult) -> None:
     )
     assert initiative_at(result, 150).financing == "funded"
     assert initiative_at(result, 151).financing is None
+    # line 188 "Forsøg med enklere bevilling af merudgifter": grants to parents, not funding;
+    # the item says nothing about where its money comes from.
+    assert initiative_at(result, 188).financing is None
+    assert initiative_at(result, 188).financing_text is None
+    # line 154 "… er der afsat penge til at nedbringe antallet af sager …"
+    assert initiative_at(result, 154).financing == "funded"
 
 
 def test_funded_by_the_same_named_budget_item(result: ImportResult) -> None:
