@@ -127,6 +127,12 @@ SEVERE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("delayed", re.compile(r"\bforsinke[dt]\b|\budskudt\b|\bbagud\b|\boverskredet\b")),
 )
+# Outside organisations: a foundation, an association named in quotes, a partnership's party.
+PARTNER_RES = (
+    re.compile(r"\b(?P<name>(?:[A-ZÆØÅ][\w.]*\s+)+Fonden)s?\b"),
+    re.compile(r"\b[a-zæøå]*foreningen\s+[’'‘](?P<name>[^’'‘]+)[’']"),
+    re.compile(r"\bpartnerskab med\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*)"),
+)
 # The whole initiative runs to plan, whatever one of its parts does.
 ON_PLAN_RE = re.compile(
     r"\bplanmæssigt\b|\b(?:forløber|går|kører) (?:efter|som) plan(?:en|lagt)?\b",
@@ -630,6 +636,22 @@ def _departments(*texts: str) -> list[str]:
     return dedupe(m.group(0) for t in texts for m in DEPARTMENT_RE.finditer(t))
 
 
+def _partners(*texts: str) -> list[str]:
+    """Outside organisations named as partners or funders, in order of mention.
+
+    "… et partnerskab imellem venskabsforeningen ’Venner af Captum’ og …, har
+    indgået et partnerskab med Frivilligcenter Vesterbro, og har modtaget …
+    fondsstøtte af VELUX Fonden."
+    """
+    found = sorted(
+        (match.start(), collapse(match.group("name")))
+        for text in texts
+        for pattern in PARTNER_RES
+        for match in pattern.finditer(text)
+    )
+    return dedupe(name for _, name in found)
+
+
 def _amounts(*texts: str) -> list[Amount]:
     """Kroner amounts ("15 mio.", "40.000 kr.", "3.5 millioner"), with a year in the sentence."""
     amounts = []
@@ -788,6 +810,7 @@ def _occurrence(source: SourceText, row: _Row, themes: dict[str, str]) -> _Occur
         purpose=column2.text or None,
         responsible=[DEPARTMENT] + _units(column1.text, column2.text, column3.text),
         involved=_departments(column1.text, column3.text),
+        partners=_partners(column1.text, column2.text, column3.text),
         amounts=_amounts(column1.text, column2.text, column3.text),
         cross_references=also,
         statuses=_statuses(source, column1, column3),

@@ -471,3 +471,12 @@ def test_odd_text_never_raises(lines: list[str]) -> None:
         assert record.span.quote == "\n".join(
             source.lines[record.span.first - 1 : record.span.last]
         )
+
+
+def test_partners_of_hverdagsaktivisterne(by_label: dict[str, Initiative]) -> None:
+    # lines 1351-1354: "… partnerskab imellem venskabsforeningen ’Venner af Captum’ og
+    # organisationen CSBB, har indgået et partnerskab med Frivilligcenter Vesterbro, og har
+    # modtaget 3.5 millioner i fondsstøtte af VELUX Fonden." CSBB is SOF's own centre.
+    (initiative,) = [item for label, item in by_label.items() if "Hverdagsaktivisterne" in label]
+    assert initiative.partners == ["Venner af Captum", "Frivilligcenter Vesterbro", "VELUX Fonden"]
+    assert "CSBB" in initiative.responsible
