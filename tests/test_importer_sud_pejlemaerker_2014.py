@@ -204,6 +204,18 @@ def test_footnotes_kept_and_baseline_year_from_footnote(indicators: dict[str, In
     assert measured(indicators["9.C"])["target"].year == 2017
 
 
+def test_baseline_year_from_the_footnote_on_the_benchmark_heading(
+    indicators: dict[str, Indicator],
+) -> None:
+    # line 299 "7. Færre københavnere lever i fattigdom⁴"; footnote 4 (line 331): "Baseline:
+    # Langtidsfattige ved udgangen af 2012 (… i de tre år: 2010-12)", although the table
+    # header (line 301) says "Baseline (2013)".
+    for notation, value in (("7.A", 10598), ("7.B", 1743)):
+        baseline = measured(indicators[notation])["baseline"]
+        assert (baseline.value, baseline.year) == (Decimal(value), 2012)
+    assert measured(indicators["1.D"])["baseline"].year == 2013  # no footnote: the header's year
+
+
 def test_dash_means_no_measurement(result: ImportResult, indicators) -> None:
     assert set(measured(indicators["1.D"])) == {"baseline", "target"}  # line 91: 1.581 - 1.255
     assert set(measured(indicators["6.A"])) == {"target"}  # line 254: - - 44%
