@@ -58,6 +58,13 @@ VALUE_RE = re.compile(
 ACTIVITY_HEADING_RE = re.compile(
     r"^(?:Aktiviteter der skal understøtte|Hvad har forvaltningen (?:igangsat|sat i gang))"
 )
+# A prose activity: "Forvaltningen fik … midler til etablering af en økonomisk rådgivning
+# med 3 årsværk i regi af Socialcenter København."
+FUNDED_OFFER_RE = re.compile(
+    r"\bfik\b[^.]*?\bmidler til (?:etablering af|at etablere)\s+(?:en|et)?\s*"
+    r"(?P<offer>[^.]+?)(?:\s+med\s+[^.]+?)?(?:\s+i regi af\s+(?P<unit>[^.]+))?\."
+)
+TARGET_GROUP_RE = re.compile(r"\bMålgruppen for (?:tilbuddet|indsatsen) er (?P<group>[^.]+)\.")
 BUDGET_HEADING_RE = re.compile(r"^Følgende budgetforslag")
 OTHER_HEADING_RE = re.compile(r"^(?:Årsager til|Særlige opmærksomhedspunkter)")
 BULLET_RE = re.compile(r"^-\s+(\S.*)$")
@@ -387,6 +394,8 @@ class _Supporters:
                 mode = None
             elif mode == "activity" and (bullet := BULLET_RE.match(line)):
                 self.activity(number, collapse(bullet.group(1)), section.notation)
+            elif mode == "activity" and (funded := FUNDED_OFFER_RE.search(line)):
+                self.funded_offer(number, collapse(line), funded, section.notation)
             elif mode == "budget" and (proposal := BUDGET_RE.match(line)):
                 code = proposal.group(1) + proposal.group(2)
                 self.budget(number, code, collapse(proposal.group(3)), section.notation)
@@ -404,6 +413,30 @@ class _Supporters:
                 period_text=period_text,
                 start_year=start,
                 end_year=end,
+            )
+        )
+
+    def funded_offer(self, number: int, text: str, match: re.Match[str], benchmark: str) -> None:
+        """An offer the department got money to set up, told in prose, not as a bullet.
+
+        "Forvaltningen fik i forbindelse med budget 2013 midler til etablering af en
+        økonomisk rådgivning med 3 årsværk i regi af Socialcenter København."
+        """
+        offer = match.group("offer")
+        label = offer[:1].upper() + offer[1:]
+        sentence = text[text.rfind(". ", 0, match.start()) + 1 : match.end()].strip()
+        group = TARGET_GROUP_RE.search(text)
+        self.initiatives.append(
+            Initiative(
+                key=unique(slug(label, KEY_LENGTH), self.keys),
+                label=label,
+                span=self.source.span(number, number),
+                goals=[benchmark],
+                description=text,
+                responsible=[match.group("unit")] if match.group("unit") else [],
+                target_group=group.group("group") if group else None,
+                financing_text=sentence,
+                financing="funded",
             )
         )
 

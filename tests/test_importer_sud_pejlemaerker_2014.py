@@ -39,6 +39,8 @@ ACTIVITY_LINES = {
     "4": [209, 210, 211, 212, 213, 214],
     "5": [243, 244],
     "6": [273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283],
+    # line 313, prose: "Forvaltningen fik … midler til etablering af en økonomisk rådgivning …"
+    "7": [313],
     "8": [347, 348, 349, 353, 354, 355, 356],
     "9": [397, 398, 399, 400, 401, 402],
 }
@@ -243,8 +245,20 @@ def test_activities_support_their_benchmark(result: ImportResult) -> None:
         assert len(initiative.goals) == 1
         lines.setdefault(initiative.goals[0], []).append(initiative.span.first)
     assert lines == ACTIVITY_LINES
-    assert len(result.initiatives) == 50
-    assert len({initiative.key for initiative in result.initiatives}) == 50
+    assert len(result.initiatives) == 51
+    assert len({initiative.key for initiative in result.initiatives}) == 51
+
+
+def test_financial_counselling_told_in_prose_is_an_initiative(result: ImportResult) -> None:
+    # line 313: "Forvaltningen fik i forbindelse med budget 2013 midler til etablering af en
+    # økonomisk rådgivning med 3 årsværk i regi af Socialcenter København. Målgruppen for
+    # tilbuddet er forvaltningens borgere med rod i økonomien."
+    (counselling,) = [item for item in result.initiatives if item.span.first == 313]
+    assert counselling.label == "Økonomisk rådgivning"
+    assert counselling.goals == ["7"]
+    assert counselling.responsible == ["Socialcenter København"]
+    assert counselling.financing == "funded"
+    assert counselling.target_group == "forvaltningens borgere med rod i økonomien"
 
 
 def test_activity_labels(result: ImportResult) -> None:
