@@ -45,6 +45,7 @@ class Organisation:
     label: str
     code: str | None
     parent: str | None  # IRI of the department it is a unit of
+    linked: str | None = None  # IRI of the department a committee is linked to (org:linkedTo)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Registry:
         labels: dict[str, list[tuple[str, str | None]]] = {}
         codes: dict[str, str] = {}
         parents: dict[str, str] = {}
+        links: dict[str, str] = {}
         for t in triples:
             s, p, o = t.subject.value, t.predicate.value, t.object
             if p == RDF + "type" and o.value in KINDS:
@@ -89,13 +91,17 @@ class Registry:
                 codes[s] = o.value
             elif p == ORG + "unitOf":
                 parents[s] = o.value
+            elif p == ORG + "linkedTo":
+                links[s] = o.value
         organisations = []
         names: dict[str, str] = {}
         for iri, kind in kinds.items():
             forms = labels.get(iri, [])
             danish = [v for v, lang in forms if lang in ("da", None)] or [v for v, _ in forms]
             label = danish[0] if danish else iri.rsplit("/", 1)[-1]
-            organisations.append(Organisation(iri, kind, label, codes.get(iri), parents.get(iri)))
+            organisations.append(
+                Organisation(iri, kind, label, codes.get(iri), parents.get(iri), links.get(iri))
+            )
             for value, _ in forms:
                 names.setdefault(value, iri)
             if iri in codes:
@@ -121,6 +127,18 @@ class Registry:
                 return None
             iri = org.parent
         return None
+
+    def answerable_department(self, iri: str) -> Organisation | None:
+        """The department that answers for an organisation: its own, or a committee's.
+
+        Socialudvalget is no department, but Socialforvaltningen answers to it
+        (``org:linkedTo``), so a report it publishes is Socialforvaltningen's.
+        """
+        org = self.organisations.get(iri)
+        own = self.department_of(iri)
+        if own is None and org is not None and org.linked:
+            return self.department_of(org.linked)
+        return own
 
     @cached_property
     def _pattern(self) -> re.Pattern[str]:

@@ -35,7 +35,8 @@ CLASSES = [
 ]  # fmt: skip
 # involvedBody is not in the written contract but the builder writes it (graph/builder.py).
 OBJECT_PROPERTIES = [
-    "describedIn", "responsibleDepartment", "involvedDepartment", "responsibleBody",
+    "describedIn", "responsibleDepartment", "inferredResponsibleDepartment", "involvedDepartment",
+    "responsibleBody",
     "involvedBody", "partner", "department", "contributesTo",
     "supports", "fundedBy", "crossReference", "correspondsTo", "hasIndicator", "hasMeasurement",
     "measurementKind", "unit", "financingStatus", "hasAmount", "partOfAmount", "statusUpdate",
