@@ -140,6 +140,13 @@ YEAR_RANGE_RE = re.compile(rf"\b(?P<start>{YEAR})\s*[–-]\s*(?P<end>{YEAR}|\d{{
 START_RE = re.compile(rf"\b(?:[Ff]ra|starter i|primo)\s+(?:(?:{MONTHS})\s+)?(?P<start>{YEAR})\b")
 # Money for the initiative itself: "Bevilling til pårørendevejlederen …", "afsat penge til …".
 # A "bevilling af merudgifter" is a grant the initiative gives citizens, not its funding.
+# Years the prose dates its actions to: "SUD fik i foråret 2023 …", "I 2023 implementeres …
+# I 2024 udarbejdes …". An expectation ("forventet ibrugtagning i 2025") dates nothing done.
+IN_YEAR_RE = re.compile(
+    rf"\b[Ii] (?:(?:foråret|efteråret|sommeren|vinteren|løbet af|starten af|slutningen af) )?"
+    rf"(?P<year>{YEAR})\b"
+)
+EXPECTATION_RE = re.compile(r"\bforvent", re.IGNORECASE)
 FINANCING_RE = re.compile(r"\b[Bb]evilling(?:en)? til\b|\bafsat (?:penge|midler)\b")
 
 MEASURE_RE = re.compile(
@@ -285,13 +292,23 @@ def _anchoring(anchor: str) -> tuple[list[str], list[str]]:
 
 
 def _period(text: str) -> tuple[str | None, int | None, int | None]:
-    """The period wording and its years: a date range, a year range or a start year."""
+    """The period wording and its years: a date range, a year range, a start year, else
+    the years the prose dates its actions to ("i foråret 2023"; "I 2023 … I 2024 …")."""
     found = danish.year_range(text, (DATE_RANGE_RE, YEAR_RANGE_RE))
     if found:
         return found
     match = START_RE.search(text)
     if match:
         return match.group(0), int(match["start"]), None
+    dated = [
+        found
+        for sentence in _sentences(text)
+        if not EXPECTATION_RE.search(sentence)
+        for found in IN_YEAR_RE.finditer(sentence)
+    ]
+    if dated:
+        years = [int(found["year"]) for found in dated]
+        return "; ".join(dict.fromkeys(found.group(0) for found in dated)), min(years), max(years)
     return None, None, None
 
 

@@ -239,6 +239,12 @@ def test_prose_between_bullets_belongs_to_the_bullet_above(result: ImportResult)
         (152, "fra 2023", 2023, None),
         (331, "starter i 2024", 2024, None),
         (154, None, None, None),
+        # years in prose: line 190 "SUD fik i foråret 2023 …"; line 206 "I 2023 implementeres …
+        # I 2024 udarbejdes …"
+        (190, "i foråret 2023", 2023, 2023),
+        (206, "I 2023; I 2024", 2023, 2024),
+        # line 334 "… med forventet ibrugtagning i 2025": an expectation dates nothing done
+        (334, None, None, None),
     ],
 )
 def test_periods(
