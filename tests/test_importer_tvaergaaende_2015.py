@@ -322,3 +322,23 @@ def test_page_header_inside_an_initiative_is_dropped(result: ImportResult) -> No
     parsed = IMPORTER.parse(from_string("\n".join(broken)))
     assert parsed.initiatives[0].description == result.initiatives[0].description
     assert [initiative.notation for initiative in parsed.initiatives] == NOTATIONS
+
+
+def test_counted_outputs_are_targets_of_their_initiative(result: ImportResult) -> None:
+    # line 1142 "… etablering af 9 grupper med basispladser …" (2.1.7);
+    # line 1191 "I første omgang etableres 100 klubpladser …" and line 1209 "… at etablere 100
+    # specialklubpladser" (2.1.8, the same hundred); line 137 "… etablering af 20 boliger …" (1.1.2);
+    # line 1187 "behov for at udvide med 250 specialklubpladser" is a need, not a target.
+    targets = {
+        indicator.subject: [(m.kind, m.value, m.unit) for m in indicator.measurements]
+        for indicator in result.indicators
+    }
+    assert targets == {
+        "1.1.2": [("target", Decimal(20), "count")],
+        "2.1.7": [("target", Decimal(9), "count")],
+        "2.1.8": [("target", Decimal(100), "count")],
+    }
+    labels = {indicator.subject: indicator.label for indicator in result.indicators}
+    assert labels["2.1.7"] == "Antal grupper med basispladser"
+    spans = {indicator.subject: indicator.span.first for indicator in result.indicators}
+    assert spans == {"1.1.2": 137, "2.1.7": 1142, "2.1.8": 1191}
