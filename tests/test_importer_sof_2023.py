@@ -461,3 +461,13 @@ def test_no_links_or_goal_banners_in_text(result: ImportResult) -> None:
 @given(st.lists(st.sampled_from(FILE_LINES + ["- **", "1.1", "- (SOF)", "2. X"]), max_size=60))
 def test_shuffled_lines_never_raise(lines: list[str]) -> None:
     IMPORTER.parse(from_string("\n".join(lines)))
+
+
+def test_an_anchor_keeps_a_hyphenated_coordination_whole() -> None:
+    from indsatsgraf.importers.sof_2023 import _anchoring
+
+    # "X- og Y…" is one name; "og" between two names still separates them.
+    assert _anchoring("Sundheds- og Omsorgsforvaltningen og BUF") == (
+        ["Sundheds- og Omsorgsforvaltningen", "BUF"],
+        [],
+    )
