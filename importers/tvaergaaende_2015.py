@@ -506,9 +506,7 @@ def _output_targets(source: SourceText, initiative: Initiative, skip: set[int]) 
                 label=f"Antal {what}",
                 span=source.span(number, number),
                 subject=initiative.key,
-                measurements=[
-                    Measurement("target", value, "count", f"{match['count']} {what}")
-                ],
+                measurements=[Measurement("target", value, "count", f"{match['count']} {what}")],
             )
     return list(targets.values())
 
