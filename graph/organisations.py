@@ -158,6 +158,10 @@ class Registry:
             escaped = r"\s+".join(re.escape(w) for w in name.split())
             if name.isupper() or re.fullmatch(r"[A-ZÆØÅ0-9-]+", name):
                 part = rf"(?-i:{escaped})"
+            elif re.fullmatch(r"[A-ZÆØÅ][a-zæøå]+", name):
+                # One capitalised word is a name only when written so: "Borgerservice" is the
+                # unit, "god borgerservice" is good service to citizens.
+                part = rf"(?-i:{re.escape(name[0])}){re.escape(name[1:])}(?:s|'s)?"
             else:
                 part = escaped + "(?:s|'s)?"
             groups.setdefault(name[0].lower(), []).append(part)

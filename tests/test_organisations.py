@@ -35,3 +35,12 @@ def test_og_between_two_names_still_separates_them(registry: Registry) -> None:
     found = registry.resolve("Sundheds- og Omsorgsforvaltningen og Foocentret")
     assert [org.code for org in found.organisations] == ["SUF"]
     assert found.unknown == ("Foocentret",)
+
+
+def test_a_one_word_unit_is_named_only_when_capitalised(registry: Registry) -> None:
+    # 2023 plan line 233 "Samarbejde med Borgerservice" names KFF's unit; 2019 status line 657
+    # "… levere god borgerservice via en stærk, velfungerende medarbejderstab" names nobody.
+    assert [org.iri for org in registry.find("Samarbejde med Borgerservice")] == [
+        ORG + "borgerservice"
+    ]
+    assert registry.find("styrke evnen til at levere god borgerservice") == []
