@@ -169,6 +169,7 @@ class DocumentBuilder:
         self.lines: list[str] = []  # N-Quads
         self._spans: set[tuple[int, int]] = set()
         self.goal_parents: dict[str, str | None] = {}
+        self.publisher_departments: list[Organisation] = []
 
     # -- primitives -------------------------------------------------------
     def add(self, s: Term, p: Term, o: Term) -> None:
@@ -226,13 +227,25 @@ class DocumentBuilder:
 
     # -- organisations ------------------------------------------------------
     def organisations(
-        self, node: Term, responsible: Iterable[str], involved: Iterable[str], free_text: str
+        self,
+        node: Term,
+        responsible: Iterable[str],
+        involved: Iterable[str],
+        free_text: str,
+        *,
+        default_to_publisher: bool = False,
     ) -> None:
         """Resolve responsibility and involvement; report names nobody knows.
 
         "Alle forvaltninger" makes all seven responsible; "de øvrige
         forvaltninger" involves every department not already responsible.
         Organisations merely named in free text are involved, not responsible.
+
+        With ``default_to_publisher``, a thing for which the text names no
+        department or unit at all is the publishing department's, but only as
+        ``ig:inferredResponsibleDepartment``: a query can tell it from a stated
+        ``ig:responsibleDepartment``, and ``ig:department`` includes it so that
+        answers per department do not miss it.
         """
         responsible_iris: dict[str, Organisation] = {}
         involved_iris: dict[str, Organisation] = {}
@@ -261,7 +274,12 @@ class DocumentBuilder:
         for iri, org in involved_iris.items():
             if iri not in responsible_iris:
                 self.add(node, self._role(org, responsible=False), named(iri))
-        self.departments(node, [*responsible_iris, *involved_iris])
+        named_units = [*responsible_iris, *involved_iris]
+        if default_to_publisher and not any(map(self.registry.department_of, named_units)):
+            for dept in self.publisher_departments:
+                self.add(node, ig("inferredResponsibleDepartment"), named(dept.iri))
+                named_units.append(dept.iri)
+        self.departments(node, named_units)
 
     def departments(self, node: Term, organisation_iris: Iterable[str]) -> None:
         """State once which departments take part, whether directly or through a unit.
@@ -311,6 +329,9 @@ class DocumentBuilder:
         self.number(self.plan, ig("endYear"), doc.end_year)
         for org in (o for mention in doc.publisher for o in self.registry.find(mention)):
             self.add(self.plan, PUBLISHER, named(org.iri))
+            dept = self.registry.answerable_department(org.iri)
+            if dept is not None and dept not in self.publisher_departments:
+                self.publisher_departments.append(dept)
         self.span(self.plan, doc.span)
         if doc.meeting_date:
             self.add(self.plan, ig("meetingDate"), f'"{doc.meeting_date.isoformat()}"^^<{XSD}date>')
@@ -400,7 +421,9 @@ class DocumentBuilder:
         free_text = " ".join(
             t for t in (item.label, item.description, item.purpose, item.period_text) if t
         )
-        self.organisations(node, item.responsible, item.involved, free_text)
+        self.organisations(
+            node, item.responsible, item.involved, free_text, default_to_publisher=True
+        )
         self.partners(node, item.partners)
         self.amounts(node, item.amounts)
         for code in item.budget_codes:
@@ -434,6 +457,8 @@ class DocumentBuilder:
             self.add(money, ig("amountDKK"), decimal(amount.value))
             self.add(money, LABEL, da(amount.text))
             self.number(money, ig("year"), amount.year)
+            if amount.part_of is not None:
+                self.add(money, ig("partOfAmount"), below(node, f"amount/{amount.part_of + 1}"))
 
     def indicator(self, item: r.Indicator, subject_kind: dict[str, str]) -> None:
         node = self.iri("indicator", item.key)
@@ -470,7 +495,7 @@ class DocumentBuilder:
         for goal in item.supports:
             self.supports(node, goal)
         self.amounts(node, item.amounts)
-        self.organisations(node, item.responsible, [], "")
+        self.organisations(node, item.responsible, [], "", default_to_publisher=True)
 
 
 def build_document(

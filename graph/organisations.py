@@ -31,7 +31,11 @@ ALL_DEPARTMENTS = re.compile(
     r"\b(alle|samtlige|de øvrige|øvrige|de andre|alle syv)\s+forvaltning(er|erne)?\b", re.I
 )
 OTHER_DEPARTMENTS = re.compile(r"\b(de )?(øvrige|andre) forvaltning", re.I)
-_SPLIT = re.compile(r"\s*(?:,|;|/|\bsamt\b|\bog\b(?!\s+\w+forvaltning)|\bi samarbejde med\b)\s*")
+# "og" joins two mentions, except after a hyphen: "Job- og beskæftigelsescentrene" and
+# "Sundheds- og Omsorgsforvaltningen" are one name each ("Job-" shares "-centrene").
+_SPLIT = re.compile(
+    r"\s*(?:,|;|/|\bsamt\b|(?<!-\s)(?<!-)\bog\b(?!\s+\w+forvaltning)|\bi samarbejde med\b)\s*"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Organisation:
     label: str
     code: str | None
     parent: str | None  # IRI of the department it is a unit of
+    linked: str | None = None  # IRI of the department a committee is linked to (org:linkedTo)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class Registry:
         labels: dict[str, list[tuple[str, str | None]]] = {}
         codes: dict[str, str] = {}
         parents: dict[str, str] = {}
+        links: dict[str, str] = {}
         for t in triples:
             s, p, o = t.subject.value, t.predicate.value, t.object
             if p == RDF + "type" and o.value in KINDS:
@@ -85,13 +91,17 @@ class Registry:
                 codes[s] = o.value
             elif p == ORG + "unitOf":
                 parents[s] = o.value
+            elif p == ORG + "linkedTo":
+                links[s] = o.value
         organisations = []
         names: dict[str, str] = {}
         for iri, kind in kinds.items():
             forms = labels.get(iri, [])
             danish = [v for v, lang in forms if lang in ("da", None)] or [v for v, _ in forms]
             label = danish[0] if danish else iri.rsplit("/", 1)[-1]
-            organisations.append(Organisation(iri, kind, label, codes.get(iri), parents.get(iri)))
+            organisations.append(
+                Organisation(iri, kind, label, codes.get(iri), parents.get(iri), links.get(iri))
+            )
             for value, _ in forms:
                 names.setdefault(value, iri)
             if iri in codes:
@@ -118,6 +128,18 @@ class Registry:
             iri = org.parent
         return None
 
+    def answerable_department(self, iri: str) -> Organisation | None:
+        """The department that answers for an organisation: its own, or a committee's.
+
+        Socialudvalget is no department, but Socialforvaltningen answers to it
+        (``org:linkedTo``), so a report it publishes is Socialforvaltningen's.
+        """
+        org = self.organisations.get(iri)
+        own = self.department_of(iri)
+        if own is None and org is not None and org.linked:
+            return self.department_of(org.linked)
+        return own
+
     @cached_property
     def _pattern(self) -> re.Pattern[str]:
         """One alternation of every name, longest first, genitive -s allowed.
@@ -136,6 +158,10 @@ class Registry:
             escaped = r"\s+".join(re.escape(w) for w in name.split())
             if name.isupper() or re.fullmatch(r"[A-ZÆØÅ0-9-]+", name):
                 part = rf"(?-i:{escaped})"
+            elif re.fullmatch(r"[A-ZÆØÅ][a-zæøå]+", name):
+                # One capitalised word is a name only when written so: "Borgerservice" is the
+                # unit, "god borgerservice" is good service to citizens.
+                part = rf"(?-i:{re.escape(name[0])}){re.escape(name[1:])}(?:s|'s)?"
             else:
                 part = escaped + "(?:s|'s)?"
             groups.setdefault(name[0].lower(), []).append(part)

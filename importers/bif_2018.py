@@ -6,24 +6,26 @@ målsætning a Markdown table Aktivitet | Formål | Periode holds one activity p
 row; the cells still carry HTML from the conversion (``<p>``, ``<ul>``, ``<ol>``)
 and "•" bullets. Theme headings repeat at page tops, and a målsætning continued
 on a new page is repeated with "(fortsat)" (sometimes spelled differently), so
-both are read once. A closing "Midtvejsstatus" section plans a mid-term status
-of the whole plan in mid 2020. Document has no field for a planned report, so
-the announcement is attached to every initiative as a StatusUpdate of 2020 with
-status "unknown" (the status each activity will be given is not yet known) and
-the span of the Midtvejsstatus section.
+both are read once. A closing "Midtvejsstatus" section only plans a mid-term
+status of the whole plan in mid 2020: a status never reported is no fact, so no
+initiative gets one from it.
+
+Financing: an activity whose text makes it depend on money being set aside at
+the budget negotiations ("afhænger … af, om der afsættes midler ved
+budgetforhandlingerne", "forudsætter, at der afsættes midler …") is unfunded,
+with that sentence as its financing text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from . import danish
 from .base import LayoutImporter, Signal
 from .danish import YEAR, full_year
-from .records import Document, Goal, ImportResult, Initiative, StatusUpdate
+from .records import Document, Goal, ImportResult, Initiative
 from .text import SourceText
-from .textutil import collapse, first_sentence, label_text, slug, unique
+from .textutil import collapse, first_sentence, label_text, sentences, slug, unique
 
 NAME = "bif-indsatsplan-2018"
 BIF = "BIF"
@@ -34,8 +36,8 @@ GOAL_RE = re.compile(r"^Målsætning:\s*(.*?)\s*$")
 CONTINUED = "(fortsat)"
 TABLE_HEADER_RE = re.compile(r"^\|\s*Aktivitet\s*\|\s*Formål")
 TABLE_SEPARATOR_RE = re.compile(r"^\|[\s|:-]*$")
-MIDTERM_HEADING = "Midtvejsstatus"
-BULLET_RE = re.compile(r"^\s*[-•]\s+(.*)$")
+# Money still to be set aside at the budget negotiations: the activity is not funded yet.
+UNFUNDED_RE = re.compile(r"\bafsættes midler ved budgetforhandlingerne\b")
 
 TITLE_YEARS_RE = re.compile(rf"\b({YEAR})\s*[-–]\s*(\d{{2}}|\d{{4}})\b")
 PUBLISHER_RE = re.compile(r"^(.+?forvaltning)ens\b")
@@ -229,27 +231,16 @@ def _document(lines: tuple[str, ...]) -> Document:
     )
 
 
-def _midterm(source: SourceText) -> StatusUpdate | None:
-    """The planned mid-term status: heading plus its bullets, dated by the year named."""
-    lines = source.lines
-    heading = next((n for n, line in enumerate(lines, 1) if line.strip() == MIDTERM_HEADING), None)
-    if heading is None:
-        return None
-    bullets: list[str] = []
-    last = heading
-    for number in range(heading + 1, len(lines) + 1):
-        match = BULLET_RE.match(lines[number - 1])
-        if match:
-            text = collapse(match.group(1))
-            bullets.append(text if text.endswith((".", "!", "?", ":")) else text + ".")
-            last = number
-        elif lines[number - 1].strip():
-            break
-    text = " ".join(bullets)
-    year = danish.SINGLE_YEAR.search(text)
-    if not year:
-        return None
-    return StatusUpdate(int(year.group(0)), text, "unknown", source.span(heading, last))
+def _financing(*texts: str | None) -> tuple[str | None, str | None]:
+    """The sentence that makes an activity wait for money, and "unfunded", if there is one."""
+    found = [
+        sentence
+        for text in texts
+        if text
+        for sentence in sentences(text)
+        if UNFUNDED_RE.search(sentence)
+    ]
+    return (" ".join(found), "unfunded") if found else (None, None)
 
 
 class _Reader:
@@ -315,6 +306,7 @@ class _Reader:
         period = render(cell_pieces(period_cell))
         start, end = period_years(period)
         everything = " ".join(filter(None, (label, description, purpose, period)))
+        financing_text, financing = _financing(label, description)
         supported = self.goal or self.theme
         self.initiatives.append(
             Initiative(
@@ -330,6 +322,8 @@ class _Reader:
                 period_text=period,
                 start_year=start,
                 end_year=end,
+                financing_text=financing_text,
+                financing=financing,
             )
         )
 
@@ -349,10 +343,6 @@ def _read(source: SourceText) -> ImportResult:
     """Themes and målsætninger as Goals, one Initiative per table row."""
     reader = _Reader(source)
     reader.read()
-    midterm = _midterm(source)
-    if midterm is not None:
-        for initiative in reader.initiatives:
-            initiative.statuses.append(replace(midterm))
     return ImportResult(
         importer=NAME,
         document=_document(source.lines),

@@ -92,6 +92,30 @@ def amounts(text: str) -> list[Amount]:
             continue
         year = int(match["year"]) if match["year"] else None
         found.append(Amount(total, collapse(match.group(0)), year))
+    return mark_breakdowns(found)
+
+
+def mark_breakdowns(found: list[Amount]) -> list[Amount]:
+    """Mark the amounts that break down a total stated just before them.
+
+    A plan states a total and then its split ("20,0 mio. kr. … 1,0 mio. kr. i
+    2013 samt 12,0 mio. kr. i 2014 og 7,0 mio. kr. i 2015"). When two or more
+    amounts that directly follow one sum exactly to it, they are its parts
+    (``part_of`` is the total's index). A sum over the list then counts either
+    the total or its parts, never both.
+    """
+    index = 0
+    while index < len(found):
+        total, running, end = found[index].value, Decimal(0), index + 1
+        while end < len(found) and running < total:
+            running += found[end].value
+            end += 1
+        if running == total and end - index > 2:
+            for part in found[index + 1 : end]:
+                part.part_of = index
+            index = end
+        else:
+            index += 1
     return found
 
 

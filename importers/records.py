@@ -27,12 +27,18 @@ class Span:
 
 @dataclass
 class Amount:
-    """A kroner amount stated in the text, e.g. "12,0 mio. kr. i 2014"."""
+    """A kroner amount stated in the text, e.g. "12,0 mio. kr. i 2014".
+
+    ``part_of`` is the index, in the same list, of a total this amount is one
+    part of ("20,0 mio. kr. … 1,0 mio. kr. i 2013 samt 12,0 … og 7,0 …"), so
+    that no sum counts both the total and its parts.
+    """
 
     value: Decimal
     text: str
     year: int | None = None
     span: Span | None = None  # set when the amount stands on its own, not inside a record
+    part_of: int | None = None
 
 
 @dataclass

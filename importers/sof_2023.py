@@ -27,10 +27,11 @@ check each record against the text:
   section hangs under its goal and names each priority in its remarks. Without
   a clear match the parent is the goal.
 * Initiatives: the items of a bullet list whose lead-in names initiatives
-  ("Udvalgte initiativer i Socialforvaltningen:"), plus any item led by a bold
-  title. Indented items are sub-initiatives of the item above them. Lists of
-  focus areas ("særlig opmærksomhed på:", "fokus på … ved:") are not
-  initiatives. A prose paragraph between two items of one list belongs to the
+  ("Udvalgte initiativer i Socialforvaltningen:") or says what the department
+  itself does ("Socialforvaltningen har bl.a. fokus på at fremme … ved:",
+  "Derfor har vi også i Socialforvaltningen en særlig opmærksomhed på:"; plain
+  and ✓ bullets alike), plus any item led by a bold title. Indented items are
+  sub-initiatives of the item above them. A prose paragraph between two items of one list belongs to the
   item above it. Departments of Socialforvaltningen named in an item are
   responsible (else the department named in the lead-in); other departments
   and units are involved; outside organisations are partners.
@@ -76,7 +77,8 @@ TITLE_RE = re.compile(
     rf"(?:for\s+)?(?P<start>{YEAR})\s*[–-]\s*(?P<end>{YEAR})"
 )
 
-BULLET_RE = re.compile(r"^(?P<indent>[ \t]*)-\s+(?P<text>\S.*?)\s*$")
+# A check mark after the dash ("- ✓ Ansættelse i mini-fleksjob") is bullet furniture.
+BULLET_RE = re.compile(r"^(?P<indent>[ \t]*)-\s+(?:[✓✔]\s*)?(?P<text>\S.*?)\s*$")
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 INITIATIVE_LEAD_RE = re.compile(r"\binitiativ", re.IGNORECASE)
@@ -91,7 +93,8 @@ DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
 CODE_RE = re.compile(rf"\b({'|'.join(DEPARTMENT_CODES)})s?\b")
 ANCHOR_WORDS_RE = re.compile(rf"\b(?:{'|'.join(DEPARTMENT_CODES)})\b|\bforvaltninger\b")
 OTHERS_RE = re.compile(r"^(?P<lead>.+?)\s+og\s+(?P<others>de øvrige forvaltninger)\b")
-LIST_SPLIT_RE = re.compile(r"\s*,\s*|\s+og\s+")
+# "og" after a hyphen joins the halves of one name ("Sundheds- og Omsorgsforvaltningen").
+LIST_SPLIT_RE = re.compile(r"\s*,\s*|(?<!-)\s+og\s+")
 
 DEPARTMENT_NAME_RE = re.compile(r"\b(?:[A-ZÆØÅ][a-zæøå]+-\s+og\s+)?[A-ZÆØÅ][a-zæøå]+forvaltningen")
 AGENCY_RE = re.compile(
@@ -135,7 +138,16 @@ DATE_RANGE_RE = re.compile(
 )
 YEAR_RANGE_RE = re.compile(rf"\b(?P<start>{YEAR})\s*[–-]\s*(?P<end>{YEAR}|\d{{2}}(?![.\d]))\b")
 START_RE = re.compile(rf"\b(?:[Ff]ra|starter i|primo)\s+(?:(?:{MONTHS})\s+)?(?P<start>{YEAR})\b")
-FINANCING_RE = re.compile(r"\b(?:[Bb]evilling|afsat penge)\b")
+# Money for the initiative itself: "Bevilling til pårørendevejlederen …", "afsat penge til …".
+# A "bevilling af merudgifter" is a grant the initiative gives citizens, not its funding.
+# Years the prose dates its actions to: "SUD fik i foråret 2023 …", "I 2023 implementeres …
+# I 2024 udarbejdes …". An expectation ("forventet ibrugtagning i 2025") dates nothing done.
+IN_YEAR_RE = re.compile(
+    rf"\b[Ii] (?:(?:foråret|efteråret|sommeren|vinteren|løbet af|starten af|slutningen af) )?"
+    rf"(?P<year>{YEAR})\b"
+)
+EXPECTATION_RE = re.compile(r"\bforvent", re.IGNORECASE)
+FINANCING_RE = re.compile(r"\b[Bb]evilling(?:en)? til\b|\bafsat (?:penge|midler)\b")
 
 MEASURE_RE = re.compile(
     r"(?<![\d.,])(?P<number>\d{1,3}(?:\.\d{3})*(?:,\d+)?)\s*"
@@ -144,6 +156,9 @@ MEASURE_RE = re.compile(
 CLAUSE_RE = re.compile(r",\s+|\s+og\s+|\s+i forhold til\s+")
 CONNECTOR_RE = re.compile(r"^(?:og|samt)\s+")
 RESTATEMENT_RE = re.compile(r"^Det svarer til\b")
+# "for Københavns Kommune i alt 850 …, hvoraf Socialforvaltningens andel er 146 …"
+WHOLE_RE = re.compile(r"\bi alt\b|\bsamlet set\b", re.IGNORECASE)
+SHARE_RE = re.compile(r"^hvoraf\b", re.IGNORECASE)
 KIND_CUES = (
     (re.compile(r"baseline", re.IGNORECASE), "baseline"),
     (re.compile(r"måltal|\bmål(?:et)?\b", re.IGNORECASE), "target"),
@@ -277,13 +292,23 @@ def _anchoring(anchor: str) -> tuple[list[str], list[str]]:
 
 
 def _period(text: str) -> tuple[str | None, int | None, int | None]:
-    """The period wording and its years: a date range, a year range or a start year."""
+    """The period wording and its years: a date range, a year range, a start year, else
+    the years the prose dates its actions to ("i foråret 2023"; "I 2023 … I 2024 …")."""
     found = danish.year_range(text, (DATE_RANGE_RE, YEAR_RANGE_RE))
     if found:
         return found
     match = START_RE.search(text)
     if match:
         return match.group(0), int(match["start"]), None
+    dated = [
+        found
+        for sentence in _sentences(text)
+        if not EXPECTATION_RE.search(sentence)
+        for found in IN_YEAR_RE.finditer(sentence)
+    ]
+    if dated:
+        years = [int(found["year"]) for found in dated]
+        return "; ".join(dict.fromkeys(found.group(0) for found in dated)), min(years), max(years)
     return None, None, None
 
 
@@ -572,7 +597,10 @@ def _list_initiatives(
     source: SourceText, bullets: _List, section: str, used: set[str]
 ) -> list[Initiative]:
     """Initiatives of one list; an indented item hangs under the item above it."""
-    named = bullets.lead is not None and INITIATIVE_LEAD_RE.search(bullets.lead)
+    named = bullets.lead is not None and (
+        INITIATIVE_LEAD_RE.search(bullets.lead)
+        or any(name in OWN for name in _internal(bullets.lead))
+    )
     found: list[Initiative] = []
     parent: str | None = None
     for item in bullets.items:
@@ -607,15 +635,40 @@ def _kind(clause: str, previous: str | None) -> str:
     return previous or "status"
 
 
+def _whole_clauses(sentence: str) -> set[int]:
+    """Offsets of clauses that give the whole of which a later "hvoraf …" clause is a share.
+
+    "… for Københavns Kommune i alt 850 ansatte i fleksjob, hvoraf
+    Socialforvaltningens andel er 146": the 850 is the municipality's figure,
+    context for the department's indicator, not its target or status.
+    """
+    clauses = _clauses(sentence)
+    wholes: set[int] = set()
+    for index, (offset, clause) in enumerate(clauses):
+        if WHOLE_RE.search(clause) and any(SHARE_RE.match(c) for _, c in clauses[index + 1 :]):
+            wholes.add(offset)
+    return wholes
+
+
 def _sentence_measurements(sentence: str) -> list[Measurement]:
-    """Measurements of one sentence; a clause without a year takes the last year before it."""
+    """Measurements of one sentence; a clause without a year takes the last year before it.
+
+    A whole that the sentence then splits into the department's share is left
+    out (see :func:`_whole_clauses`); :func:`_context` keeps its wording.
+    """
     found: list[Measurement] = []
+    wholes = _whole_clauses(sentence)
+    kind: str | None = None
     for offset, clause in _clauses(sentence):
+        if offset in wholes:
+            # The share is of the same kind as its whole ("Måltallet … i alt 850, hvoraf … 146").
+            kind = _kind(clause, kind)
+            continue
         for match in MEASURE_RE.finditer(clause):
             years = danish.SINGLE_YEAR.findall(clause)
             years = years or danish.SINGLE_YEAR.findall(sentence[:offset])[-1:]
             unit = "percent" if match["unit"].startswith(("pct", "%")) else "count"
-            kind = _kind(clause, found[-1].kind if found else None)
+            kind = _kind(clause, kind)
             found.append(
                 Measurement(
                     kind,
@@ -635,6 +688,17 @@ def _measurements(paragraphs: list[str]) -> list[Measurement]:
         for sentence in _sentences(paragraph)
         if not RESTATEMENT_RE.match(sentence)
         for measurement in _sentence_measurements(sentence)
+    ]
+
+
+def _context(paragraphs: list[str]) -> list[str]:
+    """The wording of every whole left out of the measurements, kept as a remark."""
+    return [
+        CONNECTOR_RE.sub("", clause.strip(" ,."))
+        for paragraph in paragraphs
+        for sentence in _sentences(paragraph)
+        for offset, clause in _clauses(sentence)
+        if offset in _whole_clauses(sentence) and MEASURE_RE.search(clause)
     ]
 
 
@@ -682,7 +746,7 @@ def _indicator(
         source.span(first, last),
         subject=section,
         measurements=measurements,
-        remarks=[line for line in lines if SOURCE_NOTE_RE.match(line)],
+        remarks=[line for line in lines if SOURCE_NOTE_RE.match(line)] + _context(prose),
     )
 
 

@@ -127,6 +127,21 @@ SEVERE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("delayed", re.compile(r"\bforsinke[dt]\b|\budskudt\b|\bbagud\b|\boverskredet\b")),
 )
+# Outside organisations: a foundation, an association named in quotes, a partnership's party.
+PARTNER_RES = (
+    re.compile(r"\b(?P<name>(?:[A-ZÆØÅ][\w.]*\s+)+Fonden)s?\b"),
+    re.compile(r"\b[a-zæøå]*foreningen\s+[’'‘](?P<name>[^’'‘]+)[’']"),
+    re.compile(r"\bpartnerskab med\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*)"),
+)
+# The whole initiative runs to plan, whatever one of its parts does.
+ON_PLAN_RE = re.compile(
+    r"\bplanmæssigt\b|\b(?:forløber|går|kører) (?:efter|som) plan(?:en|lagt)?\b",
+    re.IGNORECASE,
+)
+# A sentence about the initiative itself rather than one of its parts.
+WHOLE_RE = re.compile(
+    r"^(?:[-–]\s*)?(?:Indsatsen|Indsatsens|Denne indsats|Projektet|Projektets)\b|\bdermed afsluttet\b"
+)
 # Otherwise the last sentence with one of these cues decides; within it the first class wins.
 PROGRESS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -139,7 +154,7 @@ PROGRESS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bi gang\b|\bforløber\b|\bfortsat\b|\barbejde[rs]?\b|\bigangsat\b|\bpågår\b"
             r"|\bi (?:fuld )?drift\b|\bimplementere[ts]?\b|\betableret\b|\bplanlagt\b"
             r"|\bløbende\b|\bafprøve[ts]?\b|\budvikling\b|\bgennemført\b|\bgennemføres\b"
-            r"|\bunder (?:revidering|afvikling|afprøvning)\b",
+            r"|\bunder (?:revidering|afvikling|afprøvning)\b|\bopstartet\b|\bigangværende\b",
             re.IGNORECASE,
         ),
     ),
@@ -548,6 +563,9 @@ def _rows(tokens: list[_Piece | _Table]) -> list[_Row]:
 # --- records ----------------------------------------------------------------------------
 
 
+ONGOING_RE = PROGRESS_CUES[1][1]
+
+
 def status_class(text: str) -> str:
     """Classify a status text by Danish cue words, most decisive class first.
 
@@ -560,22 +578,36 @@ def status_class(text: str) -> str:
     * "completed": "afsluttet", "overgår til (almindelig) drift";
     * "ongoing": "i gang", "forløber", "fortsat", "arbejde(r/s)", "igangsat", "pågår",
       "i (fuld) drift", "implementeret", "etableret", "planlagt", "løbende", "afprøves",
-      "udvikling", "gennemført", "under revidering/afvikling/afprøvning";
+      "udvikling", "gennemført", "under revidering/afvikling/afprøvning", "opstartet",
+      "igangværende";
     * otherwise "unknown" (e.g. "Indsatsen er indmeldt af BCV").
 
-    The first four are decisive wherever they occur: one delayed sub-project makes
-    the status "delayed". A status often reports several centres, some finished,
-    some going on, and ends with the overall verdict ("Projektet er dermed
-    afsluttet.", "CSBB’s indsats … forløber efter planen."), so between
-    "completed" and "ongoing" the last sentence with such a cue decides.
+    A status often reports several centres, some finished, some going on, and
+    ends with the overall verdict ("Projektet er dermed afsluttet.", "CSBB’s
+    indsats … forløber efter planen."), so between "completed" and "ongoing"
+    the last sentence with such a cue decides. One sub-item does not decide the
+    whole, though:
+
+    * A delay is decisive unless the text says the initiative as a whole runs to
+      plan ("Indsatsen forløber planmæssigt", "forløber efter planen"): a postponed bike
+      ride does not delay a project whose main activities go on as planned.
+    * a "completed" sentence counts only when it is about the initiative itself
+      ("Indsatsen …", "Projektet er dermed afsluttet") or nothing is still going
+      on: "Afsluttet: Survey …" beside "Hold 3 … er opstartet" and a planned
+      workshop is a finished part of an ongoing initiative.
     """
     for status, cue in SEVERE_CUES:
-        if cue.search(text):
+        if cue.search(text) and not (status == "delayed" and ON_PLAN_RE.search(text)):
             return status
-    for sentence in reversed(SENTENCE_SPLIT_RE.split(text)):
+    sentences = SENTENCE_SPLIT_RE.split(text)
+    going_on = any(ONGOING_RE.search(sentence) for sentence in sentences)
+    for sentence in reversed(sentences):
         for status, cue in PROGRESS_CUES:
-            if cue.search(sentence):
-                return status
+            if not cue.search(sentence):
+                continue
+            if status == "completed" and going_on and not WHOLE_RE.search(sentence):
+                continue  # a finished part of something still going on
+            return status
     return UNKNOWN
 
 
@@ -604,6 +636,22 @@ def _departments(*texts: str) -> list[str]:
     return dedupe(m.group(0) for t in texts for m in DEPARTMENT_RE.finditer(t))
 
 
+def _partners(*texts: str) -> list[str]:
+    """Outside organisations named as partners or funders, in order of mention.
+
+    "… et partnerskab imellem venskabsforeningen ’Venner af Captum’ og …, har
+    indgået et partnerskab med Frivilligcenter Vesterbro, og har modtaget …
+    fondsstøtte af VELUX Fonden."
+    """
+    found = sorted(
+        (match.start(), collapse(match.group("name")))
+        for text in texts
+        for pattern in PARTNER_RES
+        for match in pattern.finditer(text)
+    )
+    return dedupe(name for _, name in found)
+
+
 def _amounts(*texts: str) -> list[Amount]:
     """Kroner amounts ("15 mio.", "40.000 kr.", "3.5 millioner"), with a year in the sentence."""
     amounts = []
@@ -614,7 +662,7 @@ def _amounts(*texts: str) -> list[Amount]:
                 continue
             year = AMOUNT_YEAR_RE.match(text[match.end() :])
             amounts.append(Amount(value, match.group(0), int(year.group(1)) if year else None))
-    return amounts
+    return danish.mark_breakdowns(amounts)
 
 
 def _year_of_date(date: str) -> int | None:
@@ -762,6 +810,7 @@ def _occurrence(source: SourceText, row: _Row, themes: dict[str, str]) -> _Occur
         purpose=column2.text or None,
         responsible=[DEPARTMENT] + _units(column1.text, column2.text, column3.text),
         involved=_departments(column1.text, column3.text),
+        partners=_partners(column1.text, column2.text, column3.text),
         amounts=_amounts(column1.text, column2.text, column3.text),
         cross_references=also,
         statuses=_statuses(source, column1, column3),

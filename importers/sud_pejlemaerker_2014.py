@@ -58,6 +58,13 @@ VALUE_RE = re.compile(
 ACTIVITY_HEADING_RE = re.compile(
     r"^(?:Aktiviteter der skal understøtte|Hvad har forvaltningen (?:igangsat|sat i gang))"
 )
+# A prose activity: "Forvaltningen fik … midler til etablering af en økonomisk rådgivning
+# med 3 årsværk i regi af Socialcenter København."
+FUNDED_OFFER_RE = re.compile(
+    r"\bfik\b[^.]*?\bmidler til (?:etablering af|at etablere)\s+(?:en|et)?\s*"
+    r"(?P<offer>[^.]+?)(?:\s+med\s+[^.]+?)?(?:\s+i regi af\s+(?P<unit>[^.]+))?\."
+)
+TARGET_GROUP_RE = re.compile(r"\bMålgruppen for (?:tilbuddet|indsatsen) er (?P<group>[^.]+)\.")
 BUDGET_HEADING_RE = re.compile(r"^Følgende budgetforslag")
 OTHER_HEADING_RE = re.compile(r"^(?:Årsager til|Særlige opmærksomhedspunkter)")
 BULLET_RE = re.compile(r"^-\s+(\S.*)$")
@@ -262,19 +269,41 @@ def _cells_after_labels(cells: list[str]) -> tuple[list[re.Match[str]], list[str
     return labels, cells[index : index + 3]
 
 
-def _year(kind: str, default: int | None, note: str | None) -> int | None:
-    """The column's year, unless the baseline's footnote names another ("Baseline er 2014")."""
-    if kind == "baseline" and note and re.match(r"^\d+\.\s*Baseline\b", note):
-        years = set(danish.SINGLE_YEAR.findall(note))
-        if len(years) == 1:
-            return int(years.pop())
+def _baseline_year(note: str | None) -> int | None:
+    """The year a "Baseline" footnote dates the baseline to, if it names one.
+
+    "2. Baseline er 2014" → 2014; "4. Baseline: Langtidsfattige ved udgangen af
+    2012 (… i de tre år: 2010-12)" → 2012: a parenthesis only explains.
+    """
+    if not note or not re.match(r"^\d+\.\s*Baseline\b", note):
+        return None
+    years = set(danish.SINGLE_YEAR.findall(re.sub(r"\([^()]*\)", " ", note)))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def _year(kind: str, default: int | None, notes: list[str | None]) -> int | None:
+    """The column's year, unless a baseline footnote (the cell's, else the benchmark's)
+    names another ("Baseline er 2014")."""
+    if kind == "baseline":
+        for note in notes:
+            year = _baseline_year(note)
+            if year is not None:
+                return year
     return default
 
 
 def _add_values(
-    delmaal: _Delmaal, values: list[str], years: dict[str, int | None], notes: dict[str, str]
+    delmaal: _Delmaal,
+    values: list[str],
+    years: dict[str, int | None],
+    notes: dict[str, str],
+    section_notes: list[str],
 ) -> None:
-    """Measurements from the baseline/status/target cells; other text becomes a remark."""
+    """Measurements from the baseline/status/target cells; other text becomes a remark.
+
+    ``section_notes`` are the footnotes on the benchmark's heading: "7. Færre
+    københavnere lever i fattigdom⁴" dates every baseline of 7.A and 7.B.
+    """
     for (kind, _), cell in zip(COLUMN_YEAR_RES, values, strict=False):
         text = collapse(cell)
         if text in ("", MISSING):
@@ -286,7 +315,7 @@ def _add_values(
             continue
         value, unit, comparator, number = parsed
         note = notes.get(number, number) if number else None
-        year = _year(kind, years.get(kind), note)
+        year = _year(kind, years.get(kind), [note, *section_notes])
         delmaal.measurements.append(
             Measurement(kind, value, unit, text, year, comparator=comparator, footnote=note)
         )
@@ -299,6 +328,7 @@ def _indicators(source: SourceText, section: _Section, notes: dict[str, str]) ->
         kind: int(m.group(1)) if (m := pattern.search(header)) else None
         for kind, pattern in COLUMN_YEAR_RES
     }
+    section_notes = [notes.get(number, number) for number in section.notes]
     found: list[_Delmaal] = []
     main: _Delmaal | None = None
     for number in section.rows:
@@ -316,7 +346,7 @@ def _indicators(source: SourceText, section: _Section, notes: dict[str, str]) ->
             elif not match.group(2):
                 main = current
         if current is not None:
-            _add_values(current, values, years, notes)
+            _add_values(current, values, years, notes, section_notes)
     return [
         Indicator(
             key=item.notation,
@@ -364,6 +394,8 @@ class _Supporters:
                 mode = None
             elif mode == "activity" and (bullet := BULLET_RE.match(line)):
                 self.activity(number, collapse(bullet.group(1)), section.notation)
+            elif mode == "activity" and (funded := FUNDED_OFFER_RE.search(line)):
+                self.funded_offer(number, collapse(line), funded, section.notation)
             elif mode == "budget" and (proposal := BUDGET_RE.match(line)):
                 code = proposal.group(1) + proposal.group(2)
                 self.budget(number, code, collapse(proposal.group(3)), section.notation)
@@ -381,6 +413,30 @@ class _Supporters:
                 period_text=period_text,
                 start_year=start,
                 end_year=end,
+            )
+        )
+
+    def funded_offer(self, number: int, text: str, match: re.Match[str], benchmark: str) -> None:
+        """An offer the department got money to set up, told in prose, not as a bullet.
+
+        "Forvaltningen fik i forbindelse med budget 2013 midler til etablering af en
+        økonomisk rådgivning med 3 årsværk i regi af Socialcenter København."
+        """
+        offer = match.group("offer")
+        label = offer[:1].upper() + offer[1:]
+        sentence = text[text.rfind(". ", 0, match.start()) + 1 : match.end()].strip()
+        group = TARGET_GROUP_RE.search(text)
+        self.initiatives.append(
+            Initiative(
+                key=unique(slug(label, KEY_LENGTH), self.keys),
+                label=label,
+                span=self.source.span(number, number),
+                goals=[benchmark],
+                description=text,
+                responsible=[match.group("unit")] if match.group("unit") else [],
+                target_group=group.group("group") if group else None,
+                financing_text=sentence,
+                financing="funded",
             )
         )
 

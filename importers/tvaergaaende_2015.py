@@ -17,10 +17,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from . import danish
 from .base import LayoutImporter, Signal
-from .records import Amount, CrossReference, Document, Goal, ImportResult, Initiative
+from .records import (
+    Amount,
+    CrossReference,
+    Document,
+    Goal,
+    ImportResult,
+    Indicator,
+    Initiative,
+    Measurement,
+)
 from .text import SourceText
 from .textutil import collapse, dedupe, last_text_line, sentences
 
@@ -71,6 +81,12 @@ SPOR_RE = re.compile(r"\bspor\s+(\d+)\b")
 # the importer has always read it so, and its cross-references must stay the same.
 SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ])")
 
+# A counted output the initiative is to establish: "etablering af 9 grupper med basispladser",
+# "etableres 100 klubpladser", "at etablere 100 specialklubpladser".
+OUTPUT_RE = re.compile(
+    r"\b(?:etablering af|at etablere|etableres)\s+(?P<count>\d{1,3}(?:\.\d{3})*)\s+"
+    r"(?P<what>[a-zæøå]+(?:\s+med\s+[a-zæøå]+)?)"
+)
 DEPARTMENT_RE = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+(?:-\s+[Oo]g\s+[A-ZÆØÅ][a-zæøå]*?)?forvaltningen\b")
 ORGANISATION_SPLIT_RE = re.compile(r"(?<!-)\s+og\s+")
 COORDINATOR_RE = re.compile(r"\bmed\s+(?P<coordinator>.+?)\s+som\s+tovholder\b")
@@ -362,7 +378,7 @@ def _amounts(paragraphs: list[str]) -> list[Amount]:
                     year=int(year) if year else _budget_year_before(paragraph, match.start()),
                 )
             )
-    return amounts
+    return danish.mark_breakdowns(amounts)
 
 
 def _benchmarks(paragraph: str) -> list[CrossReference]:
@@ -468,6 +484,33 @@ def _initiative(
     )
 
 
+def _output_targets(source: SourceText, initiative: Initiative, skip: set[int]) -> list[Indicator]:
+    """What an initiative is to establish, counted: "etablering af 9 grupper med basispladser".
+
+    Each distinct number is one target (an ig:Indicator of the initiative with a
+    Target measurement in units): "etableres 100 klubpladser" and "at etablere
+    100 specialklubpladser" state the same hundred places. A need ("behov for at
+    udvide med 250") is no target.
+    """
+    targets: dict[Decimal, Indicator] = {}
+    for number in range(initiative.span.first, initiative.span.last + 1):
+        if number in skip:
+            continue
+        for match in OUTPUT_RE.finditer(collapse(source.lines[number - 1])):
+            value = danish.matched_number(match["count"])
+            if value in targets:
+                continue
+            what = match["what"]
+            targets[value] = Indicator(
+                key=f"{initiative.key}-output-{len(targets) + 1}",
+                label=f"Antal {what}",
+                span=source.span(number, number),
+                subject=initiative.key,
+                measurements=[Measurement("target", value, "count", f"{match['count']} {what}")],
+            )
+    return list(targets.values())
+
+
 def _signals(source: SourceText) -> list[Signal]:
     """Three of the fixed field labels and the X.Y.Z initiative headings."""
     fields = [_field_name(line) for line in source.lines]
@@ -487,6 +530,7 @@ def _read(source: SourceText) -> ImportResult:
     skip = _noise_lines(lines, headings)
     registry = _GoalRegistry(source)
     initiatives: list[Initiative] = []
+    indicators: list[Indicator] = []
     for index, heading in enumerate(headings):
         for number in heading.header_lines:
             registry.add_header(number)
@@ -495,11 +539,13 @@ def _read(source: SourceText) -> ImportResult:
         end = following - 1 if following is not None else len(lines)
         last = last_text_line(lines, heading.line, end)
         initiatives.append(_initiative(source, heading, last, section, skip))
+        indicators += _output_targets(source, initiatives[-1], skip)
     return ImportResult(
         importer=NAME,
         document=Document(title=TITLE, kind="action-plan", year=YEAR),
         goals=list(registry.goals.values()),
         initiatives=initiatives,
+        indicators=indicators,
     )
 
 

@@ -138,7 +138,8 @@ def test_derived_department_links_equal_the_walk_up_the_unit_hierarchy(
 ) -> None:
     walked = _pairs(
         oxstore,
-        "?thing ig:responsibleDepartment|ig:involvedDepartment ?org . "
+        "?thing ig:responsibleDepartment|ig:involvedDepartment|ig:inferredResponsibleDepartment"
+        " ?org . "
         "?org org:unitOf* ?other . ?other a ig:Department",
     )
     derived = _pairs(oxstore, "?thing ig:department ?other")
@@ -165,3 +166,48 @@ def test_derived_contributions_equal_supports_then_broader_goals(oxstore: ox.Sto
     derived = _pairs(oxstore, "?thing ig:contributesTo ?other")
     assert len(walked) > 300
     assert derived == walked
+
+
+def test_parts_of_a_stated_total_point_to_it(oxstore: ox.Store) -> None:
+    # 2015 plan lines 1209-1211: 1,0 + 12,0 + 7,0 mio. kr. are the split of the 20,0 mio. kr.
+    rows = oxstore.query(
+        f"""SELECT ?part ?whole WHERE {{
+          <https://w3id.org/indsatsgraf/id/tvaergaaende-indsatsplan-2015/initiative/2.1.8>
+            <{IG}hasAmount> ?money .
+          ?money <{IG}amountDKK> ?part ; <{IG}partOfAmount>/<{IG}amountDKK> ?whole }}""",
+        use_default_graph_as_union=True,
+    )
+    pairs = sorted((int(float(row["part"].value)), int(float(row["whole"].value))) for row in rows)
+    assert pairs == [(1_000_000, 20_000_000), (7_000_000, 20_000_000), (12_000_000, 20_000_000)]
+
+
+def _count(store: ox.Store, query: str) -> int:
+    rows = list(store.query(f"PREFIX ig: <{IG}> " + query, use_default_graph_as_union=True))
+    return int(rows[0]["n"].value)
+
+
+def test_initiatives_of_the_benchmark_report_naming_no_department_are_sofs_by_inference(
+    oxstore: ox.Store,
+) -> None:
+    # Socialudvalget publishes the benchmark report; Socialforvaltningen answers to it. Of the
+    # report's 51 initiatives only 13 name a department or unit (e.g. line 114 "… BIF …"); the
+    # other 38 name none and are SOF's by inference, never as a stated responsibility.
+    plan = "ig:describedIn/ig:fileName 'sud-pejlemaerker-2014-2017.txt'"
+    sof = "<https://w3id.org/indsatsgraf/id/org/sof>"
+    total = _count(oxstore, f"SELECT (COUNT(?i) AS ?n) WHERE {{ ?i a ig:Initiative ; {plan} }}")
+    inferred = _count(
+        oxstore,
+        f"SELECT (COUNT(?i) AS ?n) WHERE {{ ?i a ig:Initiative ; {plan} ; "
+        f"ig:inferredResponsibleDepartment {sof} }}",
+    )
+    without = _count(
+        oxstore,
+        f"SELECT (COUNT(?i) AS ?n) WHERE {{ ?i a ig:Initiative ; {plan} "
+        "FILTER NOT EXISTS { ?i ig:department ?d } }",
+    )
+    both = _count(
+        oxstore,
+        "SELECT (COUNT(?i) AS ?n) WHERE { ?i ig:inferredResponsibleDepartment ?d . "
+        "{ ?i ig:responsibleDepartment ?x } UNION { ?i ig:involvedDepartment ?x } }",
+    )
+    assert (total, inferred, without, both) == (51, 38, 0, 0)

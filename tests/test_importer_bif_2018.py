@@ -220,16 +220,22 @@ def test_external_partners(by_line) -> None:
     assert by_line[23].partners == []
 
 
-def test_midterm_status_2020_is_planned_for_every_initiative(result: ImportResult) -> None:
-    for initiative in result.initiatives:
-        assert len(initiative.statuses) == 1
-        status = initiative.statuses[0]
-        assert (status.year, status.status) == (2020, "unknown")
-        assert status.text.startswith(
-            "Midt 2020 vil Beskæftigelses- og Integrationsforvaltningen udarbejde en midtvejsstatus"
-        )
-        assert "revidering af indsatsplanen" in status.text
-        assert (status.span.first, status.span.last) == (105, 108)
+def test_a_midterm_status_only_planned_is_no_status(result: ImportResult) -> None:
+    # lines 105-108: "Midt 2020 vil … udarbejde en midtvejsstatus": planned, never reported.
+    assert all(initiative.statuses == [] for initiative in result.initiatives)
+
+
+def test_activities_waiting_for_budget_negotiations_are_unfunded(
+    result: ImportResult, by_line
+) -> None:
+    # lines 31, 37, 45, 51: "afhænger … af, om der afsættes midler ved budgetforhandlingerne";
+    # line 84: "forudsætter, at der afsættes midler ved budgetforhandlingerne".
+    unfunded = {item.span.first for item in result.initiatives if item.financing == "unfunded"}
+    assert unfunded == {31, 37, 45, 51, 84}
+    assert by_line[45].financing_text == (
+        "Den konkrete indsats afhænger af, om der afsættes midler ved budgetforhandlingerne."
+    )
+    assert {item.financing for item in result.initiatives} == {"unfunded", None}
 
 
 def test_an_initiative_quotes_its_table_row(result: ImportResult) -> None:

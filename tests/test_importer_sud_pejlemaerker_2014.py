@@ -39,6 +39,8 @@ ACTIVITY_LINES = {
     "4": [209, 210, 211, 212, 213, 214],
     "5": [243, 244],
     "6": [273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283],
+    # line 313, prose: "Forvaltningen fik … midler til etablering af en økonomisk rådgivning …"
+    "7": [313],
     "8": [347, 348, 349, 353, 354, 355, 356],
     "9": [397, 398, 399, 400, 401, 402],
 }
@@ -204,6 +206,18 @@ def test_footnotes_kept_and_baseline_year_from_footnote(indicators: dict[str, In
     assert measured(indicators["9.C"])["target"].year == 2017
 
 
+def test_baseline_year_from_the_footnote_on_the_benchmark_heading(
+    indicators: dict[str, Indicator],
+) -> None:
+    # line 299 "7. Færre københavnere lever i fattigdom⁴"; footnote 4 (line 331): "Baseline:
+    # Langtidsfattige ved udgangen af 2012 (… i de tre år: 2010-12)", although the table
+    # header (line 301) says "Baseline (2013)".
+    for notation, value in (("7.A", 10598), ("7.B", 1743)):
+        baseline = measured(indicators[notation])["baseline"]
+        assert (baseline.value, baseline.year) == (Decimal(value), 2012)
+    assert measured(indicators["1.D"])["baseline"].year == 2013  # no footnote: the header's year
+
+
 def test_dash_means_no_measurement(result: ImportResult, indicators) -> None:
     assert set(measured(indicators["1.D"])) == {"baseline", "target"}  # line 91: 1.581 - 1.255
     assert set(measured(indicators["6.A"])) == {"target"}  # line 254: - - 44%
@@ -231,8 +245,20 @@ def test_activities_support_their_benchmark(result: ImportResult) -> None:
         assert len(initiative.goals) == 1
         lines.setdefault(initiative.goals[0], []).append(initiative.span.first)
     assert lines == ACTIVITY_LINES
-    assert len(result.initiatives) == 50
-    assert len({initiative.key for initiative in result.initiatives}) == 50
+    assert len(result.initiatives) == 51
+    assert len({initiative.key for initiative in result.initiatives}) == 51
+
+
+def test_financial_counselling_told_in_prose_is_an_initiative(result: ImportResult) -> None:
+    # line 313: "Forvaltningen fik i forbindelse med budget 2013 midler til etablering af en
+    # økonomisk rådgivning med 3 årsværk i regi af Socialcenter København. Målgruppen for
+    # tilbuddet er forvaltningens borgere med rod i økonomien."
+    (counselling,) = [item for item in result.initiatives if item.span.first == 313]
+    assert counselling.label == "Økonomisk rådgivning"
+    assert counselling.goals == ["7"]
+    assert counselling.responsible == ["Socialcenter København"]
+    assert counselling.financing == "funded"
+    assert counselling.target_group == "forvaltningens borgere med rod i økonomien"
 
 
 def test_activity_labels(result: ImportResult) -> None:

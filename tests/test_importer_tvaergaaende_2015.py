@@ -216,6 +216,16 @@ def test_amounts(initiatives: dict[str, Initiative]) -> None:
     assert with_amounts == {"1.3.2", "2.1.7", "2.1.8", "3.4.1"}
 
 
+def test_a_total_and_its_split_are_never_both_summed(initiatives: dict[str, Initiative]) -> None:
+    # lines 1209-1211: "afsat 20,0 mio. kr. … 1,0 mio. kr. i 2013 … 12,0 mio. kr. i 2014 og 7,0
+    # mio. kr. i 2015": the three are the split of the 20,0 million, not 20 million more.
+    amounts = initiatives["2.1.8"].amounts
+    assert [amount.part_of for amount in amounts] == [None, 0, 0, 0]
+    assert sum(a.value for a in amounts if a.part_of is None) == Decimal("20000000")
+    # an amount that stands alone is part of nothing
+    assert initiatives["2.1.7"].amounts[0].part_of is None
+
+
 @pytest.mark.parametrize(
     ("notation", "financing"),
     [
@@ -312,3 +322,23 @@ def test_page_header_inside_an_initiative_is_dropped(result: ImportResult) -> No
     parsed = IMPORTER.parse(from_string("\n".join(broken)))
     assert parsed.initiatives[0].description == result.initiatives[0].description
     assert [initiative.notation for initiative in parsed.initiatives] == NOTATIONS
+
+
+def test_counted_outputs_are_targets_of_their_initiative(result: ImportResult) -> None:
+    # line 1142 "… etablering af 9 grupper med basispladser …" (2.1.7);
+    # line 1191 "I første omgang etableres 100 klubpladser …" and line 1209 "… at etablere 100
+    # specialklubpladser" (2.1.8, the same hundred); line 137 "… etablering af 20 boliger …" (1.1.2);
+    # line 1187 "behov for at udvide med 250 specialklubpladser" is a need, not a target.
+    targets = {
+        indicator.subject: [(m.kind, m.value, m.unit) for m in indicator.measurements]
+        for indicator in result.indicators
+    }
+    assert targets == {
+        "1.1.2": [("target", Decimal(20), "count")],
+        "2.1.7": [("target", Decimal(9), "count")],
+        "2.1.8": [("target", Decimal(100), "count")],
+    }
+    labels = {indicator.subject: indicator.label for indicator in result.indicators}
+    assert labels["2.1.7"] == "Antal grupper med basispladser"
+    spans = {indicator.subject: indicator.span.first for indicator in result.indicators}
+    assert spans == {"1.1.2": 137, "2.1.7": 1142, "2.1.8": 1191}

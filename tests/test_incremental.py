@@ -223,7 +223,7 @@ def test_documents_lists_file_importer_confidence_counts_checksum_and_time(
         1.0,
         False,
     )
-    assert (plan["goals"], plan["initiatives"], plan["indicators"]) == (14, 32, 0)
+    assert (plan["goals"], plan["initiatives"], plan["indicators"]) == (14, 32, 3)
     assert plan["sha256"] == hashlib.sha256(PLAN_2015.read_bytes()).hexdigest()
     assert plan["original_path"] == str(PLAN_2015.resolve())
     assert kff["importer"] == "generic" and 0 < kff["confidence"] < 1

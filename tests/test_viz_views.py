@@ -68,6 +68,13 @@ def test_tooltip_details_carry_type_departments_amount_and_source(oxstore) -> No
     assert graph.nodes[I2015 + "1.4.2"]["details"]["Forvaltninger"] == "BIF, BUF, SOF, SUF"
 
 
+def test_tooltip_of_2_1_8_counts_the_total_not_also_its_split(oxstore) -> None:
+    # lines 1209-1211 of the 2015 plan: 20,0 mio. kr. in all, split 1,0 + 12,0 + 7,0
+    node = view(oxstore).nodes[I2015 + "2.1.8"]
+    assert node["amount"] == 20_000_000
+    assert node["details"]["Beløb"] == "20.000.000 kr."
+
+
 def test_departments_view_weights_edges_by_shared_initiatives(oxstore) -> None:
     graph = view(oxstore, view="departments")
     assert set(graph) == set(ORG.values())

@@ -222,7 +222,8 @@ SELECT ?node ?key ?value ?first ?last ?extra WHERE {
   UNION { ?node ig:startYear ?value BIND("start" AS ?key) }
   UNION { ?node ig:endYear ?value BIND("end" AS ?key) }
   UNION { ?node ig:budgetYear ?value BIND("budgetYear" AS ?key) }
-  UNION { ?node ig:hasAmount ?extra . ?extra ig:amountDKK ?value BIND("amount" AS ?key) }
+  UNION { ?node ig:hasAmount ?extra . ?extra ig:amountDKK ?value BIND("amount" AS ?key)
+          FILTER NOT EXISTS { ?extra ig:partOfAmount ?total } }
   UNION { ?node ig:amountDKK ?value BIND(?node AS ?extra) BIND("amount" AS ?key) }
   UNION { ?node ig:describedIn ?value BIND("plan" AS ?key) }
   UNION { ?node a ig:Plan BIND(?node AS ?value) BIND("plan" AS ?key) }
