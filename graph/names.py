@@ -294,9 +294,7 @@ class Names:
 
     def _plan_list(self, plans: Iterable[Plan] | None = None) -> str:
         chosen = self.plans() if plans is None else plans
-        return "\n".join(
-            f"  {p.file_name}  ({self.plan_qualifier(p)}: {p.title})" for p in chosen
-        )
+        return "\n".join(f"  {p.file_name}  ({self.plan_qualifier(p)}: {p.title})" for p in chosen)
 
     def _plan_file(self, iri: str) -> str:
         return next((p.file_name for p in self.plans() if p.iri == iri), iri)
@@ -346,9 +344,7 @@ class Names:
         return (plans[0], rest.strip()) if len(plans) == 1 else (None, name)
 
     def _by_name(self, name: str, plan: Plan | None = None) -> Thing:
-        rows = self._select(
-            internal_query("thing-candidates"), {"text": ox.Literal(_normal(name))}
-        )
+        rows = self._select(internal_query("thing-candidates"), {"text": ox.Literal(_normal(name))})
         ranked: list[tuple[tuple[int, int], _Facts]] = []
         for facts in _gather(rows).values():
             if plan is not None and plan.iri not in facts.plans and facts.iri != plan.iri:

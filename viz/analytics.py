@@ -19,7 +19,16 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ..graph.sparql import QueryResult, Value
-from .network import ViewError, ViewSpec, apply_filters, build_view, relations, resolve, things
+from .network import (
+    ViewError,
+    ViewSpec,
+    apply_filters,
+    build_view,
+    relations,
+    resolve,
+    things,
+    with_thing,
+)
 
 __all__ = [
     "BRIDGE_KINDS",
@@ -148,8 +157,11 @@ def shortest_path(store: ox.Store, source: str, target: str, spec: ViewSpec) -> 
 
     known = things(store)
     start, end = resolve(store, known, source), resolve(store, known, target)
+    around = relations(store, known)
+    for node in (start, end):
+        around = with_thing(store, known, around, node)
     graph = apply_filters(
-        relations(store, known),
+        around,
         known,
         plans=spec.plans,
         departments=spec.departments,
