@@ -35,7 +35,7 @@ from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode
 
-from ..graph.vocabulary import ID, XSD, data_iri, organisation_iri, slug
+from ..graph.vocabulary import ID, PREFIXES, XSD, data_iri, organisation_iri, slug
 
 PARAM = re.compile(
     r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\w+)(?:\((?P<choices>[a-z0-9_|-]+)\))?"
@@ -160,6 +160,8 @@ class SavedQuery:
     description: str = ""
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    #: Lines put before the user's text (declared prefixes); errors are reported without them.
+    prologue_lines: int = 0
 
     @property
     def form(self) -> str:
@@ -269,5 +271,21 @@ def find(name: str) -> SavedQuery:
 
 
 def ad_hoc(text: str) -> SavedQuery:
-    """A query given on the command line with -e."""
-    return SavedQuery(name="(inline)", path=Path("<inline>"), text=text, summary="")
+    """A query given on the command line with -e, with the project's prefixes declared.
+
+    The prefixes the text does not declare itself go on one line before it, so a
+    line number in an error is the user's line number plus one (see ``prologue_lines``).
+    """
+    missing = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in PREFIXES.items()
+        if not re.search(rf"(?i)\bPREFIX\s+{prefix}:", text)
+    ]
+    prologue = " ".join(missing) + "\n" if missing else ""
+    return SavedQuery(
+        name="(inline)",
+        path=Path("<inline>"),
+        text=prologue + text,
+        summary="",
+        prologue_lines=1 if missing else 0,
+    )
