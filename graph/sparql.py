@@ -76,7 +76,9 @@ def explain_syntax_error(query: SavedQuery, message: str) -> str:
     lines = query.text.splitlines() or [""]
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     before, rest = text[: column - 1], text[column - 1 :]
-    if "Prefix not found" in where.group(3):
+    said = re.search(r"(?:one of |, )([A-Z][a-z]+(?: [^,\[\]'\"]+)+)", where.group(3))
+    sentence = said.group(1).strip() if said else ""
+    if sentence == "Prefix not found":
         used = re.search(r"([A-Za-z][\w.-]*)?:\w*$", before) or re.match(
             r"([A-Za-z][\w.-]*)?:", rest
         )
@@ -85,6 +87,8 @@ def explain_syntax_error(query: SavedQuery, message: str) -> str:
             f"the prefix {prefix + ':'!r} is not declared; add PREFIX {prefix}: <…> "
             f"(known without declaring in -e: {', '.join(p + ':' for p in PREFIXES)})"
         )
+    elif sentence:
+        what = sentence[0].lower() + sentence[1:]
     elif rest.strip():
         token = re.match(r"\s*(\S+?)(?=[\s{}()]|$)|\s*(\S)", rest)
         shown = token.group(1) or token.group(2) if token else rest.strip()[:20]
