@@ -355,7 +355,7 @@ class Names:
         where = f" in {plan.file_name}" if plan else ""
         if not ranked:
             raise UnknownName(
-                f"nothing{where} is called {name!r} (give a number, code, label or IRI, "
+                f"nothing in the graph{where} matches {name!r} (give a number, code, label or IRI, "
                 "as `indsatsgraf show` prints it)"
             )
         best = min(rank for rank, _ in ranked)
