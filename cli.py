@@ -779,8 +779,8 @@ def docs(output: Path, check: bool) -> None:
     "--decisions",
     type=click.Path(path_type=Path),
     envvar="INDSATSGRAF_LINK_DECISIONS",
-    help="The link-decisions file (default: data/link-decisions.tsv beside the bundled "
-    "documents). Env: INDSATSGRAF_LINK_DECISIONS.",
+    help="Your link-decisions file (default: $XDG_DATA_HOME/indsatsgraf/link-decisions.tsv, "
+    "read over the package's shipped data/link-decisions.tsv). Env: INDSATSGRAF_LINK_DECISIONS.",
 )
 @click.pass_context
 def links(ctx: click.Context, decisions: Path | None) -> None:

@@ -115,6 +115,11 @@ def test_goals_without_initiatives(oxstore) -> None:
     )
     # tvaergaaende 2015: goal 1.4 holds the initiatives 1.4.1-1.4.5.
     assert not [r for r in found if r["plan"] == PLAN_2015 and r["notation"] == "1.4"]
+    # The 2019 status report lists its initiatives under themes (e.g. "Netværk") and its
+    # målsætninger beside them: a målsætning there is covered by its theme, not a gap.
+    assert not [r for r in found if r["plan"] == "sof-indsatsplan-status-2019.txt"]
+    # The 2023 plan attaches initiatives below themes, so its 5.1 without any is a gap.
+    assert only(found, plan=PLAN_2023, notation="5.1")["broader"].startswith("Initiativer")
 
 
 def test_priorities_whose_anchoring_department_has_no_initiative(oxstore) -> None:
