@@ -32,6 +32,7 @@ FRIENDLY_ERRORS = (
     ("viz.network", "ViewError"),
     ("graph.link_decisions", "LinkDecisionError"),
     ("graph.documents", "DocumentError"),
+    ("graph.names", "UnresolvedName"),
 )
 
 
@@ -337,25 +338,36 @@ def query(
     """Run a saved query NAME, a query FILE.rq, or -e 'SPARQL'.
 
     Parameters are checked against their declared types and bound as RDF
-    terms, never pasted into the query text. ASK queries exit 1 when false.
+    terms, never pasted into the query text. A parameter that names a thing
+    takes what `show` takes (2.1.5, 2015:2.1.5, Familiehus, an IRI); a plan
+    parameter takes a file name, slug, year or words of the title (2015). ASK
+    queries exit 1 when false. -e text has the prefixes ig, id, skos, org,
+    prov, dcterms, rdf, rdfs, xsd and owl declared.
 
     \b
     Example:
         indsatsgraf query multi-department-initiatives --param department=BIF
-        indsatsgraf query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
+        indsatsgraf query initiative-lineage --param initiative=2015:2.1.5
+        indsatsgraf query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s a ig:Initiative }' --format json
     """
     from .graph import sparql
     from .queries import catalog, formats
 
     if bool(name) == bool(expression):
         raise click.UsageError("give either a query NAME/FILE or -e 'SPARQL', not both or neither")
+    from .graph.names import Names
+
     saved = catalog.ad_hoc(expression) if expression else catalog.find(name or "")
-    bindings = saved.bindings(parse_params(params))
+    given = parse_params(params)
     sparql.check(saved)
     if endpoint:
+        names = Names.at_endpoint(endpoint, timeout) if given else None
+        bindings = saved.bindings(given, names)
         result = sparql.run_remote(endpoint, saved, bindings, timeout=timeout, limit=limit)
     else:
-        result = sparql.run_embedded(open_store(ctx), saved, bindings, limit=limit)
+        store = open_store(ctx)
+        bindings = saved.bindings(given, Names.of_store(store))
+        result = sparql.run_embedded(store, saved, bindings, limit=limit)
     if fmt == "table" and result.form == "SELECT":
         print_table(result)
     else:
@@ -527,25 +539,31 @@ def validate(ctx: click.Context) -> None:
 @click.pass_context
 @friendly_errors
 def show(ctx: click.Context, thing: str) -> None:
-    """Everything known about THING (code, number, IRI or label) with its source lines.
+    """Everything known about THING with its source lines.
+
+    THING is a number or code (2.1.5, SOF, HA01), a label or part of one
+    (Familiehus), or an IRI, full or as `show` prints it (id:…). A name that
+    is not an IRI is matched case-insensitively, best first: 1. a number or
+    code equal to it, 2. a label equal to it, 3. a label starting with it,
+    4. a label containing it. Within the best of these, initiatives and goals
+    come before other things and organisations last. When several things are
+    left, nothing is shown: they are listed with kind, plan and IRI, and
+    PLAN:NAME (e.g. 2015:2.1, the plan by year, file name or slug) or the
+    IRI picks one. The same names work in query parameters, viz --focus,
+    analyze path and links accept|reject.
 
     \b
     Example:
         indsatsgraf show 1.4.2
+        indsatsgraf show 2015:2.1
         indsatsgraf show Familiehus
+        indsatsgraf show id:org/sof
     """
-    from .graph.describe import describe, find
+    from .graph.describe import describe
+    from .graph.names import resolve_thing
 
     store = open_store(ctx)
-    matches = find(store, thing)
-    if not matches:
-        raise click.ClickException(f"nothing matches {thing!r}")
-    if len(matches) > 1:
-        click.echo(
-            f"{len(matches)} things match {thing!r}; showing the first ({', '.join(matches[1:6])} …)",
-            err=True,
-        )
-    d = describe(store, matches[0])
+    d = describe(store, resolve_thing(store, thing).iri)
     click.echo(d.iri)
     for prop, value in d.properties:
         click.echo(f"  {prop}: {value}")
@@ -877,8 +895,8 @@ def docs(output: Path, check: bool) -> None:
     "--decisions",
     type=click.Path(path_type=Path),
     envvar="INDSATSGRAF_LINK_DECISIONS",
-    help="The link-decisions file (default: data/link-decisions.tsv beside the bundled "
-    "documents). Env: INDSATSGRAF_LINK_DECISIONS.",
+    help="Your link-decisions file (default: $XDG_DATA_HOME/indsatsgraf/link-decisions.tsv, "
+    "read over the package's shipped data/link-decisions.tsv). Env: INDSATSGRAF_LINK_DECISIONS.",
 )
 @click.pass_context
 def links(ctx: click.Context, decisions: Path | None) -> None:
@@ -928,13 +946,11 @@ def _record_link_decision(
     ctx: click.Context, source: str, target: str, decision: str, note: str
 ) -> None:
     from .graph.link_decisions import decisions_path, record
-    from .graph.vocabulary import ID
+    from .graph.names import Names
 
-    def expand(iri: str) -> str:
-        return iri if iri.startswith(("http://", "https://")) else ID + iri.lstrip("/")
-
+    names = Names.of_store(open_store(ctx))
     path = ctx.obj.get("decisions") or decisions_path()
-    made = record(expand(source), expand(target), decision, note, path)
+    made = record(names.thing(source).iri, names.thing(target).iri, decision, note, path)
     click.echo(f"{decision}ed {made.source} ↔ {made.target} in {path}")
     click.echo("run `indsatsgraf build` to apply it to the graph")
 
@@ -952,7 +968,9 @@ def _decision_command(decision: str, example: str) -> None:
         _record_link_decision(ctx, source, target, decision, note)
 
     command.help = (
-        f"{decision.capitalize()} the link SOURCE ↔ TARGET (IRIs, or their part after …/id/)."
+        f"{decision.capitalize()} the link SOURCE ↔ TARGET: two things of the graph, named "
+        "as `show` accepts them (an IRI, its part after …/id/, PLAN:NUMBER, a label); the "
+        "decision records their full IRIs."
         f"\n\n\b\nExample:\n    indsatsgraf links {decision} {example}"
     )
 

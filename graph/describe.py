@@ -1,7 +1,8 @@
 """Everything known about one thing, with the source lines it came from.
 
-A thing can be named by IRI, notation ("1.1.1", "HA01", "SOF") or label; this
-is how a planner checks a fact against the document it was read from.
+Which thing a name means is decided by :mod:`.names`; this module only says
+what the graph holds about it, which is how a planner checks a fact against the
+document it was read from.
 """
 
 from __future__ import annotations
@@ -10,21 +11,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .names import internal_query
 from .sparql import with_values
 from .vocabulary import PREFIXES
-
-FIND = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?s (MIN(?rank) AS ?best) WHERE {
-  { ?s skos:notation ?text BIND(1 AS ?kind) } UNION { ?s rdfs:label ?text BIND(2 AS ?kind) }
-  BIND(LCASE(STR(?text)) AS ?t)
-  BIND(LCASE(?_name) AS ?wanted)
-  FILTER(CONTAINS(?t, ?wanted))
-  BIND(IF(?t = ?wanted, ?kind, 3) AS ?rank)
-  FILTER(!STRSTARTS(STR(?s), "https://w3id.org/indsatsgraf/ontology"))
-} GROUP BY ?s ORDER BY ?best ?s LIMIT 20
-"""
 
 
 @dataclass
@@ -49,16 +38,6 @@ def _text(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
     return term.value
 
 
-def find(store: ox.Store, name: str) -> list[str]:
-    """IRIs matching ``name``: exact IRI, then notation or exact label, then label substring."""
-    if name.startswith(("http://", "https://")):
-        return [name]
-    rows = store.query(
-        with_values(FIND, {"name": ox.Literal(name)}), use_default_graph_as_union=True
-    )
-    return [row["s"].value for row in rows]
-
-
 def describe(store: ox.Store, iri: str) -> Description:
     node = ox.NamedNode(iri)
     description = Description(iri)
@@ -71,14 +50,7 @@ def describe(store: ox.Store, iri: str) -> Description:
         description.properties.append((compact(quad.predicate.value), _text(quad.object)))
     description.properties.sort()
     rows = store.query(
-        with_values(
-            """PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
-        PREFIX prov: <http://www.w3.org/ns/prov#>
-        SELECT DISTINCT ?file ?first ?last ?quote WHERE {
-          ?_s prov:wasDerivedFrom ?span . ?span ig:document ?doc ; ig:firstLine ?first ;
-          ig:lastLine ?last ; ig:quote ?quote . ?doc ig:fileName ?file } ORDER BY ?file ?first""",
-            {"s": node},
-        ),
+        with_values(internal_query("thing-sources"), {"s": node}),
         use_default_graph_as_union=True,
     )
     for row in rows:

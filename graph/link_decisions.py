@@ -3,9 +3,12 @@
 Automatic matching leaves doubtful pairs as candidates. A person who knows the
 plans accepts or rejects them once, and the decision must survive every
 rebuild, so it lives in a plain file in the repository (reviewable in a diff),
-not in the store. The file sits next to the bundled documents
-(``data/link-decisions.tsv``); ``INDSATSGRAF_LINK_DECISIONS`` points elsewhere,
-e.g. when the package is installed read-only.
+not in the store. Two files are read: the decisions shipped with the package
+(``data/link-decisions.tsv``, read-only defaults) and the user's own, which
+every new decision goes to and which wins for a pair both name. The user's file
+lives beside the default store, in ``$XDG_DATA_HOME/indsatsgraf/link-decisions.tsv``
+(``~/.local/share/…``), so reinstalling the package keeps it;
+``INDSATSGRAF_LINK_DECISIONS`` points elsewhere.
 
 Columns: source IRI, target IRI, decision (accept/reject), date and note.
 A pair is unordered; the last line about a pair wins.
@@ -39,9 +42,15 @@ class Decision:
 
 
 def decisions_path() -> Path:
-    """``$INDSATSGRAF_LINK_DECISIONS`` or ``data/link-decisions.tsv`` beside the bundled documents."""
+    """The user's decisions: ``$INDSATSGRAF_LINK_DECISIONS``, else beside the default store."""
     if os.environ.get(ENV):
-        return Path(os.environ[ENV])
+        return Path(os.environ[ENV]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "indsatsgraf" / "link-decisions.tsv"
+
+
+def shipped_path() -> Path:
+    """The decisions that come with the package, read before the user's own."""
     return Path(str(resources.files("indsatsgraf") / "data" / "link-decisions.tsv"))
 
 
@@ -51,8 +60,15 @@ def pair(a: str, b: str) -> tuple[str, str]:
 
 
 def load(path: Path | None = None) -> dict[tuple[str, str], Decision]:
-    """Every decision in the file by pair (none if there is no file yet)."""
-    path = path or decisions_path()
+    """Every decision by pair: the shipped ones, overridden per pair by the user's file
+    (``path``, default :func:`decisions_path`; none if it does not exist yet)."""
+    found = read(shipped_path())
+    found.update(read(path or decisions_path()))
+    return found
+
+
+def read(path: Path) -> dict[tuple[str, str], Decision]:
+    """The decisions of one file by pair (none if there is no file)."""
     if not path.exists():
         return {}
     found: dict[tuple[str, str], Decision] = {}

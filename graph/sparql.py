@@ -19,7 +19,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from ..queries.catalog import QueryError, SavedQuery
-from .vocabulary import XSD
+from .vocabulary import PREFIXES, XSD
 
 UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
@@ -54,20 +54,59 @@ def _keep(match: re.Match[str]) -> str:
 
 
 def check(query: SavedQuery) -> None:
-    """Refuse update forms and report syntax errors with file, line and column."""
+    """Refuse update forms and explain syntax errors in words, with file, line and column."""
     if UPDATE.match(strip_comments(query.text)):
         raise QueryError(f"{query.path}: this is a SPARQL update; `query` only reads the graph")
     try:
         ox.Store().query(query.text, use_default_graph_as_union=True)
     except SyntaxError as error:
-        message = str(error)
-        where = re.match(r"error at (\d+):(\d+): (.*)", message)
-        if where:
-            line, column, what = where.groups()
-            raise QueryError(
-                f"{query.path}:{line}:{column}: SPARQL syntax error: {what}"
-            ) from error
-        raise QueryError(f"{query.path}: SPARQL syntax error: {message}") from error
+        raise QueryError(explain_syntax_error(query, str(error))) from error
+
+
+def explain_syntax_error(query: SavedQuery, message: str) -> str:
+    """The parser's complaint as a sentence, at the user's own line and column.
+
+    Oxigraph lists every token it would have accepted, which says little to a
+    person; what helps is where reading stopped and what stands there.
+    """
+    where = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if not where:
+        return f"{query.path}: SPARQL syntax error: {message.splitlines()[0]}"
+    line, column = int(where.group(1)), int(where.group(2))
+    lines = query.text.splitlines() or [""]
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    before, rest = text[: column - 1], text[column - 1 :]
+    said = re.search(r"(?:one of |, )([A-Z][a-z]+(?: [^,\[\]'\"]+)+)", where.group(3))
+    sentence = said.group(1).strip() if said else ""
+    if sentence == "Prefix not found":
+        used = re.search(r"([A-Za-z][\w.-]*)?:\w*$", before) or re.match(
+            r"([A-Za-z][\w.-]*)?:", rest
+        )
+        prefix = (used.group(1) or "") if used else ""
+        what = (
+            f"the prefix {prefix + ':'!r} is not declared; add PREFIX {prefix}: <…> "
+            f"(known without declaring in -e: {', '.join(p + ':' for p in PREFIXES)})"
+        )
+    elif sentence:
+        what = sentence[0].lower() + sentence[1:]
+    elif rest.strip():
+        token = re.match(r"\s*(\S+?)(?=[\s{}()]|$)|\s*(\S)", rest)
+        shown = token.group(1) or token.group(2) if token else rest.strip()[:20]
+        what = f"{shown!r} cannot stand here"
+    elif line >= len(lines):
+        what = "the query ends too early (an unclosed {, ( or string?)"
+    else:
+        what = "the line ends where more was expected"
+    if re.search(r"(?<![<\w])[A-Za-z][\w-]*:[\w.-]*/", text):
+        what += (
+            "; a prefixed name cannot hold '/': write the full <https://…> IRI or escape it as \\/"
+        )
+    user_line = line - query.prologue_lines
+    caret = " " * (column - 1) + "^"
+    return (
+        f"{query.path}:{user_line}:{column}: SPARQL syntax error at line {user_line}, "
+        f"column {column}: {what}\n    {text}\n    {caret}"
+    )
 
 
 def python_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Value:

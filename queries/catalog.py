@@ -14,10 +14,14 @@ A parameter ``name`` appears in the query as the variable ``?_name``. Values are
 checked against the declared type and bound as typed RDF terms: the embedded
 store and a remote endpoint both receive a ``VALUES`` block built from the
 serialised term, so no user text is ever pasted into SPARQL. Types:
-``department`` (a code such as SOF), ``plan`` (a source file name, its slug or
-the plan's IRI), ``iri``, ``integer``, ``year``, ``text`` (non-empty) and
-``choice(a|b|…)``. A default is checked when the file is read, so a bad header
-is reported with its line.
+``department`` (a code such as SOF), ``plan`` (named as everywhere: file name,
+slug, year or words of its title, see :mod:`..graph.names`), ``thing`` (what
+``indsatsgraf show`` accepts: a number, code, label or IRI), ``iri`` (an
+absolute IRI, taken as given), ``integer``, ``year``, ``text`` (non-empty) and
+``choice(a|b|…)``. Plans and things are looked up in the graph the query runs
+on, through the resolver given to :meth:`SavedQuery.bindings`; without one (as
+when a file is read) only their form is checked. A default is checked when the
+file is read, so a bad header is reported with its line.
 """
 
 from __future__ import annotations
@@ -27,22 +31,35 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode
 
-from ..graph.vocabulary import ID, XSD, data_iri, organisation_iri, slug
+from ..graph.vocabulary import ID, PREFIXES, XSD, data_iri, organisation_iri, slug
 
 PARAM = re.compile(
     r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\w+)(?:\((?P<choices>[a-z0-9_|-]+)\))?"
     r"(?:\s*=\s*(?P<default>\S+))?\s*(?:[—-]+\s*(?P<doc>.*))?$"
 )
 DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
-TYPES = ("department", "plan", "iri", "integer", "year", "text", "choice")
+TYPES = ("department", "plan", "thing", "iri", "integer", "year", "text", "choice")
 PLAN_IRI = ID + "plan/"
 
 
 class QueryError(Exception):
     """A query or parameter problem a user can fix; the message says how."""
+
+
+class Named(Protocol):
+    iri: str
+
+
+class Resolver(Protocol):
+    """What binding needs of :class:`..graph.names.Names`: a plan and a thing by name."""
+
+    def plan(self, text: str) -> Named: ...
+
+    def thing(self, text: str) -> Named: ...
 
 
 @dataclass(frozen=True)
@@ -58,8 +75,12 @@ class Parameter:
         """The type as a user types it: ``department``, or ``a|b|c`` for a choice."""
         return "|".join(self.choices) if self.type == "choice" else self.type
 
-    def bind(self, raw: str) -> NamedNode | Literal:
-        """Check ``raw`` against the declared type and make it an RDF term."""
+    def bind(self, raw: str, names: Resolver | None = None) -> NamedNode | Literal:
+        """Check ``raw`` against the declared type and make it an RDF term.
+
+        ``names`` looks plans and things up in the graph; without it a plan is
+        read from its file name or IRI and a thing must be an IRI.
+        """
         value = raw.strip()
         if self.type == "department":
             code = value.upper().replace("OE", "Ø") if value.upper() == "OEKF" else value.upper()
@@ -73,8 +94,12 @@ class Parameter:
             if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
                 raise QueryError(f"parameter {self.name}: {raw!r} is not an absolute http(s) IRI")
             return NamedNode(value)
+        if self.type in ("plan", "thing") and names is not None:
+            return self._look_up(raw, value, names)
         if self.type == "plan":
             return self._plan(raw, value)
+        if self.type == "thing":
+            return self._thing_iri(raw, value)
         if self.type == "choice":
             word = value.lower()
             if word not in self.choices:
@@ -93,6 +118,27 @@ class Parameter:
         if not value:
             raise QueryError(f"parameter {self.name}: give a non-empty text")
         return Literal(raw)
+
+    def _look_up(self, raw: str, value: str, names: Resolver) -> NamedNode:
+        from ..graph.names import UnresolvedName
+
+        try:
+            found = names.plan(value) if self.type == "plan" else names.thing(value)
+        except UnresolvedName as error:
+            raise QueryError(f"parameter {self.name}: {error}") from error
+        return NamedNode(found.iri)
+
+    def _thing_iri(self, raw: str, value: str) -> NamedNode:
+        """A thing given by IRI (full or compact), when there is no graph to look names up in."""
+        from ..graph.names import expand
+
+        iri = expand(value)
+        if iri is None or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", iri):
+            raise QueryError(
+                f"parameter {self.name}: {raw!r} is not an IRI; a number, code or label "
+                "is looked up only when the query runs on a graph"
+            )
+        return NamedNode(iri)
 
     def _plan(self, raw: str, value: str) -> NamedNode:
         """A plan by its IRI, source file name (``x.txt``) or slug, as the builder names it."""
@@ -114,6 +160,8 @@ class SavedQuery:
     description: str = ""
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    #: Lines put before the user's text (declared prefixes); errors are reported without them.
+    prologue_lines: int = 0
 
     @property
     def form(self) -> str:
@@ -125,8 +173,14 @@ class SavedQuery:
         match = re.search(r"(?i)\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body)
         return match.group(1).upper() if match else "SELECT"
 
-    def bindings(self, given: dict[str, str]) -> dict[str, NamedNode | Literal]:
-        """Typed terms for every given or defaulted parameter; unknown names refused."""
+    def bindings(
+        self, given: dict[str, str], names: Resolver | None = None
+    ) -> dict[str, NamedNode | Literal]:
+        """Typed terms for every given or defaulted parameter; unknown names refused.
+
+        ``names`` (a :class:`..graph.names.Names` of the graph the query will run on)
+        lets plan and thing parameters be given as ``show`` accepts them.
+        """
         known = {p.name: p for p in self.parameters}
         for name in given:
             if name not in known:
@@ -140,7 +194,7 @@ class SavedQuery:
         for p in self.parameters:
             raw = given.get(p.name, p.default)
             if raw is not None:
-                bound[p.name] = p.bind(raw)
+                bound[p.name] = p.bind(raw, names)
         return bound
 
 
@@ -217,5 +271,21 @@ def find(name: str) -> SavedQuery:
 
 
 def ad_hoc(text: str) -> SavedQuery:
-    """A query given on the command line with -e."""
-    return SavedQuery(name="(inline)", path=Path("<inline>"), text=text, summary="")
+    """A query given on the command line with -e, with the project's prefixes declared.
+
+    The prefixes the text does not declare itself go on one line before it, so a
+    line number in an error is the user's line number plus one (see ``prologue_lines``).
+    """
+    missing = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in PREFIXES.items()
+        if not re.search(rf"(?i)\bPREFIX\s+{prefix}:", text)
+    ]
+    prologue = " ".join(missing) + "\n" if missing else ""
+    return SavedQuery(
+        name="(inline)",
+        path=Path("<inline>"),
+        text=prologue + text,
+        summary="",
+        prologue_lines=1 if missing else 0,
+    )

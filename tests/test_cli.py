@@ -53,8 +53,12 @@ def test_multi_department_query_lists_the_known_cross_department_initiatives(
     counts = [r["departmentCount"] for r in rows]
     assert counts == sorted(counts, reverse=True)
     assert all(r["departmentCount"] >= 2 for r in rows)
+    # The column holds initiatives and særlige prioriteringer; kind tells them apart.
+    assert by_notation["1.4.2"]["kind"] == "indsats"
+    assert {r["kind"] for r in rows} == {"indsats", "særlig prioritering"}
     assert set(rows[0]) == {
         "initiative",
+        "kind",
         "label",
         "notation",
         "departments",
@@ -77,7 +81,11 @@ def test_department_parameter_filters_and_bad_code_is_refused(store_dir: Path) -
 
 @pytest.mark.parametrize(
     "fmt,marker",
-    [("csv", "initiative,label"), ("tsv", "initiative\tlabel"), ("md", "| initiative | label")],
+    [
+        ("csv", "initiative,kind,label"),
+        ("tsv", "initiative\tkind\tlabel"),
+        ("md", "| initiative | kind | label"),
+    ],
 )
 def test_formats(store_dir: Path, fmt: str, marker: str) -> None:
     result = run(store_dir, "query", "multi-department-initiatives", "--format", fmt)

@@ -365,14 +365,17 @@ def test_decisions_round_trip_and_last_line_wins(tmp_path):
         link_decisions.record("2.1.5", FAMILIEHUSET_2019, "accept", path=path)
 
 
-def test_a_rebuild_honours_the_decisions(tmp_path):
+def test_a_rebuild_honours_the_decisions(tmp_path, built_store):
     decisions = tmp_path / "decisions.tsv"
     runner = CliRunner()
     for verb, a, b in (
         ("reject", FAMILIEHUS_2015, FAMILIEHUSET_2019),
         ("accept", HJERNESKADE_2015.removeprefix(ID), VERAHUS_2019),
     ):
-        result = runner.invoke(main, ["links", "--decisions", str(decisions), verb, a, b])
+        result = runner.invoke(
+            main,
+            ["--store", str(built_store.path), "links", "--decisions", str(decisions), verb, a, b],
+        )
         assert result.exit_code == 0, result.output
     assert len(link_decisions.load(decisions)) == 2
     store = GraphStore(tmp_path / "store")

@@ -376,7 +376,7 @@ def test_every_shape_is_named_and_every_constraint_explains_itself(shapes: Graph
     for shape in shapes.subjects(RDF.type, SH.NodeShape):
         assert (shape, SH.name, None) in shapes, shape
     property_shapes = set(shapes.subjects(RDF.type, SH.PropertyShape))
-    assert len(property_shapes) == 17  # 15 + the value and the total of a MonetaryAmount
+    assert len(property_shapes) == 20  # 15 + the value and total of an amount + 3 link ends
     for shape in property_shapes:
         assert (shape, SH.name, None) in shapes, shape
         assert "en" in _langs(shapes, shape, SH.message), shape

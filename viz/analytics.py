@@ -22,7 +22,16 @@ import pyoxigraph as ox
 from ..files import atomic_output, check_target
 from ..graph.sparql import QueryResult, Value
 from ..safetext import without_controls
-from .network import ViewError, ViewSpec, apply_filters, build_view, relations, resolve, things
+from .network import (
+    ViewError,
+    ViewSpec,
+    apply_filters,
+    build_view,
+    relations,
+    resolve,
+    things,
+    with_thing,
+)
 
 __all__ = [
     "BRIDGE_KINDS",
@@ -151,8 +160,11 @@ def shortest_path(store: ox.Store, source: str, target: str, spec: ViewSpec) -> 
 
     known = things(store)
     start, end = resolve(store, known, source), resolve(store, known, target)
+    around = relations(store, known)
+    for node in (start, end):
+        around = with_thing(store, known, around, node)
     graph = apply_filters(
-        relations(store, known),
+        around,
         known,
         plans=spec.plans,
         departments=spec.departments,

@@ -24,7 +24,7 @@ from itertools import combinations
 import networkx as nx
 import pyoxigraph as ox
 
-from ..graph.describe import find
+from ..graph.names import Names, Plan, UnresolvedName, match_plans
 from ..graph.sparql import run_embedded, with_values
 from ..queries.catalog import find as find_query
 from .render import KIND_STYLES
@@ -47,6 +47,7 @@ __all__ = [
     "relations",
     "resolve",
     "things",
+    "with_thing",
 ]
 
 IG = "https://w3id.org/indsatsgraf/ontology#"
@@ -116,6 +117,7 @@ EDGE_LABELS = {
     IG + "correspondsTo": "svarer til",
     IG + "describedIn": "beskrevet i",
     SKOS + "broader": "under",
+    ORG + "unitOf": "enhed under",
     DCTERMS + "isPartOf": "del af",
 }
 #: When two things are linked twice (responsible and involved), the stronger link is shown.
@@ -207,6 +209,22 @@ SELECT DISTINCT ?s ?p ?o ?via WHERE {
 """
 )
 
+#: An organisation's own ties, for a view centred on a unit: the relations graph counts a
+#: unit for its department, so the unit itself appears there only as a partner.
+ORGANISATION_TIES = (
+    PREFIXES
+    + """
+SELECT DISTINCT ?s ?p ?o ?via WHERE {
+  {
+    VALUES ?p { ig:responsibleDepartment ig:involvedDepartment ig:partner }
+    ?s ?p ?_org . BIND(?_org AS ?o)
+  } UNION {
+    ?_org org:unitOf ?o . BIND(?_org AS ?s) BIND(org:unitOf AS ?p)
+  }
+}
+"""
+)
+
 #: One row per fact a tooltip shows, so no OPTIONAL multiplies another.
 THINGS = (
     PREFIXES
@@ -219,6 +237,7 @@ SELECT ?node ?key ?value ?first ?last ?extra WHERE {
   UNION { ?node org:unitOf* ?dept . ?dept a ig:Department ; skos:notation ?value
           BIND("department" AS ?key) }
   UNION { ?node ig:periodText ?value BIND("period" AS ?key) }
+  UNION { ?node ig:year ?value BIND("year" AS ?key) }
   UNION { ?node ig:startYear ?value BIND("start" AS ?key) }
   UNION { ?node ig:endYear ?value BIND("end" AS ?key) }
   UNION { ?node ig:budgetYear ?value BIND("budgetYear" AS ?key) }
@@ -288,6 +307,7 @@ class Thing:
     notation: str = ""
     departments: set[str] = field(default_factory=set)
     period: str = ""
+    year: str = ""
     start: str = ""
     end: str = ""
     budget_year: str = ""
@@ -370,7 +390,7 @@ def things(store: ox.Store) -> dict[str, Thing]:
         key, value = row["key"].value, row["value"].value
         if key == "class":
             thing.classes.add(value)
-        elif key in ("label", "notation", "period", "start", "end", "plan", "financing"):
+        elif key in ("label", "notation", "period", "year", "start", "end", "plan", "financing"):
             setattr(thing, key, getattr(thing, key) or value)
         elif key == "planFile":
             thing.plan_file = value
@@ -491,7 +511,7 @@ def focus(
     """Everything within ``depth`` relations of the thing ``name`` (code, number, IRI, label)."""
     known = things(store)
     center = resolve(store, known, name)
-    graph = relations(store, known)
+    graph = with_thing(store, known, relations(store, known), center)
     graph = nx.ego_graph(graph, center, radius=max(0, depth)).copy()
     graph.graph.update(center=center, center_name=known[center].name)
     return apply_filters(graph, known, plans=plans, departments=departments, classes=classes)
@@ -626,11 +646,30 @@ def build_view(store: ox.Store, spec: ViewSpec) -> View:
 
 
 def resolve(store: ox.Store, known: Mapping[str, Thing], name: str) -> str:
-    """The best match for ``name`` among the things in the graph."""
-    for iri in find(store, name):
-        if iri in known:
-            return iri
-    raise ViewError(f"nothing in the graph matches {name!r} (try a code, number, IRI or label)")
+    """The thing ``name`` means, as `show` resolves it (:mod:`..graph.names`)."""
+    try:
+        iri = Names.of_store(store).thing(name).iri
+    except UnresolvedName as error:
+        raise ViewError(str(error)) from error
+    if iri not in known:
+        raise ViewError(f"{name!r} is {iri}, which the network views do not draw")
+    return iri
+
+
+def with_thing(store: ox.Store, known: Mapping[str, Thing], graph: nx.Graph, iri: str) -> nx.Graph:
+    """``graph`` with ``iri`` in it: a unit with its own ties, anything else alone.
+
+    The relations graph draws a unit as its department, so a view centred on one
+    (``--focus "Borgercenter Handicap"``) adds the unit's ties to what it is built on.
+    """
+    if iri in graph:
+        return graph
+    query = with_values(ORGANISATION_TIES, {"org": ox.NamedNode(iri)})
+    ties = _edges_graph(store.query(query, use_default_graph_as_union=True), known)
+    graph = nx.compose(graph, ties)
+    if iri not in graph:
+        graph.add_node(iri, **known[iri].attributes())
+    return graph
 
 
 def apply_filters(
@@ -662,20 +701,35 @@ def apply_filters(
 
 
 def _plans(known: Mapping[str, Thing], names: Iterable[str]) -> set[str]:
-    """Plan IRIs for names: an IRI, or any part of a file name ("2015", "sof-indsatsplan")."""
+    """Plan IRIs for names, named as everywhere (:func:`..graph.names.match_plans`).
+
+    A filter may name several plans at once ("sof-indsatsplan" is two).
+    """
     names = list(names)
     if not names:
         return set()
-    plans = {iri: thing for iri, thing in known.items() if thing.kind == "Plan"}
-    files = {iri: thing.plan_file or iri for iri, thing in plans.items()}
+    plans = [_as_plan(thing) for thing in known.values() if thing.kind == "Plan"]
     chosen = set()
     for name in names:
-        hits = [iri for iri in plans if iri == name or name.lower() in files[iri].lower()]
+        hits = match_plans(plans, name)
         if not hits:
-            listed = ", ".join(sorted(files.values()))
+            listed = ", ".join(sorted(p.file_name for p in plans))
             raise ViewError(f"no plan matches {name!r}; the plans are: {listed}")
-        chosen.update(hits)
+        chosen.update(p.iri for p in hits)
     return chosen
+
+
+def _as_plan(thing: Thing) -> Plan:
+    """A plan as the resolver sees it, from the facts the views already hold."""
+    years = tuple(int(y) for y in (thing.year, thing.start, thing.end) if y.isdigit())
+    return Plan(
+        thing.iri,
+        thing.plan_file or thing.iri.rsplit("/", 1)[-1],
+        thing.label,
+        years,
+        int(thing.start) if thing.start.isdigit() else None,
+        int(thing.end) if thing.end.isdigit() else None,
+    )
 
 
 def _departments(known: Mapping[str, Thing], names: Iterable[str]) -> list[str]:
