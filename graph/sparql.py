@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import os
 import re
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pyoxigraph as ox
 
 from ..queries.catalog import QueryError, SavedQuery
+from .deadline import QueryTimeout, call_with_deadline, check_timeout
+from .query_guard import guard
 from .vocabulary import XSD
 
 UPDATE = re.compile(
@@ -27,6 +31,8 @@ UPDATE = re.compile(
     re.I,
 )
 DEFAULT_TIMEOUT = 30.0
+#: Seconds an embedded query may take, syntax check included, unless told otherwise.
+EMBEDDED_TIMEOUT = 60.0
 Value = str | int | float | bool | None
 
 
@@ -53,12 +59,20 @@ def _keep(match: re.Match[str]) -> str:
     return match.group(1) or ""
 
 
-def check(query: SavedQuery) -> None:
-    """Refuse update forms and report syntax errors with file, line and column."""
+def check(
+    query: SavedQuery, allow_service: Iterable[str] = (), timeout: float = EMBEDDED_TIMEOUT
+) -> None:
+    """Refuse unsafe text and update forms; report syntax errors with file, line and column.
+
+    The text is bounded and its SERVICE calls checked (``query_guard``) before
+    Oxigraph parses it, and the parse runs under the deadline: planning a
+    query of a few hundred joined patterns can take minutes.
+    """
+    guard(query.text, str(query.path), allow_service)
     if UPDATE.match(strip_comments(query.text)):
         raise QueryError(f"{query.path}: this is a SPARQL update; `query` only reads the graph")
     try:
-        ox.Store().query(query.text, use_default_graph_as_union=True)
+        call_with_deadline(_parse, query.text, timeout=timeout)
     except SyntaxError as error:
         message = str(error)
         where = re.match(r"error at (\d+):(\d+): (.*)", message)
@@ -68,6 +82,11 @@ def check(query: SavedQuery) -> None:
                 f"{query.path}:{line}:{column}: SPARQL syntax error: {what}"
             ) from error
         raise QueryError(f"{query.path}: SPARQL syntax error: {message}") from error
+
+
+def _parse(text: str) -> None:
+    """Parse and plan ``text`` on an empty store: raises SyntaxError, reads no data."""
+    ox.Store().query(text, use_default_graph_as_union=True)
 
 
 def python_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Value:
@@ -101,9 +120,27 @@ def run_embedded(
     query: SavedQuery,
     bindings: dict[str, ox.NamedNode | ox.Literal],
     limit: int | None = None,
+    *,
+    timeout: float = EMBEDDED_TIMEOUT,
+    allow_service: Iterable[str] = (),
 ) -> QueryResult:
-    check(query)
-    answer = store.query(with_values(query.text, bindings), use_default_graph_as_union=True)
+    """Run on the embedded store, stopped with QueryTimeout after ``timeout`` seconds in all.
+
+    SERVICE calls are refused unless their endpoint is in ``allow_service``.
+    """
+    deadline = time.monotonic() + check_timeout(timeout)
+    check(query, allow_service, timeout)
+    text = with_values(query.text, bindings)
+    guard(text, str(query.path), allow_service)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise QueryTimeout(timeout)
+    return call_with_deadline(_evaluate, store, text, limit, timeout=remaining)
+
+
+def _evaluate(store: ox.Store, text: str, limit: int | None) -> QueryResult:
+    """The query's answer as plain values (it crosses a process boundary)."""
+    answer = store.query(text, use_default_graph_as_union=True)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -146,11 +183,12 @@ def run_remote(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     limit: int | None = None,
+    allow_service: Iterable[str] = (),
 ) -> QueryResult:
     """Run on a SPARQL 1.1 endpoint; credentials from INDSATSGRAF_ENDPOINT_USER/_PASSWORD."""
     from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
 
-    check(query)
+    check(query, allow_service, timeout)
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setTimeout(int(max(1, timeout)))

@@ -1,0 +1,129 @@
+"""Run a piece of Oxigraph work in a child process that is killed at a deadline.
+
+Oxigraph has no query timeout, and a query running in Rust cannot be
+interrupted from Python: a thread would keep computing after we gave up on it.
+A forked child can be killed. Forking is cheap here (a few milliseconds, see
+docs/robustness.md), and the child inherits the open store, so nothing is
+opened twice. The child runs the work on a thread with a large stack, since
+the parser and planner recurse, and sends back the pickled result or
+exception; a child that dies of a signal is reported, never silently lost.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import select
+import signal
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..queries.catalog import QueryError
+
+#: Stack of the thread that runs the work in the child: the parser and
+#: planner recurse per nesting level and per operator in a chain.
+WORKER_STACK_BYTES = 256 * 2**20
+#: Longest timeout accepted (a day): beyond it a mistake is likelier than a wish.
+MAX_TIMEOUT = 86_400.0
+
+T = TypeVar("T")
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its deadline and was stopped."""
+
+    def __init__(self, limit: float) -> None:
+        super().__init__(
+            f"the query ran longer than {limit:g} s and was stopped "
+            "(raise the limit with --timeout)"
+        )
+
+
+def check_timeout(timeout: float) -> float:
+    """``timeout`` if it is a usable number of seconds, else a QueryError saying why."""
+    if not (isinstance(timeout, int | float) and math.isfinite(timeout)) or timeout <= 0:
+        raise QueryError(f"timeout {timeout!r}: give a number of seconds above 0")
+    if timeout > MAX_TIMEOUT:
+        raise QueryError(f"timeout {timeout:g} s: at most {MAX_TIMEOUT:g} s")
+    return float(timeout)
+
+
+def call_with_deadline(work: Callable[..., T], *args: Any, timeout: float) -> T:
+    """``work(*args)`` in a child process; QueryTimeout if it runs longer than ``timeout``.
+
+    Exceptions raised by ``work`` are raised here again; the message says the
+    query ran too long rather than that the process was killed.
+    """
+    limit = check_timeout(timeout)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(reader)
+        _child(writer, work, args)
+    os.close(writer)
+    try:
+        payload = _read_until(reader, time.monotonic() + limit)
+    except BaseException as error:  # the deadline, or Ctrl-C: the child must not outlive us
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        if isinstance(error, TimeoutError):
+            raise QueryTimeout(limit) from None
+        raise
+    finally:
+        os.close(reader)
+    _, status = os.waitpid(pid, 0)
+    if not payload:
+        how = (
+            f"signal {os.WTERMSIG(status)}"
+            if os.WIFSIGNALED(status)
+            else f"exit status {os.waitstatus_to_exitcode(status)}"
+        )
+        raise QueryError(f"the query engine stopped unexpectedly ({how}); please report the query")
+    ok, value = pickle.loads(payload)
+    if ok:
+        return value
+    raise value
+
+
+def _child(writer: int, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Run ``work`` on a big-stack thread, write (ok, value) to ``writer`` and exit at once."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work(*args)))
+        except BaseException as error:  # sent to the parent, which raises it
+            outcome.append((False, error))
+
+    try:
+        threading.stack_size(WORKER_STACK_BYTES)
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+        try:
+            data = pickle.dumps(outcome[0])
+        except Exception as error:  # an exception that cannot be pickled
+            data = pickle.dumps((False, QueryError(f"the query failed: {error}")))
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(data)
+    finally:
+        os._exit(0)
+
+
+def _read_until(reader: int, deadline: float) -> bytes:
+    """Everything the child writes, or TimeoutError once ``deadline`` passes."""
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        ready, _, _ = select.select([reader], [], [], remaining)
+        if not ready:
+            raise TimeoutError
+        chunk = os.read(reader, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
