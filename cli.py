@@ -208,9 +208,18 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--timeout",
     type=float,
-    default=30.0,
+    default=60.0,
     show_default=True,
-    help="Seconds to wait for a remote endpoint.",
+    help="Seconds the query may take in all, on the embedded store or an endpoint.",
+)
+@click.option(
+    "--allow-service",
+    "allow_service",
+    multiple=True,
+    metavar="URL",
+    envvar="INDSATSGRAF_ALLOW_SERVICE",
+    help="Let SERVICE <URL> (a federated query) call this endpoint (repeatable; "
+    "env INDSATSGRAF_ALLOW_SERVICE, separated by spaces). Without it SERVICE is refused.",
 )
 @click.pass_context
 @friendly_errors
@@ -223,11 +232,14 @@ def query(
     limit: int | None,
     endpoint: str | None,
     timeout: float,
+    allow_service: tuple[str, ...],
 ) -> None:
     """Run a saved query NAME, a query FILE.rq, or -e 'SPARQL'.
 
     Parameters are checked against their declared types and bound as RDF
     terms, never pasted into the query text. ASK queries exit 1 when false.
+    A query that runs longer than --timeout is stopped. SERVICE calls to other
+    endpoints are refused unless the endpoint is named with --allow-service.
 
     \b
     Example:
@@ -235,17 +247,25 @@ def query(
         indsatsgraf query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
     """
     from .graph import sparql
+    from .graph.deadline import check_timeout
+    from .graph.query_guard import allowed_endpoints
     from .queries import catalog, formats
 
     if bool(name) == bool(expression):
         raise click.UsageError("give either a query NAME/FILE or -e 'SPARQL', not both or neither")
+    check_timeout(timeout)
+    allowed = allowed_endpoints(allow_service)
     saved = catalog.ad_hoc(expression) if expression else catalog.find(name or "")
     bindings = saved.bindings(parse_params(params))
-    sparql.check(saved)
+    sparql.check(saved, allowed, timeout)
     if endpoint:
-        result = sparql.run_remote(endpoint, saved, bindings, timeout=timeout, limit=limit)
+        result = sparql.run_remote(
+            endpoint, saved, bindings, timeout=timeout, limit=limit, allow_service=allowed
+        )
     else:
-        result = sparql.run_embedded(open_store(ctx), saved, bindings, limit=limit)
+        result = sparql.run_embedded(
+            open_store(ctx), saved, bindings, limit=limit, timeout=timeout, allow_service=allowed
+        )
     if fmt == "table" and result.form == "SELECT":
         print_table(result)
     else:
@@ -257,16 +277,22 @@ def query(
 def print_table(result: Any) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .graph.describe import compact
+    from .queries.formats import printable
 
     table = Table(show_lines=False)
     for variable in result.variables:
         table.add_column(variable, overflow="fold")
     for row in result.rows:
-        # IRIs are shortened with the project's prefixes (id:…, ig:…) to keep rows readable.
+        # IRIs are shortened with the project's prefixes (id:…, ig:…) to keep rows readable;
+        # cells are Text, not strings, so "[bold]" in the data is shown, not read as markup.
         table.add_row(
-            *("" if row.get(v) is None else compact(str(row.get(v))) for v in result.variables)
+            *(
+                Text("" if row.get(v) is None else printable(compact(str(row.get(v)))))
+                for v in result.variables
+            )
         )
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
@@ -422,7 +448,12 @@ def show(ctx: click.Context, thing: str) -> None:
         indsatsgraf show Familiehus
     """
     from .graph.describe import describe, find
+    from .queries.formats import printable
 
+    if not thing.strip():
+        raise click.UsageError(
+            "give a code, number, IRI or label to show, e.g. indsatsgraf show 1.4.2"
+        )
     store = open_store(ctx)
     matches = find(store, thing)
     if not matches:
@@ -435,11 +466,11 @@ def show(ctx: click.Context, thing: str) -> None:
     d = describe(store, matches[0])
     click.echo(d.iri)
     for prop, value in d.properties:
-        click.echo(f"  {prop}: {value}")
+        click.echo(printable(f"  {prop}: {value}"))
     for file_name, first, last, quote in d.sources:
-        click.echo(f"\n  {file_name}, lines {first}-{last}:")
+        click.echo(printable(f"\n  {file_name}, lines {first}-{last}:"))
         for line in quote.splitlines():
-            click.echo(f"    | {line}")
+            click.echo(printable(f"    | {line}"))
 
 
 @main.command()

@@ -130,7 +130,9 @@ def _names_service(token: Token) -> bool:
     return False
 
 
-def _check_service(found: list[Token], index: int, text: str, source: str, allowed: set[str]) -> None:
+def _check_service(
+    found: list[Token], index: int, text: str, source: str, allowed: set[str]
+) -> None:
     """Let ``SERVICE [SILENT] <IRI>`` through only for an allowed IRI; refuse every other form."""
     line, column = position(text, found[index].offset)
     where = f"{source}:{line}:{column}"

@@ -71,8 +71,11 @@ def check(
     guard(query.text, str(query.path), allow_service)
     if UPDATE.match(strip_comments(query.text)):
         raise QueryError(f"{query.path}: this is a SPARQL update; `query` only reads the graph")
+    if query.text in _PARSED:
+        return
     try:
         call_with_deadline(_parse, query.text, timeout=timeout)
+        _PARSED.add(query.text)
     except SyntaxError as error:
         message = str(error)
         where = re.match(r"error at (\d+):(\d+): (.*)", message)
@@ -82,6 +85,11 @@ def check(
                 f"{query.path}:{line}:{column}: SPARQL syntax error: {what}"
             ) from error
         raise QueryError(f"{query.path}: SPARQL syntax error: {message}") from error
+
+
+#: Texts this process has already seen parse: the CLI checks a query before it
+#: opens the store and run_embedded checks it again, which need not cost a second fork.
+_PARSED: set[str] = set()
 
 
 def _parse(text: str) -> None:
