@@ -451,7 +451,7 @@ def show(ctx: click.Context, thing: str) -> None:
     from .queries.formats import printable
 
     if not thing.strip():
-        raise click.UsageError(
+        raise click.ClickException(
             "give a code, number, IRI or label to show, e.g. indsatsgraf show 1.4.2"
         )
     store = open_store(ctx)

@@ -51,13 +51,19 @@ def check_timeout(timeout: float) -> float:
     return float(timeout)
 
 
-def call_with_deadline(work: Callable[..., T], *args: Any, timeout: float) -> T:
+def call_with_deadline(
+    work: Callable[..., T], *args: Any, timeout: float, deadline: float | None = None
+) -> T:
     """``work(*args)`` in a child process; QueryTimeout if it runs longer than ``timeout``.
 
-    Exceptions raised by ``work`` are raised here again; the message says the
-    query ran too long rather than that the process was killed.
+    ``deadline`` (a ``time.monotonic()`` value) ends it earlier, when ``work``
+    is the last step of a query whose ``timeout`` started before it.
+    Exceptions raised by ``work`` are raised here again.
     """
     limit = check_timeout(timeout)
+    end = time.monotonic() + limit if deadline is None else min(deadline, time.monotonic() + limit)
+    if end <= time.monotonic():
+        raise QueryTimeout(limit)
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -65,7 +71,7 @@ def call_with_deadline(work: Callable[..., T], *args: Any, timeout: float) -> T:
         _child(writer, work, args)
     os.close(writer)
     try:
-        payload = _read_until(reader, time.monotonic() + limit)
+        payload = _read_until(reader, end)
     except BaseException as error:  # the deadline, or Ctrl-C: the child must not outlive us
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

@@ -99,13 +99,21 @@ def guard(text: str, source: str, allowed_services: Iterable[str] = ()) -> None:
             f"{source}: the query is {size:,} bytes long, over the limit of {MAX_QUERY_BYTES:,}"
         )
     found = list(itertools.islice(tokens(text), MAX_TOKENS + 1))
-    if len(found) > MAX_TOKENS:
-        raise QueryError(
-            f"{source}: the query has more than {MAX_TOKENS:,} tokens; split it or shorten it"
-        )
+    _check_nesting(found, text, source)
     allowed = set(allowed_services)
+    for index, token in enumerate(found):
+        if _names_service(token):
+            _check_service(found, index, text, source, allowed)
+
+
+def _check_nesting(found: list[Token], text: str, source: str) -> None:
+    """Refuse the first token past MAX_NESTING levels, or past MAX_TOKENS tokens."""
     depth = prefix_run = 0
     for index, token in enumerate(found):
+        if index == MAX_TOKENS:
+            raise QueryError(
+                f"{source}: the query has more than {MAX_TOKENS:,} tokens; split it or shorten it"
+            )
         if token.kind == "open":
             depth += 1
         elif token.kind == "close":
@@ -117,8 +125,6 @@ def guard(text: str, source: str, allowed_services: Iterable[str] = ()) -> None:
                 f"{source}:{line}:{column}: the query nests deeper than {MAX_NESTING} levels "
                 "of brackets and operators"
             )
-        if _names_service(token):
-            _check_service(found, index, text, source, allowed)
 
 
 def _names_service(token: Token) -> bool:

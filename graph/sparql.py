@@ -21,7 +21,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from ..queries.catalog import QueryError, SavedQuery
-from .deadline import QueryTimeout, call_with_deadline, check_timeout
+from .deadline import call_with_deadline, check_timeout
 from .query_guard import guard
 from .vocabulary import XSD
 
@@ -140,10 +140,7 @@ def run_embedded(
     check(query, allow_service, timeout)
     text = with_values(query.text, bindings)
     guard(text, str(query.path), allow_service)
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise QueryTimeout(timeout)
-    return call_with_deadline(_evaluate, store, text, limit, timeout=remaining)
+    return call_with_deadline(_evaluate, store, text, limit, timeout=timeout, deadline=deadline)
 
 
 def _evaluate(store: ox.Store, text: str, limit: int | None) -> QueryResult:
