@@ -343,6 +343,27 @@ def test_construct_output_escapes_control_characters(built_store) -> None:
     assert parsed[0].object.value == "a\x1bb\x9bc"
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMBERS = {
+    "5,001-digit integer": (
+        f'STRDT(CONCAT("1", "{"0" * 5000}"), <{XSD}integer>)',
+        "1" + "0" * 5000,
+    ),
+    "infinite double": (f'"INF"^^<{XSD}double>', "INF"),
+    "ill-typed integer": (f'"abc"^^<{XSD}integer>', "abc"),
+    "decimal with a huge exponent": (f'"1e999999"^^<{XSD}decimal>', "1e999999"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NUMBERS))
+def test_huge_or_ill_typed_numbers_in_results_stay_text(built_store, case: str) -> None:
+    expression, shown = NUMBERS[case]
+    text = f"SELECT ?x WHERE {{ BIND({expression} AS ?x) }}"
+    done = cli(built_store.path, "query", "-e", text, "--format", "json", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"x": shown}]
+
+
 # --- parameters, query files, show ------------------------------------------------------
 
 
