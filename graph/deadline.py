@@ -5,8 +5,9 @@ interrupted from Python: a thread would keep computing after we gave up on it.
 A forked child can be killed. Forking is cheap here (a few milliseconds, see
 docs/robustness.md), and the child inherits the open store, so nothing is
 opened twice. The child runs the work on a thread with a large stack, since
-the parser and planner recurse, and sends back the pickled result or
-exception; a child that dies of a signal is reported, never silently lost.
+the parser and planner recurse, under a memory limit, and sends back the
+pickled result or exception; a child that dies of a signal is reported,
+never silently lost.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import resource
 import select
 import signal
 import threading
@@ -26,6 +28,12 @@ from ..queries.catalog import QueryError
 #: Stack of the thread that runs the work in the child: the parser and
 #: planner recurse per nesting level and per operator in a chain.
 WORKER_STACK_BYTES = 256 * 2**20
+#: Memory the child may allocate (heap and anonymous maps, not the store's
+#: files): a query can double a string forty times, and the machine is shared.
+MAX_QUERY_MEMORY_BYTES = 4 * 2**30
+_OUT_OF_MEMORY = (
+    f"the query needed more than {MAX_QUERY_MEMORY_BYTES / 2**30:g} GiB of memory and was stopped"
+)
 #: Longest timeout accepted (a day): beyond it a mistake is likelier than a wish.
 MAX_TIMEOUT = 86_400.0
 
@@ -82,16 +90,24 @@ def call_with_deadline(
         os.close(reader)
     _, status = os.waitpid(pid, 0)
     if not payload:
-        how = (
-            f"signal {os.WTERMSIG(status)}"
-            if os.WIFSIGNALED(status)
-            else f"exit status {os.waitstatus_to_exitcode(status)}"
-        )
-        raise QueryError(f"the query engine stopped unexpectedly ({how}); please report the query")
+        raise QueryError(_death(status))
     ok, value = pickle.loads(payload)
     if ok:
         return value
     raise value
+
+
+def _death(status: int) -> str:
+    """Why a child that sent nothing back ended, for the user."""
+    if not os.WIFSIGNALED(status):
+        return (
+            f"the query engine stopped unexpectedly (exit status "
+            f"{os.waitstatus_to_exitcode(status)}); please report the query"
+        )
+    number = os.WTERMSIG(status)
+    if number == signal.SIGABRT:  # Rust aborts when an allocation fails
+        return f"{_OUT_OF_MEMORY} (signal {number})"
+    return f"the query engine stopped unexpectedly (signal {number}); please report the query"
 
 
 def _child(writer: int, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
@@ -101,10 +117,19 @@ def _child(writer: int, work: Callable[..., Any], args: tuple[Any, ...]) -> None
     def run() -> None:
         try:
             outcome.append((True, work(*args)))
+        except MemoryError:
+            outcome.append((False, QueryError(_OUT_OF_MEMORY)))
         except BaseException as error:  # sent to the parent, which raises it
             outcome.append((False, error))
 
     try:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        cap = (
+            MAX_QUERY_MEMORY_BYTES
+            if hard == resource.RLIM_INFINITY
+            else min(hard, MAX_QUERY_MEMORY_BYTES)
+        )
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
         threading.stack_size(WORKER_STACK_BYTES)
         thread = threading.Thread(target=run)
         thread.start()

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from indsatsgraf.cli import main
-from indsatsgraf.graph.deadline import call_with_deadline
+from indsatsgraf.graph.deadline import MAX_QUERY_MEMORY_BYTES, call_with_deadline
 from indsatsgraf.graph.sparql import run_embedded
 from indsatsgraf.queries.catalog import QueryError, ad_hoc
 
@@ -301,12 +301,27 @@ def test_unusable_timeouts_are_refused(built_store, value: str) -> None:
     assert_refused(result, "timeout")
 
 
-def test_a_query_worker_that_dies_is_reported() -> None:
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        (signal.SIGSEGV, "stopped unexpectedly \\(signal 11\\)"),
+        (signal.SIGABRT, "needed more than 4 GiB of memory and was stopped \\(signal 6\\)"),
+    ],
+)
+def test_a_query_worker_that_dies_is_reported(number: int, message: str) -> None:
     def crash() -> None:
-        os.kill(os.getpid(), signal.SIGSEGV)
+        os.kill(os.getpid(), number)
 
-    with pytest.raises(QueryError, match="stopped unexpectedly \\(signal 11\\)"):
+    with pytest.raises(QueryError, match=message):
         call_with_deadline(crash, timeout=30)
+
+
+def test_a_query_worker_is_held_to_its_memory_limit() -> None:
+    def hog() -> int:
+        return len(bytearray(MAX_QUERY_MEMORY_BYTES + 2**30))
+
+    with pytest.raises(QueryError, match="needed more than 4 GiB of memory"):
+        call_with_deadline(hog, timeout=60)
 
 
 # --- results on a terminal ----------------------------------------------------------
