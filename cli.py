@@ -435,6 +435,15 @@ def validate(ctx: click.Context) -> None:
     click.echo("the graph conforms to the shapes")
 
 
+def _is_utf8(text: str) -> bool:
+    """False for command-line text that was not UTF-8 (it holds surrogate escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @main.command()
 @click.argument("thing")
 @click.pass_context
@@ -453,6 +462,11 @@ def show(ctx: click.Context, thing: str) -> None:
     if not thing.strip():
         raise click.ClickException(
             "give a code, number, IRI or label to show, e.g. indsatsgraf show 1.4.2"
+        )
+    if not thing.isprintable() or len(thing) > 1000 or not _is_utf8(thing):
+        raise click.ClickException(
+            f"{thing[:80]!r}: not a code, number, IRI or label "
+            "(control characters, over 1,000 characters, or not UTF-8 text)"
         )
     store = open_store(ctx)
     matches = find(store, thing)

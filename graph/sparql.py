@@ -93,8 +93,14 @@ _PARSED: set[str] = set()
 
 
 def _parse(text: str) -> None:
-    """Parse and plan ``text`` on an empty store: raises SyntaxError, reads no data."""
-    ox.Store().query(text, use_default_graph_as_union=True)
+    """Parse and plan ``text`` on an empty store: raises SyntaxError, reads no data.
+
+    Planning also finds what cannot run (an unknown function is a RuntimeError).
+    """
+    try:
+        ox.Store().query(text, use_default_graph_as_union=True)
+    except (OSError, RuntimeError) as error:
+        raise QueryError(f"the query cannot run: {error}") from None
 
 
 def python_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Value:
@@ -159,11 +165,20 @@ def run_embedded(
 
 
 def _evaluate(store: ox.Store, text: str, limit: int | None) -> QueryResult:
-    """The query's answer as plain values (it crosses a process boundary)."""
+    """The query's answer as plain values (it crosses a process boundary).
+
+    Oxigraph reports evaluation errors (an unknown function, a store file
+    gone) as OSError or RuntimeError, at the call or while rows are read.
+    """
     try:
-        answer = store.query(text, use_default_graph_as_union=True)
-    except (OSError, RuntimeError) as error:  # Oxigraph's evaluation errors
+        return _answer(store.query(text, use_default_graph_as_union=True), limit)
+    except (OSError, RuntimeError) as error:
         raise QueryError(f"the query failed while running: {error}") from None
+
+
+def _answer(
+    answer: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, limit: int | None
+) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):

@@ -436,3 +436,23 @@ def test_a_query_path_that_is_not_a_regular_file_is_named_for_what_it_is(
 def test_show_with_an_empty_argument_asks_for_a_thing(built_store) -> None:
     result = invoke(built_store.path, "show", "")
     assert_refused(result, "give a code, number, IRI or label to show")
+
+
+@pytest.mark.parametrize(
+    "thing", [b"h\xe6ndelse", b"a\x1b[31mb", b"x" * 5000], ids=["latin-1", "escape", "5000"]
+)
+def test_show_refuses_text_that_is_no_name(built_store, thing: bytes) -> None:
+    command = [sys.executable, "-m", "indsatsgraf.cli", "--store", str(built_store.path)]
+    done = subprocess.run(
+        [*command, "show", thing], capture_output=True, text=True, errors="replace", timeout=120
+    )
+    assert_refused(done, "not a code, number, IRI or label")
+    assert "\x1b" not in done.stderr
+
+
+def test_an_unknown_function_is_a_message_not_a_traceback(built_store) -> None:
+    text = "SELECT * WHERE { ?s ?p ?o FILTER(<http://example.org/f>(?o)) }"
+    result = invoke(built_store.path, "query", "-e", text)
+    assert_refused(
+        result, "the query cannot run: The custom function <http://example.org/f> is not supported"
+    )
