@@ -76,7 +76,7 @@ def call_with_deadline(
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(reader)
-        _child(writer, work, args)
+        _child(writer, work, args, end - time.monotonic())
     os.close(writer)
     try:
         payload = _read_until(reader, end)
@@ -110,8 +110,12 @@ def _death(status: int) -> str:
     return f"the query engine stopped unexpectedly (signal {number}); please report the query"
 
 
-def _child(writer: int, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """Run ``work`` on a big-stack thread, write (ok, value) to ``writer`` and exit at once."""
+def _child(writer: int, work: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> None:
+    """Run ``work`` on a big-stack thread, write (ok, value) to ``writer`` and exit at once.
+
+    An alarm a second after the deadline ends the child even if the parent
+    was killed before it could do so.
+    """
     outcome: list[tuple[bool, Any]] = []
 
     def run() -> None:
@@ -123,6 +127,8 @@ def _child(writer: int, work: Callable[..., Any], args: tuple[Any, ...]) -> None
             outcome.append((False, error))
 
     try:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # whatever handler the parent set
+        signal.alarm(math.ceil(max(seconds, 0)) + 1)
         _, hard = resource.getrlimit(resource.RLIMIT_DATA)
         cap = (
             MAX_QUERY_MEMORY_BYTES

@@ -75,6 +75,8 @@ def check(
         return
     try:
         call_with_deadline(_parse, query.text, timeout=timeout)
+        if len(_PARSED) >= MAX_REMEMBERED_PARSES:  # a server sees endless distinct texts
+            _PARSED.clear()
         _PARSED.add(query.text)
     except SyntaxError as error:
         message = str(error)
@@ -90,6 +92,7 @@ def check(
 #: Texts this process has already seen parse: the CLI checks a query before it
 #: opens the store and run_embedded checks it again, which need not cost a second fork.
 _PARSED: set[str] = set()
+MAX_REMEMBERED_PARSES = 256
 
 
 def _parse(text: str) -> None:

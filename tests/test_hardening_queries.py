@@ -295,6 +295,47 @@ def test_planning_a_huge_join_stops_at_the_timeout(built_store, loopback: Loopba
     assert loopback.requests == []
 
 
+def test_a_query_does_not_outlive_a_killed_command(built_store) -> None:
+    command = [sys.executable, "-m", "indsatsgraf.cli", "--store", str(built_store.path)]
+    process = subprocess.Popen(
+        [*command, "query", "-e", CARTESIAN, "--timeout", "3"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+
+    def workers() -> set[int]:
+        return {int(p) for p in children.read_text().split()}
+
+    running: set[int] = set()
+    for _ in range(60):  # the syntax check's child ends at once; the query's child stays
+        earlier = workers()
+        time.sleep(0.5)
+        running = earlier & workers()
+        if running:
+            break
+    assert running, "the query never started a worker process"
+    process.kill()
+    process.wait()
+    pid = running.pop()
+    worker = Path(f"/proc/{pid}")
+
+    def gone() -> bool:
+        try:
+            return "State:\tZ" in (worker / "status").read_text()
+        except FileNotFoundError:
+            return True
+
+    for _ in range(200):  # its deadline was 3 s after it started
+        if gone():
+            break
+        time.sleep(0.05)
+    ended = gone()
+    if not ended:
+        os.kill(pid, signal.SIGKILL)  # do not leave it computing after a failed test
+    assert ended, "the query worker kept running after its command was killed"
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "1e9"])
 def test_unusable_timeouts_are_refused(built_store, value: str) -> None:
     result = invoke(built_store.path, "query", "status-overview", "--timeout", value)
