@@ -21,8 +21,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from indsatsgraf.cli import main
 from indsatsgraf.graph.deadline import MAX_QUERY_MEMORY_BYTES, call_with_deadline
+from indsatsgraf.graph.query_guard import guard
 from indsatsgraf.graph.sparql import run_embedded
 from indsatsgraf.queries.catalog import QueryError, ad_hoc
 
@@ -208,6 +211,100 @@ def test_library_callers_are_refused_service_too(loopback: Loopback) -> None:
     with pytest.raises(QueryError, match="is refused"):
         run_embedded(ox.Store(), query, {})
     assert loopback.requests == []
+
+
+#: What ends the triple ``?s ?p`` before the call; most glue the keyword on.
+GLUE = [
+    " ?o ",
+    " ?o {}",
+    " true",
+    " 1",
+    ' "s"',
+    " ?o .",
+    " ?o BIND(1 AS ?z)",
+    " ?o\n# c\n",
+    " ?o '#'",
+]
+KEYWORD = ["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "serviceSILENT", "SERVICE\tsilent"]
+GAP = ["", " ", "# c\n", "\n", "\r"]
+TARGET = ["<{u}/h>", "E:h", "?u", "<h>", "<\\u0068ttp://{h}/h>", ":h"]
+BODY = ["{ ?x ?p ?o }", "{}", "{ ?x ?p ?o . }"]
+#: Where the call stands: in the pattern, or hidden (or seemingly hidden) in a
+#: comment or a string, whose ends the guard must find where Oxigraph does.
+HIDE = [
+    "@",
+    " ?o # ?s ?p@\n",
+    " ?o # x\r?s ?p@\n",
+    ' ?o BIND("@" AS ?c)',
+    " ?o BIND('@' AS ?c)",
+    ' ?o BIND("""x"@""" AS ?c)',
+    " ?o BIND('''@''' AS ?c)",
+    ' ?o BIND("\\"@" AS ?c)',
+    ' ?o BIND("x\\\\" AS ?c) ?s ?p@',
+]
+WRAP = ["{}", "{ { SELECT * WHERE { {} } } }", "{ OPTIONAL { {} } }"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.sampled_from(GLUE),
+    st.sampled_from(KEYWORD),
+    st.sampled_from(GAP),
+    st.sampled_from(TARGET),
+    st.sampled_from(BODY),
+    st.sampled_from(HIDE),
+    st.sampled_from(WRAP),
+)
+def test_whatever_the_guard_lets_through_calls_no_server(
+    loopback_for_module: Loopback,
+    glue: str,
+    keyword: str,
+    gap: str,
+    target: str,
+    body: str,
+    hide: str,
+    wrap: str,
+) -> None:
+    """Run Oxigraph itself, unguarded, on every text the guard accepts: no request may leave."""
+    url = loopback_for_module.url
+    call = glue + keyword + gap + target + " " + body
+    call = call.replace("{u}", url).replace("{h}", url.removeprefix("http://"))
+    pattern = "{ BIND(<http://x> AS ?u) ?s ?p" + hide.replace("@", call) + " }"
+    text = f"PREFIX E: <{url}/> PREFIX : <{url}/> BASE <{url}/> SELECT * WHERE " + wrap.replace(
+        "{}", pattern, 1
+    )
+    try:
+        guard(text, "<test>")
+    except QueryError:
+        return
+    before = len(loopback_for_module.requests)
+    call_with_deadline(_run_raw, text, timeout=20)
+    assert len(loopback_for_module.requests) == before, text
+
+
+def _run_raw(text: str) -> None:
+    """Oxigraph on ``text`` with no guard at all, every error swallowed.
+
+    The store holds one triple for each object the glue can end with, so the
+    pattern before the call has a row and Oxigraph does evaluate the SERVICE.
+    """
+    store = ox.Store()
+    s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+    for o in (ox.Literal(True), ox.Literal(1), ox.Literal("s")):
+        store.add(ox.Quad(s, p, o))
+    try:
+        answer = store.query(text)
+        if not isinstance(answer, ox.QueryBoolean):
+            list(answer)
+    except Exception:
+        pass
+
+
+@pytest.fixture(scope="module")
+def loopback_for_module() -> Iterator[Loopback]:
+    server = Loopback()
+    yield server
+    server.stop()
 
 
 # --- query text that crashed the parser ---------------------------------------------
