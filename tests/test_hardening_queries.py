@@ -337,6 +337,29 @@ def test_long_operator_chains_are_refused_not_a_segfault(built_store) -> None:
     assert_refused(result, "more than 5,000 tokens")
 
 
+AT_THE_LIMITS = {
+    # { and BIND( are two of the 64 levels
+    "64 levels of nesting": "SELECT ?x WHERE { BIND(" + "(" * 62 + "1" + ")" * 62 + " AS ?x) }",
+    "a chain of 2,400 additions": "SELECT ?x WHERE { BIND(" + "+".join(["1"] * 2400) + " AS ?x) }",
+    "62 negations": "SELECT ?x WHERE { BIND(" + "!" * 62 + "true AS ?x) }",
+}
+
+
+@pytest.mark.parametrize("case", sorted(AT_THE_LIMITS))
+def test_queries_just_within_the_limits_run(built_store, case: str) -> None:
+    done = cli(built_store.path, "query", "-e", AT_THE_LIMITS[case], "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        {
+            "x": {
+                "64 levels of nesting": 1,
+                "a chain of 2,400 additions": 2400,
+                "62 negations": True,
+            }[case]
+        }
+    ]
+
+
 def test_crafted_text_is_refused_before_an_endpoint_query_is_sent(
     built_store, loopback: Loopback
 ) -> None:
