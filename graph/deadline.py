@@ -8,6 +8,11 @@ opened twice. The child runs the work on a thread with a large stack, since
 the parser and planner recurse, under a memory limit, and sends back the
 pickled result or exception; a child that dies of a signal is reported,
 never silently lost.
+
+In a multi-threaded process (a web server), fork copies only the calling
+thread: a lock that another thread held at that moment (inside RocksDB, say)
+stays held in the child, which then waits until its deadline. The outcome is
+a timeout, never a wrong answer.
 """
 
 from __future__ import annotations
