@@ -319,9 +319,18 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--timeout",
     type=float,
-    default=30.0,
+    default=60.0,
     show_default=True,
-    help="Seconds to wait for a remote endpoint.",
+    help="Seconds the query may take in all, on the embedded store or an endpoint.",
+)
+@click.option(
+    "--allow-service",
+    "allow_service",
+    multiple=True,
+    metavar="URL",
+    envvar="INDSATSGRAF_ALLOW_SERVICE",
+    help="Let SERVICE <URL> (a federated query) call this endpoint (repeatable; "
+    "env INDSATSGRAF_ALLOW_SERVICE, separated by spaces). Without it SERVICE is refused.",
 )
 @click.pass_context
 @friendly_errors
@@ -334,6 +343,7 @@ def query(
     limit: int | None,
     endpoint: str | None,
     timeout: float,
+    allow_service: tuple[str, ...],
 ) -> None:
     """Run a saved query NAME, a query FILE.rq, or -e 'SPARQL'.
 
@@ -343,6 +353,8 @@ def query(
     parameter takes a file name, slug, year or words of the title (2015). ASK
     queries exit 1 when false. -e text has the prefixes ig, id, skos, org,
     prov, dcterms, rdf, rdfs, xsd and owl declared.
+    A query that runs longer than --timeout is stopped. SERVICE calls to other
+    endpoints are refused unless the endpoint is named with --allow-service.
 
     \b
     Example:
@@ -351,23 +363,31 @@ def query(
         indsatsgraf query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s a ig:Initiative }' --format json
     """
     from .graph import sparql
+    from .graph.deadline import check_timeout
+    from .graph.query_guard import allowed_endpoints
     from .queries import catalog, formats
 
     if bool(name) == bool(expression):
         raise click.UsageError("give either a query NAME/FILE or -e 'SPARQL', not both or neither")
     from .graph.names import Names
 
+    check_timeout(timeout)
+    allowed = allowed_endpoints(allow_service)
     saved = catalog.ad_hoc(expression) if expression else catalog.find(name or "")
     given = parse_params(params)
-    sparql.check(saved)
+    sparql.check(saved, allowed, timeout)
     if endpoint:
         names = Names.at_endpoint(endpoint, timeout) if given else None
         bindings = saved.bindings(given, names)
-        result = sparql.run_remote(endpoint, saved, bindings, timeout=timeout, limit=limit)
+        result = sparql.run_remote(
+            endpoint, saved, bindings, timeout=timeout, limit=limit, allow_service=allowed
+        )
     else:
         store = open_store(ctx)
         bindings = saved.bindings(given, Names.of_store(store))
-        result = sparql.run_embedded(store, saved, bindings, limit=limit)
+        result = sparql.run_embedded(
+            store, saved, bindings, limit=limit, timeout=timeout, allow_service=allowed
+        )
     if fmt == "table" and result.form == "SELECT":
         print_table(result)
     else:
@@ -379,16 +399,22 @@ def query(
 def print_table(result: Any) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .graph.describe import compact
+    from .queries.formats import printable
 
     table = Table(show_lines=False)
     for variable in result.variables:
         table.add_column(variable, overflow="fold")
     for row in result.rows:
-        # IRIs are shortened with the project's prefixes (id:…, ig:…) to keep rows readable.
+        # IRIs are shortened with the project's prefixes (id:…, ig:…) to keep rows readable;
+        # cells are Text, not strings, so "[bold]" in the data is shown, not read as markup.
         table.add_row(
-            *("" if row.get(v) is None else compact(str(row.get(v))) for v in result.variables)
+            *(
+                Text("" if row.get(v) is None else printable(compact(str(row.get(v)))))
+                for v in result.variables
+            )
         )
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
@@ -534,6 +560,15 @@ def validate(ctx: click.Context) -> None:
     click.echo("the graph conforms to the shapes")
 
 
+def _is_utf8(text: str) -> bool:
+    """False for command-line text that was not UTF-8 (it holds surrogate escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @main.command()
 @click.argument("thing")
 @click.pass_context
@@ -561,16 +596,22 @@ def show(ctx: click.Context, thing: str) -> None:
     """
     from .graph.describe import describe
     from .graph.names import resolve_thing
+    from .queries.formats import printable
 
+    if not thing.isprintable() or len(thing) > 1000 or not _is_utf8(thing):
+        raise click.ClickException(
+            f"{thing[:80]!r}: not a code, number, IRI or label "
+            "(control characters, over 1,000 characters, or not UTF-8 text)"
+        )
     store = open_store(ctx)
     d = describe(store, resolve_thing(store, thing).iri)
     click.echo(d.iri)
     for prop, value in d.properties:
-        click.echo(f"  {prop}: {value}")
+        click.echo(printable(f"  {prop}: {value}"))
     for file_name, first, last, quote in d.sources:
-        click.echo(f"\n  {file_name}, lines {first}-{last}:")
+        click.echo(printable(f"\n  {file_name}, lines {first}-{last}:"))
         for line in quote.splitlines():
-            click.echo(f"    | {line}")
+            click.echo(printable(f"    | {line}"))
 
 
 @main.command()

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import os
 import re
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
 from ..queries.catalog import QueryError, SavedQuery
+from .deadline import call_with_deadline, check_timeout
+from .query_guard import guard
 from .vocabulary import PREFIXES, XSD
 
 UPDATE = re.compile(
@@ -27,6 +31,8 @@ UPDATE = re.compile(
     re.I,
 )
 DEFAULT_TIMEOUT = 30.0
+#: Seconds an embedded query may take, syntax check included, unless told otherwise.
+EMBEDDED_TIMEOUT = 60.0
 Value = str | int | float | bool | None
 
 
@@ -53,12 +59,25 @@ def _keep(match: re.Match[str]) -> str:
     return match.group(1) or ""
 
 
-def check(query: SavedQuery) -> None:
-    """Refuse update forms and explain syntax errors in words, with file, line and column."""
+def check(
+    query: SavedQuery, allow_service: Iterable[str] = (), timeout: float = EMBEDDED_TIMEOUT
+) -> None:
+    """Refuse unsafe text and update forms; report syntax errors with file, line and column.
+
+    The text is bounded and its SERVICE calls checked (``query_guard``) before
+    Oxigraph parses it, and the parse runs under the deadline: planning a
+    query of a few hundred joined patterns can take minutes.
+    """
+    guard(query.text, str(query.path), allow_service)
     if UPDATE.match(strip_comments(query.text)):
         raise QueryError(f"{query.path}: this is a SPARQL update; `query` only reads the graph")
+    if query.text in _PARSED:
+        return
     try:
-        ox.Store().query(query.text, use_default_graph_as_union=True)
+        call_with_deadline(_parse, query.text, timeout=timeout)
+        if len(_PARSED) >= MAX_REMEMBERED_PARSES:  # a server sees endless distinct texts
+            _PARSED.clear()
+        _PARSED.add(query.text)
     except SyntaxError as error:
         raise QueryError(explain_syntax_error(query, str(error))) from error
 
@@ -109,6 +128,23 @@ def explain_syntax_error(query: SavedQuery, message: str) -> str:
     )
 
 
+#: Texts this process has already seen parse: the CLI checks a query before it
+#: opens the store and run_embedded checks it again, which need not cost a second fork.
+_PARSED: set[str] = set()
+MAX_REMEMBERED_PARSES = 256
+
+
+def _parse(text: str) -> None:
+    """Parse and plan ``text`` on an empty store: raises SyntaxError, reads no data.
+
+    Planning also finds what cannot run (an unknown function is a RuntimeError).
+    """
+    try:
+        ox.Store().query(text, use_default_graph_as_union=True)
+    except (OSError, RuntimeError) as error:
+        raise QueryError(f"the query cannot run: {error}") from None
+
+
 def python_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Value:
     """A plain value for a term: numbers as numbers, everything else as its text."""
     if term is None:
@@ -120,11 +156,27 @@ def python_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Value
     return term.value
 
 
+#: Integers longer than this stay text: Python refuses (or takes minutes) to
+#: convert the thousands of digits a query can make with STRDT or an exponent.
+MAX_NUMBER_DIGITS = 30
+
+
 def _typed(value: str, datatype: str | None) -> Value:
+    """A number for a well-formed, reasonably sized numeric literal; its text otherwise.
+
+    Ill-typed literals (``"abc"^^xsd:integer``), INF and NaN stay text, so
+    JSON output stays valid JSON.
+    """
     if datatype in (XSD + "integer", XSD + "int", XSD + "long"):
-        return int(value)
+        fits = re.fullmatch(rf"[+-]?[0-9]{{1,{MAX_NUMBER_DIGITS}}}", value)
+        return int(value) if fits else value
     if datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
-        number = Decimal(value)
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return value
+        if not number.is_finite() or abs(number.adjusted()) > MAX_NUMBER_DIGITS:
+            return value
         return (
             int(number)
             if number == number.to_integral_value() and "." not in value
@@ -140,9 +192,35 @@ def run_embedded(
     query: SavedQuery,
     bindings: dict[str, ox.NamedNode | ox.Literal],
     limit: int | None = None,
+    *,
+    timeout: float = EMBEDDED_TIMEOUT,
+    allow_service: Iterable[str] = (),
 ) -> QueryResult:
-    check(query)
-    answer = store.query(with_values(query.text, bindings), use_default_graph_as_union=True)
+    """Run on the embedded store, stopped with QueryTimeout after ``timeout`` seconds in all.
+
+    SERVICE calls are refused unless their endpoint is in ``allow_service``.
+    """
+    deadline = time.monotonic() + check_timeout(timeout)
+    check(query, allow_service, timeout)
+    text = with_values(query.text, bindings)  # adds only serialised, validated terms
+    return call_with_deadline(_evaluate, store, text, limit, timeout=timeout, deadline=deadline)
+
+
+def _evaluate(store: ox.Store, text: str, limit: int | None) -> QueryResult:
+    """The query's answer as plain values (it crosses a process boundary).
+
+    Oxigraph reports evaluation errors (an unknown function, a store file
+    gone) as OSError or RuntimeError, at the call or while rows are read.
+    """
+    try:
+        return _answer(store.query(text, use_default_graph_as_union=True), limit)
+    except (OSError, RuntimeError) as error:
+        raise QueryError(f"the query failed while running: {error}") from None
+
+
+def _answer(
+    answer: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, limit: int | None
+) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -185,11 +263,12 @@ def run_remote(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     limit: int | None = None,
+    allow_service: Iterable[str] = (),
 ) -> QueryResult:
     """Run on a SPARQL 1.1 endpoint; credentials from INDSATSGRAF_ENDPOINT_USER/_PASSWORD."""
     from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
 
-    check(query)
+    check(query, allow_service, timeout)
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setTimeout(int(max(1, timeout)))

@@ -27,7 +27,9 @@ file is read, so a bad header is reported with its line.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -44,6 +46,12 @@ PARAM = re.compile(
 DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
 TYPES = ("department", "plan", "thing", "iri", "integer", "year", "text", "choice")
 PLAN_IRI = ID + "plan/"
+#: Longest parameter value accepted, in characters.
+MAX_PARAMETER_CHARS = 1_000
+#: Most digits in an integer parameter (xsd:integer values beyond are no one's data).
+MAX_INTEGER_DIGITS = 18
+#: Largest query file read, in bytes (query_guard refuses longer text anyway).
+MAX_QUERY_FILE_BYTES = 1_000_000
 
 
 class QueryError(Exception):
@@ -81,6 +89,7 @@ class Parameter:
         ``names`` looks plans and things up in the graph; without it a plan is
         read from its file name or IRI and a thing must be an IRI.
         """
+        _check_raw(self.name, raw)
         value = raw.strip()
         if self.type == "department":
             code = value.upper().replace("OE", "Ø") if value.upper() == "OEKF" else value.upper()
@@ -110,8 +119,13 @@ class Parameter:
                 )
             return Literal(word)
         if self.type in ("integer", "year"):
-            if not re.fullmatch(r"-?\d+", value):
+            if not re.fullmatch(r"-?[0-9]+", value):
                 raise QueryError(f"parameter {self.name}: {raw!r} is not a whole number")
+            if len(value.lstrip("-")) > MAX_INTEGER_DIGITS:
+                raise QueryError(
+                    f"parameter {self.name}: a number of {len(value.lstrip('-')):,} digits is "
+                    f"too long (at most {MAX_INTEGER_DIGITS})"
+                )
             if self.type == "year" and not 1900 <= int(value) <= 2100:
                 raise QueryError(f"parameter {self.name}: {raw!r} is not a year (1900-2100)")
             return Literal(str(int(value)), datatype=NamedNode(XSD + "integer"))
@@ -149,6 +163,26 @@ class Parameter:
                 "(e.g. tvaergaaende-indsatsplan-2015.txt), its slug or its IRI"
             )
         return data_iri("plan", slug(name))
+
+
+def _check_raw(name: str, raw: str) -> None:
+    """Refuse values no type accepts: too long, or not text at all.
+
+    A command-line argument that is not valid UTF-8 arrives as a str with
+    surrogate escapes, which neither Oxigraph nor the terminal can encode.
+    """
+    if len(raw) > MAX_PARAMETER_CHARS:
+        raise QueryError(
+            f"parameter {name}: the value is {len(raw):,} characters long "
+            f"(at most {MAX_PARAMETER_CHARS:,})"
+        )
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise QueryError(
+            f"parameter {name}: the value is not valid UTF-8 text "
+            f"(at character {error.start + 1}); check the terminal's encoding"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -200,10 +234,7 @@ class SavedQuery:
 
 def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
     """Read a ``.rq`` file and its ``#+`` header."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise QueryError(f"{path}: cannot read the query ({error})") from error
+    text = read_query_text(path)
     meta: dict[str, list[str]] = {}
     param_lines: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -225,6 +256,71 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
         tags=tags,
         parameters=tuple(params),
     )
+
+
+def read_query_text(path: Path) -> str:
+    """The text of a regular query file, or a QueryError saying what the path is instead.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a
+    writer) and checked to be a regular file before a byte is read, so
+    ``/dev/zero`` or a directory is named for what it is.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise QueryError(f"{path}: no such query file") from None
+    except ValueError:  # a NUL character, which no file name can hold
+        raise QueryError(f"{str(path)!r}: a file name cannot contain a NUL character") from None
+    except OSError as error:
+        raise QueryError(f"{path}: {_unopenable(path, error)}") from None
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise QueryError(f"{path}: is a directory, not a query file")
+        if not stat.S_ISREG(info.st_mode):
+            raise QueryError(
+                f"{path}: is a {_file_kind(info.st_mode)}, not a regular file; "
+                "save the query in a .rq file"
+            )
+        if info.st_size > MAX_QUERY_FILE_BYTES:
+            raise QueryError(
+                f"{path}: the file is {info.st_size:,} bytes, over the "
+                f"{MAX_QUERY_FILE_BYTES:,}-byte limit for a query"
+            )
+        data = os.read(handle, MAX_QUERY_FILE_BYTES + 1)
+    except OSError as error:
+        raise QueryError(f"{path}: cannot read the query ({error.strerror})") from None
+    finally:
+        os.close(handle)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(
+            f"{path}: the query is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from None
+
+
+def _unopenable(path: Path, error: OSError) -> str:
+    """Why ``path`` cannot be opened, in words."""
+    import errno
+
+    if error.errno == errno.ELOOP:
+        return "a loop of symbolic links; it points back to itself"
+    if error.errno == errno.EACCES:
+        return "permission denied"
+    if error.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
+    return f"cannot open the query file ({error.strerror})"
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "named pipe (FIFO)"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "special file")
 
 
 def _parameter(path: Path, number: int, value: str) -> Parameter:
@@ -258,9 +354,7 @@ def saved_queries() -> dict[str, SavedQuery]:
 def find(name: str) -> SavedQuery:
     """A saved query by name, or a query file by path; close names suggested."""
     path = Path(name)
-    if name.endswith(".rq") or path.is_file():
-        if not path.is_file():
-            raise QueryError(f"{name}: no such query file")
+    if name.endswith(".rq") or "/" in name or path.is_file():
         return parse_query_file(path)
     queries = saved_queries()
     if name in queries:

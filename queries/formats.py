@@ -1,6 +1,9 @@
-"""Render a query result as a table, JSON, CSV, TSV, Markdown or Turtle.
+r"""Render a query result as a table, JSON, CSV, TSV, Markdown or Turtle.
 
 A format is a rendering choice over the same rows, never a second code path.
+Text from the graph comes from documents and query files nobody vetted, so
+terminal control characters never reach the output: the text formats show
+them as the escape ``\u001b``, which JSON and Turtle also read as the character.
 """
 
 from __future__ import annotations
@@ -8,10 +11,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from ..graph.sparql import QueryResult, Value
 
 FORMATS = ("table", "json", "csv", "tsv", "md")
+#: C0 controls but tab and newline, DEL, C1 controls, and the bidirectional
+#: overrides and isolates that make a terminal show text in another order.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: The same characters, where they remain after json.dumps: C1, DEL, bidi.
+JSON_UNESCAPED = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as a visible ``\\uXXXX`` escape."""
+    return CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _cell(value: Value) -> str:
@@ -19,14 +37,15 @@ def _cell(value: Value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return printable(str(value))
 
 
 def as_json(result: QueryResult) -> str:
     """SELECT: an array of row objects keyed by variable; ASK: true/false."""
     if result.form == "ASK":
         return json.dumps(result.boolean)
-    return json.dumps(result.rows, ensure_ascii=False, indent=2)
+    text = json.dumps(result.rows, ensure_ascii=False, indent=2)
+    return JSON_UNESCAPED.sub(_escaped, text)
 
 
 def as_delimited(result: QueryResult, delimiter: str) -> str:
@@ -61,7 +80,8 @@ def as_turtle(result: QueryResult) -> str:
 
     prefixes = {name: iri for name, iri in PREFIXES.items() if name != "id"}
     triples = list(ox.parse("\n".join(result.triples), format=ox.RdfFormat.N_TRIPLES))
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
+    return printable(text)
 
 
 def render(result: QueryResult, fmt: str) -> str:

@@ -8,7 +8,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "robustness.md"
-COVERED_FILES = ("tests/test_bad_input.py", "tests/test_faults.py", "tests/test_output_files.py")
+COVERED_FILES = (
+    "tests/test_bad_input.py",
+    "tests/test_faults.py",
+    "tests/test_hardening_queries.py",
+    "tests/test_output_files.py",
+)
 
 
 def defined_tests(path: Path) -> set[str]:
