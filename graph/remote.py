@@ -107,6 +107,10 @@ def sparql_request(
 def checked(response: Response, what: str, credentials: Credentials | None) -> Response:
     """The response if it succeeded; else a RemoteError saying what failed and why."""
     if 200 <= response.status < 300:
+        if "html" in response.content_type.lower() and response.body.strip():
+            raise RemoteError(
+                f"{response.url}: answered with an HTML page, not SPARQL results; is this a SPARQL endpoint URL?"
+            )
         return response
     kind = response.content_type.lower()
     detail = "" if "html" in kind else response.body[:300].decode("utf-8", "replace").strip()
