@@ -620,21 +620,32 @@ def show(ctx: click.Context, thing: str) -> None:
     required=True,
     help="The endpoint's SPARQL query URL, e.g. http://127.0.0.1:7878/query.",
 )
-@click.option("--store-url", help="Its Graph Store Protocol URL (default: guessed, e.g. …/store).")
+@click.option(
+    "--store-url",
+    help="Its Graph Store Protocol URL (default: the product's, read from its Server header; docs/endpoints.md).",
+)
 @click.option("--timeout", type=float, default=60.0, show_default=True)
 @click.pass_context
 @friendly_errors
 def push(ctx: click.Context, endpoint: str, store_url: str | None, timeout: float) -> None:
     """Upload every named graph to a SPARQL endpoint and check the triple counts.
 
+    Credentials come from INDSATSGRAF_ENDPOINT_USER and _PASSWORD and are sent
+    only when the endpoint asks (Basic or Digest), and only to its origin.
+
     \b
     Example:
         indsatsgraf push --endpoint http://127.0.0.1:7878/query
+        INDSATSGRAF_ENDPOINT_USER=dba INDSATSGRAF_ENDPOINT_PASSWORD=… \\
+            indsatsgraf push --endpoint http://127.0.0.1:8890/sparql
     """
+    from .graph.http import Credentials
     from .graph.remote import Endpoint
     from .graph.remote import push as run_push
 
-    counts = run_push(open_store(ctx), Endpoint.from_url(endpoint, store_url), timeout)
+    credentials = Credentials.from_env()
+    target = Endpoint.discover(endpoint, store_url, credentials=credentials, timeout=timeout)
+    counts = run_push(open_store(ctx), target, timeout, credentials)
     for graph, n in counts.items():
         click.echo(f"{graph}: {n} triples")
     click.echo(f"pushed {sum(counts.values())} triples in {len(counts)} graphs")

@@ -2,22 +2,26 @@
 
 Each named graph is sent with ``PUT ?graph=IRI`` (replacing what the endpoint
 held under that name) and then counted back with a SPARQL query, so a push
-that lost triples on the way is reported, not assumed.
+that lost triples on the way is reported, not assumed. Where the Graph Store
+lives differs per product (docs/endpoints.md); it is read from the server's
+``Server`` header when not given.
 """
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .http import Credentials, HttpError, Response, exchange
 from .sparql import DEFAULT_TIMEOUT
+from .vocabulary import GRAPH
+
+LIST_GRAPHS = (
+    f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH}")) }}'
+)
 
 
 class RemoteError(Exception):
@@ -32,37 +36,104 @@ class Endpoint:
     store_url: str
 
     @classmethod
-    def from_url(cls, url: str, store_url: str | None = None) -> Endpoint:
-        """Guess the Graph Store URL from the query URL (Oxigraph: /query → /store)."""
+    def discover(
+        cls,
+        url: str,
+        store_url: str | None = None,
+        *,
+        credentials: Credentials | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> Endpoint:
+        """The Graph Store URL: given, or the one of the product answering at ``url``."""
         if store_url:
             return cls(url, store_url)
-        base = url.rstrip("/")
+        probe = checked(
+            sparql_request(url, "ASK {}", timeout=timeout, credentials=credentials),
+            "the endpoint does not answer SPARQL",
+            credentials,
+        )
+        return cls(url, store_url_for(url, probe.headers.get("server", ""), credentials))
+
+
+def store_url_for(query_url: str, server: str, credentials: Credentials | None) -> str:
+    """Where a product keeps its Graph Store, from its query URL and Server header."""
+    parts = urllib.parse.urlsplit(query_url)
+    path = parts.path.rstrip("/")
+    if "virtuoso" in server.lower():
+        # /sparql-graph-crud only lets anonymous users write after a GRANT to
+        # the SPARQL user; the -auth endpoint checks the user's own rights.
+        path = "/sparql-graph-crud-auth" if credentials else "/sparql-graph-crud"
+    elif "/repositories/" in path:  # GraphDB, RDF4J
+        path = path.split("/statements")[0] + "/rdf-graphs/service"
+    else:
+        base = path
         for suffix in ("/query", "/sparql"):
             if base.endswith(suffix):
-                return cls(url, base[: -len(suffix)] + "/store")
-        return cls(url, base + "/store")
+                base = base[: -len(suffix)]
+                break
+        path = base + ("/data" if "fuseki" in server.lower() else "/store")
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def _request(url: str, method: str, data: bytes | None, content_type: str, timeout: float) -> bytes:
-    request = urllib.request.Request(url, data=data, method=method)
-    request.add_header("Content-Type", content_type)
-    request.add_header("Accept", "application/sparql-results+json, */*;q=0.1")
-    user = os.environ.get("INDSATSGRAF_ENDPOINT_USER")
-    if user:
-        secret = f"{user}:{os.environ.get('INDSATSGRAF_ENDPOINT_PASSWORD', '')}"
-        request.add_header("Authorization", "Basic " + base64.b64encode(secret.encode()).decode())
+def sparql_request(
+    url: str,
+    query: str,
+    *,
+    timeout: float,
+    credentials: Credentials | None,
+    accept: str = "application/sparql-results+json",
+    graphs: list[str] | None = None,
+) -> Response:
+    """POST a query (form-encoded, UTF-8) with the project's graphs as its dataset."""
+    fields = [("query", query)]
+    for graph in graphs or []:
+        fields += [("default-graph-uri", graph), ("named-graph-uri", graph)]
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as error:
-        detail = error.read()[:300].decode("utf-8", "replace")
-        raise RemoteError(f"{url}: HTTP {error.code} {error.reason}: {detail}") from error
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise RemoteError(f"{url}: cannot reach the endpoint ({reason})") from error
+        return exchange(
+            "POST",
+            url,
+            timeout=timeout,
+            body=urllib.parse.urlencode(fields).encode("ascii"),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+                "Accept": accept,
+            },
+            credentials=credentials,
+        )
+    except HttpError as error:
+        raise RemoteError(str(error)) from error
 
 
-def push(store: ox.Store, endpoint: Endpoint, timeout: float = DEFAULT_TIMEOUT) -> dict[str, int]:
+def checked(response: Response, what: str, credentials: Credentials | None) -> Response:
+    """The response if it succeeded; else a RemoteError saying what failed and why."""
+    if 200 <= response.status < 300:
+        if "html" in response.content_type.lower() and response.body.strip():
+            raise RemoteError(
+                f"{response.url}: answered with an HTML page, not SPARQL results; is this a SPARQL endpoint URL?"
+            )
+        return response
+    kind = response.content_type.lower()
+    detail = "" if "html" in kind else response.body[:300].decode("utf-8", "replace").strip()
+    if response.status == 401:
+        detail = (
+            "the credentials were refused"
+            if credentials
+            else "it asks for credentials: set INDSATSGRAF_ENDPOINT_USER and INDSATSGRAF_ENDPOINT_PASSWORD"
+        )
+    elif "html" in kind:
+        detail = "with an HTML page"
+    raise RemoteError(
+        f"{response.url}: {what}: HTTP {response.status} {response.reason}"
+        + (f" {detail}" if detail.startswith("with") else f": {detail}" if detail else "")
+    )
+
+
+def push(
+    store: ox.Store,
+    endpoint: Endpoint,
+    timeout: float = DEFAULT_TIMEOUT,
+    credentials: Credentials | None = None,
+) -> dict[str, int]:
     """Upload every named graph; return the triple count per graph as read back."""
     counts: dict[str, int] = {}
     for graph in sorted(store.named_graphs(), key=lambda g: g.value):
@@ -72,10 +143,22 @@ def push(store: ox.Store, endpoint: Endpoint, timeout: float = DEFAULT_TIMEOUT) 
             format=ox.RdfFormat.N_TRIPLES,
         )
         url = endpoint.store_url + "?" + urllib.parse.urlencode({"graph": graph.value})
-        _request(url, "PUT", body, "application/n-triples", timeout)
+        try:
+            # N-Triples is Turtle; text/turtle is the one type every store takes.
+            response = exchange(
+                "PUT",
+                url,
+                timeout=timeout,
+                body=body,
+                headers={"Content-Type": "text/turtle; charset=UTF-8"},
+                credentials=credentials,
+            )
+        except HttpError as error:
+            raise RemoteError(str(error)) from error
+        checked(response, f"the store refused graph {graph.value}", credentials)
         counts[graph.value] = len(body.splitlines())
     for graph, expected in counts.items():
-        found = remote_count(endpoint, graph, timeout)
+        found = remote_count(endpoint, graph, timeout, credentials)
         if found != expected:
             raise RemoteError(
                 f"{endpoint.store_url}: graph {graph} holds {found} triples after the push, expected {expected}"
@@ -83,20 +166,31 @@ def push(store: ox.Store, endpoint: Endpoint, timeout: float = DEFAULT_TIMEOUT) 
     return counts
 
 
-def remote_count(endpoint: Endpoint, graph: str, timeout: float) -> int:
+def remote_count(
+    endpoint: Endpoint, graph: str, timeout: float, credentials: Credentials | None = None
+) -> int:
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
-    url = endpoint.query_url
-    body = _request(
-        url,
-        "POST",
-        urllib.parse.urlencode({"query": query}).encode(),
-        "application/x-www-form-urlencoded",
-        timeout,
-    )
+    response = sparql_request(endpoint.query_url, query, timeout=timeout, credentials=credentials)
+    body = checked(response, "the count query failed", credentials).body
     try:
-        answer = json.loads(body)
-        return int(answer["results"]["bindings"][0]["n"]["value"])
+        return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
     except (ValueError, KeyError, IndexError) as error:
         raise RemoteError(
-            f"{url}: the answer to a count query was not SPARQL JSON results"
+            f"{endpoint.query_url}: the answer to a count query was not SPARQL JSON results"
         ) from error
+
+
+def project_graphs(
+    url: str, *, timeout: float, credentials: Credentials | None = None
+) -> list[str]:
+    """The project's named graphs held at the endpoint (its own system graphs left out)."""
+    response = checked(
+        sparql_request(url, LIST_GRAPHS, timeout=timeout, credentials=credentials),
+        "listing the project's graphs failed",
+        credentials,
+    )
+    try:
+        rows = json.loads(response.body)["results"]["bindings"]
+        return sorted(row["g"]["value"] for row in rows)
+    except (ValueError, KeyError) as error:
+        raise RemoteError(f"{url}: the graph list was not SPARQL JSON results") from error

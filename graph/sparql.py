@@ -5,18 +5,18 @@ format is only a rendering choice and embedded and remote answers can be
 compared row by row.
 
 Saved queries read the default graph as the union of all named graphs (one per
-document). The embedded store is queried that way; a remote Oxigraph server
-must run with ``--union-default-graph`` (Fuseki: ``tdb2:unionDefaultGraph``).
+document). The embedded store is queried that way; a remote endpoint is given
+the project's graphs as the query's dataset (docs/endpoints.md).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -264,23 +264,45 @@ def run_remote(
     timeout: float = DEFAULT_TIMEOUT,
     limit: int | None = None,
     allow_service: Iterable[str] = (),
+    graphs: list[str] | None = None,
 ) -> QueryResult:
-    """Run on a SPARQL 1.1 endpoint; credentials from INDSATSGRAF_ENDPOINT_USER/_PASSWORD."""
-    from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+    """Run on a SPARQL 1.1 endpoint over the project's graphs only.
+
+    The dataset is given with ``default-graph-uri``/``named-graph-uri`` (the
+    project's graphs, listed at the endpoint unless ``graphs`` is passed), so a
+    store's own graphs (Virtuoso's system graphs) never join the answer.
+    Credentials come from INDSATSGRAF_ENDPOINT_USER/_PASSWORD and are sent
+    only when the endpoint asks (docs/endpoints.md).
+    """
+    from .http import Credentials
+    from .remote import RemoteError, checked, project_graphs, sparql_request
 
     check(query, allow_service, timeout)
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setTimeout(int(max(1, timeout)))
-    user = os.environ.get("INDSATSGRAF_ENDPOINT_USER")
-    if user:
-        client.setCredentials(user, os.environ.get("INDSATSGRAF_ENDPOINT_PASSWORD", ""))
-    client.setQuery(with_values(query.text, bindings))
+    credentials = Credentials.from_env()
     form = query.form
-    client.setReturnFormat(JSON if form in ("SELECT", "ASK") else N3)
-    if form not in ("SELECT", "ASK"):
-        client.addCustomHttpHeader("Accept", "application/n-triples")
-    raw = _send(client, endpoint, timeout)
+    accept = (
+        "application/sparql-results+json"
+        if form in ("SELECT", "ASK")
+        else "application/n-triples, text/turtle;q=0.5"
+    )
+    try:
+        if graphs is None:
+            graphs = project_graphs(endpoint, timeout=timeout, credentials=credentials)
+        response = checked(
+            sparql_request(
+                endpoint,
+                with_values(query.text, bindings),
+                timeout=timeout,
+                credentials=credentials,
+                accept=accept,
+                graphs=graphs,
+            ),
+            "the endpoint refused the query",
+            credentials,
+        )
+    except RemoteError as error:
+        raise QueryError(str(error)) from error
+    raw = _decoded(endpoint, response.content_type, response.body)
     if form == "ASK":
         return QueryResult("ASK", boolean=bool(raw.get("boolean")))
     if form == "SELECT":
@@ -291,33 +313,16 @@ def run_remote(
             if limit is not None and len(rows) >= limit:
                 break
         return QueryResult("SELECT", variables, rows)
-    parsed = ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)
+    kind = ox.RdfFormat.TURTLE if "turtle" in response.content_type else ox.RdfFormat.N_TRIPLES
+    parsed = ox.parse(raw, format=kind)
     triples = [f"{t.subject} {t.predicate} {t.object} ." for t in parsed]
     return QueryResult("CONSTRUCT", triples=triples[:limit] if limit else triples)
 
 
-def _send(client: object, endpoint: str, timeout: float) -> object:
-    """Send the query; turn every network or protocol failure into a QueryError."""
+def _decoded(endpoint: str, content_type: str, body: bytes) -> Any:
+    """SPARQL JSON results as a dict, RDF as bytes; an HTML page is an error."""
     import json
-    import urllib.error
 
-    try:
-        response = client.query()  # type: ignore[attr-defined]
-        body = response.response.read()
-        content_type = response.response.headers.get("Content-Type", "")
-    except TimeoutError as error:
-        raise QueryError(f"{endpoint}: no answer within {timeout:g} s (timeout)") from error
-    except urllib.error.HTTPError as error:
-        kind = error.headers.get("Content-Type", "") if error.headers else ""
-        page = " with an HTML page" if "html" in kind.lower() else ""
-        raise QueryError(
-            f"{endpoint}: the endpoint answered HTTP {error.code} {error.reason}{page}"
-        ) from error
-    except urllib.error.URLError as error:
-        raise QueryError(f"{endpoint}: cannot reach the endpoint ({error.reason})") from error
-    except Exception as error:  # SPARQLWrapper raises its own exception family
-        message = str(error).splitlines()[0][:300]
-        raise QueryError(f"{endpoint}: the endpoint refused the query: {message}") from error
     if "html" in content_type.lower():
         raise QueryError(
             f"{endpoint}: answered with an HTML page, not SPARQL results; is this a SPARQL endpoint URL?"

@@ -241,31 +241,3 @@ def test_malformed_saved_query_names_file_line_and_column(tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert f"{bad}:4:" in result.output and "SPARQL syntax error" in result.output
     assert "building it" not in result.output  # checked before any store is touched
-
-
-def test_env_credentials_are_sent(tmp_path: Path) -> None:
-    """Credentials come from the environment, never from the command line."""
-    seen: list[str] = []
-
-    class Recorder(HtmlErrorHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            seen.append(self.headers.get("Authorization", ""))
-            super().do_POST()
-
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
-        env = {
-            "INDSATSGRAF_ENDPOINT_USER": "planlaegger",
-            "INDSATSGRAF_ENDPOINT_PASSWORD": "hemmelig",
-        }
-        CliRunner().invoke(
-            main, ["query", "multi-department-initiatives", "--endpoint", url], env=env
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-    import base64
-
-    assert seen == ["Basic " + base64.b64encode(b"planlaegger:hemmelig").decode()]

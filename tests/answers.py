@@ -1,0 +1,65 @@
+"""Compare one saved query's answers from two stores, with SPARQL's freedoms allowed.
+
+Every saved query has a total ORDER BY, so rows are compared in order. What
+SPARQL leaves open is normalised first: the order inside GROUP_CONCAT (values
+compared as sets) and GROUP_CONCAT over no values ("" on Virtuoso, unbound on
+Oxigraph; both become the empty set).
+"""
+
+from __future__ import annotations
+
+import re
+
+from indsatsgraf.graph.sparql import QueryResult
+from indsatsgraf.queries.catalog import SavedQuery, saved_queries
+
+CONCAT = re.compile(
+    r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)', re.I
+)
+EXAMPLE = re.compile(r"^#\+ param: (\w+) .*?\be\.g\. ([^)]+?)\)?$", re.M)
+# Non-ASCII words whose folding differs per store unless written portably (issue 12).
+DANISH = [
+    ("initiatives-by-keyword", {"keyword": "born"}),
+    ("initiatives-by-keyword", {"keyword": "børn"}),
+    ("initiatives-by-keyword", {"keyword": "samraadet"}),
+    ("initiatives-by-target-group", {"group": "pårørende"}),
+    ("initiatives-by-target-group", {"group": "børn"}),
+]
+
+
+def parameter_sets() -> list[tuple[str, dict[str, str]]]:
+    """Each saved query with its defaults, with each documented example value, and Danish words."""
+    sets: list[tuple[str, dict[str, str]]] = []
+    for name, query in sorted(saved_queries().items()):
+        sets.append((name, {}))
+        for param, values in EXAMPLE.findall(query.text):
+            for value in re.split(r",| or ", values):  # "e.g. 2014, x.txt or its IRI"
+                if value.strip() and not value.strip().startswith("its "):
+                    sets.append((name, {param: value.strip()}))
+    return sets + DANISH
+
+
+def concat_columns(query: SavedQuery) -> dict[str, str]:
+    return {variable: separator for separator, variable in CONCAT.findall(query.text)}
+
+
+def normalised(result: QueryResult, query: SavedQuery) -> list[tuple]:
+    columns = concat_columns(query)
+    rows = []
+    for row in result.rows:
+        cells = []
+        for variable in result.variables:
+            value = row.get(variable)
+            if variable in columns:
+                value = frozenset(str(value).split(columns[variable])) if value else frozenset()
+            cells.append((variable, value))
+        rows.append(tuple(cells))
+    return rows
+
+
+def assert_same_answer(local: QueryResult, remote: QueryResult, query: SavedQuery) -> None:
+    assert local.form == remote.form
+    assert local.variables == remote.variables
+    assert normalised(local, query) == normalised(remote, query)
+    assert sorted(local.triples) == sorted(remote.triples)
+    assert local.boolean == remote.boolean

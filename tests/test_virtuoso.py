@@ -1,0 +1,147 @@
+"""OpenLink Virtuoso (Debian's virtuoso-opensource): push with Digest, read back, same answers.
+
+Virtuoso is started here from a virtuoso.ini of our own (free ports on
+127.0.0.1, database in a temporary folder) and stopped at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from answers import assert_same_answer, parameter_sets
+from click.testing import CliRunner
+from indsatsgraf.cli import main
+from indsatsgraf.graph.http import Credentials, exchange
+from indsatsgraf.graph.names import Names
+from indsatsgraf.graph.remote import Endpoint, project_graphs, push
+from indsatsgraf.graph.sparql import run_embedded, run_remote
+from indsatsgraf.queries.catalog import ad_hoc, saved_queries
+from servers import VIRTUOSO_USER, virtuoso_server
+
+pytestmark = pytest.mark.virtuoso
+ADMIN = Credentials(*VIRTUOSO_USER)
+
+
+def same_triples(left: bytes, right: bytes) -> bool:
+    """Equal N-Triples documents up to blank node labels (the stores relabel them)."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    graphs = [Graph().parse(data=text, format="nt") for text in (left, right)]
+    return len(graphs[0]) == len(graphs[1]) and isomorphic(*graphs)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pushed(virtuoso: str, oxstore) -> str:
+    endpoint = Endpoint.discover(virtuoso, credentials=ADMIN, timeout=30)
+    assert endpoint.store_url.endswith("/sparql-graph-crud-auth")
+    counts = push(oxstore, endpoint, 60, ADMIN)
+    assert sum(counts.values()) == len(oxstore)
+    return virtuoso
+
+
+def test_the_graph_store_asks_for_digest_and_refuses_anonymous_writes(virtuoso: str) -> None:
+    url = virtuoso.replace("/sparql", "/sparql-graph-crud-auth") + "?graph=urn:x"
+    body = b"<urn:a> <urn:b> <urn:c> ."
+    anonymous = exchange("PUT", url, timeout=10, body=body, headers={"Content-Type": "text/turtle"})
+    assert anonymous.status == 401
+    assert any(c.startswith("Digest") for c in anonymous.challenges)
+    wrong = Credentials("dba", "wrong")
+    refused = exchange(
+        "PUT",
+        url,
+        timeout=10,
+        body=body,
+        headers={"Content-Type": "text/turtle"},
+        credentials=wrong,
+    )
+    assert refused.status == 401
+
+
+def test_every_named_graph_reads_back_exactly(pushed: str, oxstore) -> None:
+    graphs = project_graphs(pushed, timeout=30)
+    assert graphs == sorted(g.value for g in oxstore.named_graphs())
+    store_url = pushed.replace("/sparql", "/sparql-graph-crud-auth")
+    for graph in graphs:
+        answer = exchange(
+            "GET",
+            f"{store_url}?graph={graph}",
+            timeout=30,
+            headers={"Accept": "application/n-triples"},
+            credentials=ADMIN,
+        )
+        assert answer.status == 200, graph
+        local = ox.serialize(
+            [
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in oxstore.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            ],
+            format=ox.RdfFormat.N_TRIPLES,
+        )
+        assert same_triples(answer.body, local), graph
+
+
+def test_remote_queries_see_only_the_projects_graphs(pushed: str, oxstore) -> None:
+    """Virtuoso's default graph includes its system graphs; ours must not."""
+    query = ad_hoc("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert run_remote(pushed, query, {}).rows == [{"n": len(oxstore)}]
+
+
+# Still open (docs/endpoints.md): with the plan bound, Virtuoso 7.2.5 drops 7 of the
+# 41 rows of indicator-progress; strict, so the mark fails once Virtuoso agrees.
+OPEN = {("indicator-progress", "sud-pejlemaerker-2014-2017.txt")}
+
+
+def virtuoso_sets() -> list:
+    return [
+        pytest.param(
+            name,
+            params,
+            marks=pytest.mark.xfail(strict=True, reason="Virtuoso drops rows (docs/endpoints.md)"),
+        )
+        if (name, params.get("plan")) in OPEN
+        else (name, params)
+        for name, params in parameter_sets()
+    ]
+
+
+@pytest.mark.parametrize(("name", "params"), virtuoso_sets(), ids=str)
+def test_every_saved_query_gives_the_same_answer_on_virtuoso(
+    name: str, params: dict[str, str], pushed: str, oxstore
+) -> None:
+    query = saved_queries()[name]
+    # Names (2.1.5, Familiehus, 2015) are looked up in each store on its own.
+    local = run_embedded(oxstore, query, query.bindings(params, Names.of_store(oxstore)))
+    remote_bindings = query.bindings(params, Names.at_endpoint(pushed, 30.0))
+    assert_same_answer(local, run_remote(pushed, query, remote_bindings), query)
+
+
+def test_readme_push_and_query_work_as_written(virtuoso: str, built_store, oxstore) -> None:
+    env = {"INDSATSGRAF_ENDPOINT_USER": "dba", "INDSATSGRAF_ENDPOINT_PASSWORD": "dba"}
+    store = ["--store", str(built_store.path)]
+    pushed = CliRunner().invoke(main, [*store, "push", "--endpoint", virtuoso], env=env)
+    assert pushed.exit_code == 0, pushed.output
+    assert f"pushed {len(oxstore)} triples in 8 graphs" in pushed.output
+    answer = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "initiatives-by-target-group",
+            "--param",
+            "group=pårørende",
+            "--endpoint",
+            virtuoso,
+            "-f",
+            "csv",
+        ],
+    )
+    assert answer.exit_code == 0, answer.output
+    assert len(answer.output.strip().splitlines()) == 1 + 4
