@@ -24,10 +24,11 @@ from itertools import combinations
 import networkx as nx
 import pyoxigraph as ox
 
-from ..graph.names import Names, Plan, UnresolvedName, match_plans
+from ..graph.names import Names, Plan, UnresolvedName, internal_query, match_plans
 from ..graph.sparql import run_embedded, with_values
 from ..queries.catalog import find as find_query
 from .render import KIND_STYLES
+from .styling import mark_departments, mark_focus, mark_lineage, mark_overview
 
 __all__ = [
     "OVERVIEW_KINDS",
@@ -458,7 +459,7 @@ def overview(
     graph = relations(store, known)
     kinds = _kinds(classes) or OVERVIEW_KINDS
     graph = graph.subgraph(n for n, kind in graph.nodes(data="kind") if kind in kinds).copy()
-    return apply_filters(graph, known, plans=plans, departments=departments)
+    return mark_overview(apply_filters(graph, known, plans=plans, departments=departments))
 
 
 def departments(
@@ -489,14 +490,17 @@ def departments(
     for dept, attrs in graph.nodes(data=True):
         attrs["details"]["Indsatser"] = str(involved[dept])
     for (a, b), items in sorted(shared.items()):
-        graph.add_edge(a, b, weight=len(items), label=str(len(items)), initiatives=tuple(items))
+        names = tuple(known[item].name for item in items)
+        graph.add_edge(
+            a, b, weight=len(items), label=str(len(items)), initiatives=tuple(items), items=names
+        )
     wanted = _departments(known, departments)
     if wanted:
         edges = [(a, b) for a, b in graph.edges if a in wanted or b in wanted]
         star = graph.edge_subgraph(edges).copy()
         star.add_nodes_from((d, graph.nodes[d]) for d in wanted)
         graph = star
-    return apply_filters(graph, known, classes=classes)
+    return mark_departments(apply_filters(graph, known, classes=classes))
 
 
 def focus(
@@ -514,7 +518,8 @@ def focus(
     graph = with_thing(store, known, relations(store, known), center)
     graph = nx.ego_graph(graph, center, radius=max(0, depth)).copy()
     graph.graph.update(center=center, center_name=known[center].name)
-    return apply_filters(graph, known, plans=plans, departments=departments, classes=classes)
+    graph = apply_filters(graph, known, plans=plans, departments=departments, classes=classes)
+    return mark_focus(graph, layout="rings")
 
 
 def dependencies(
@@ -533,7 +538,8 @@ def dependencies(
     graph = _edges_graph(store.query(query, use_default_graph_as_union=True), known)
     graph.add_node(center, **known[center].attributes())
     graph.graph.update(center=center, center_name=known[center].name)
-    return apply_filters(graph, known, plans=plans, departments=departments, classes=classes)
+    graph = apply_filters(graph, known, plans=plans, departments=departments, classes=classes)
+    return mark_focus(graph, layout=None)
 
 
 def lineage(
@@ -559,7 +565,20 @@ def lineage(
                 keep |= chain
         keep |= {known[n].plan for n in keep} | chosen
         graph = graph.subgraph(keep).copy()
-    return apply_filters(graph, known, departments=departments, classes=classes)
+    graph = apply_filters(graph, known, departments=departments, classes=classes)
+    years = {n: _years(known[known[n].plan]) for n in graph if known[n].plan in known}
+    return mark_lineage(graph, years, _link_scores(store))
+
+
+def _years(plan: Thing) -> tuple[int, ...]:
+    """A plan's first and last year (one year for a plan of a single year)."""
+    return tuple(int(y) for y in (plan.start or plan.year, plan.end) if y.isdigit())
+
+
+def _link_scores(store: ox.Store) -> dict[tuple[str, str], float]:
+    """Accepted correspondences' scores by (source, target)."""
+    rows = store.query(internal_query("link-scores"), use_default_graph_as_union=True)
+    return {(r["source"].value, r["target"].value): float(r["score"].value) for r in rows}
 
 
 def query_graph(

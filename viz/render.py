@@ -26,6 +26,8 @@ from pathlib import Path
 import networkx as nx
 
 from ..files import write_atomically
+from .layouts import Placement, place
+from .tables import pair_matrix_html, table_html
 
 __all__ = [
     "KIND_STYLES",
@@ -95,7 +97,18 @@ KIND_STYLES: dict[str, KindStyle] = {
     "Indicator": KindStyle("Indikator", "triangleDown", "#5d6d7e"),
     "Measurement": KindStyle("Måling", "dot", "#aab7b8"),
     "Other": KindStyle("Andet", "dot", "#cccccc"),
+    "SharedInitiative": KindStyle("Indsats på tværs af forvaltninger", "dot", "#d35400"),
 }
+
+#: On-screen label height in pixels at the default zoom, by emphasis (see .styling).
+LABEL_PX = {"center": 20, "highlight": 14, "near": 13}
+#: How the focused thing and the faded rest are drawn, whatever their kind.
+CENTER_COLOR = {"background": "#ffd400", "border": "#111111"}
+FADED_COLOR = {"background": "rgba(160, 170, 180, 0.35)", "border": "rgba(120, 130, 140, 0.45)"}
+#: Edge labels (counts, scores) on screen, so they can be read without hovering.
+EDGE_LABEL_PX = 15
+#: Wrapped labels (plan titles) are at most this many label-heights wide.
+WRAP_EMS = 16
 
 #: Legend symbols as SVG drawn in a 16x16 box, one per vis-network shape used above.
 SHAPE_SVG = {
@@ -136,21 +149,38 @@ def render_html(
 
 def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
     """Return the complete page; ``size_by`` is "degree" or "amount" (kroner)."""
-    physics = uses_physics(graph)
-    layout = None if physics else _layout(graph)
+    placement = place(graph)
+    physics = placement is None and uses_physics(graph)
+    layout = placement.positions if placement else None if physics else _layout(graph)
     payload = {
         "physics": physics,
         "nodes": _node_data(graph, _sizes(graph, size_by), layout, _big_picture(graph)),
         "edges": _edge_data(graph),
         "options": _vis_options(graph, physics),
+        "axes": _axes(placement),
+        "labelPx": {"edge": EDGE_LABEL_PX, "wrapEms": WRAP_EMS},
     }
+    matrix = pair_matrix_html(graph)
     return _page_template().substitute(
         title=html.escape(title),
         legend=_legend_html(graph),
+        panel=f'<aside id="panel">{matrix}</aside>' if matrix else "",
+        layout_class="with-panel" if matrix else "",
+        table=table_html(graph),
         vis_css=_vis_asset("vis-network.css"),
         vis_js=_vis_asset("vis-network.min.js"),
         data=_script_json(payload),
     )
+
+
+def _axes(placement: Placement | None) -> list[dict]:
+    return [{"x": round(a.x, 1), "label": a.label} for a in placement.axes] if placement else []
+
+
+def style_of(attrs: dict) -> str:
+    """The legend entry a node is drawn as: its ``style`` mark, else its kind."""
+    style = attrs.get("style")
+    return style if style in KIND_STYLES else _kind(attrs)
 
 
 def _big_picture(graph: nx.Graph) -> bool:
@@ -233,15 +263,21 @@ def _node_data(
     nodes = []
     for node, attrs in graph.nodes(data=True):
         label = _label(node, attrs)
+        emphasis = attrs.get("emphasis")
+        canvas_label = _collapse(attrs.get("short") or "") or (
+            label if attrs.get("wrap") else _shorten(label, CANVAS_LABEL_CHARS)
+        )
         item = {
             "id": str(node),
-            "label": _shorten(label, CANVAS_LABEL_CHARS),
+            "label": canvas_label,
             "name": label,
             "title": _tooltip(node, attrs),
-            "group": _kind(attrs),
+            "group": style_of(attrs),
             "size": round(sizes[node], 1),
         }
-        if big_picture:
+        if emphasis:
+            item.update(_emphasis(emphasis, item["size"], bool(attrs.get("wrap"))))
+        elif big_picture:
             if _kind(attrs) in LANDMARK_KINDS:
                 item["size"] = max(item["size"], LANDMARK_SIZE)
             item["font"] = {"size": _font_size(item["size"], _kind(attrs))}
@@ -250,6 +286,24 @@ def _node_data(
             item.update(x=round(x, 1), y=round(y, 1))
         nodes.append(item)
     return nodes
+
+
+def _emphasis(emphasis: str, size: float, wrap: bool) -> dict:
+    """Size, colour and label marks; ``px`` is the label height the page keeps on screen."""
+    marks: dict = {"emphasis": emphasis}
+    if emphasis in LABEL_PX:
+        marks["px"] = LABEL_PX[emphasis]
+        marks["font"] = {"size": MIN_FONT, "strokeWidth": 4, "strokeColor": "#ffffff"}
+    if emphasis == "center":
+        marks.update(size=max(size, 36.0), color=CENTER_COLOR, borderWidth=5)
+        marks["font"].update(color="#000000", bold=True)
+    elif emphasis == "highlight":
+        marks["size"] = max(size, 20.0)
+    elif emphasis == "far":
+        marks.update(color=FADED_COLOR, font={"size": MIN_FONT, "color": "#7b8794"})
+    if wrap:
+        marks["wrap"] = True
+    return marks
 
 
 def _font_size(size: float, kind: str) -> int:
@@ -263,15 +317,24 @@ def _edge_data(graph: nx.Graph) -> list[dict]:
     heaviest = max(weights, default=0.0)
     draw_labels = len(rows) <= EDGE_LABEL_LIMIT
     edges = []
-    for (source, target, attrs), weight in zip(rows, weights, strict=True):
-        edge = {"from": str(source), "to": str(target)}
+    for index, ((source, target, attrs), weight) in enumerate(zip(rows, weights, strict=True)):
+        if attrs.get("towards") == source:
+            source, target = target, source
+        edge = {"id": f"e{index}", "from": str(source), "to": str(target)}
         name = _collapse(attrs.get("label") or "")
         if name:
             edge["title"] = name
-            if draw_labels:
+            if draw_labels or "score" in attrs or "items" in attrs:
                 edge["label"] = name
         if weight > 0:
-            edge["width"] = round(1 + 5 * weight / heaviest, 2)
+            edge["width"] = round(1 + 9 * weight / heaviest, 2)
+        if attrs.get("items"):
+            edge["items"] = [_collapse(item) for item in attrs["items"]]
+            edge["title"] = f"{name} fælles indsatser (klik for at se dem)"
+        if attrs.get("towards"):
+            edge["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.7}}
+        if attrs.get("hidden"):
+            edge["hidden"] = True
         edges.append(edge)
     return edges
 
@@ -286,7 +349,7 @@ def _weight(attrs: dict) -> float:
 
 def _vis_options(graph: nx.Graph, physics: bool) -> dict:
     large = graph.number_of_edges() > EDGE_LABEL_LIMIT
-    kinds = {_kind(attrs) for _, attrs in graph.nodes(data=True)}
+    kinds = {style_of(attrs) for _, attrs in graph.nodes(data=True)}
     return {
         "groups": {
             kind: {"shape": KIND_STYLES[kind].shape, "color": KIND_STYLES[kind].color}
@@ -304,7 +367,7 @@ def _vis_options(graph: nx.Graph, physics: bool) -> dict:
                 "hover": "#34495e",
             },
             "arrows": {"to": {"enabled": graph.is_directed(), "scaleFactor": 0.5}},
-            "font": {"size": 10, "align": "middle"},
+            "font": {"size": 10, "align": "middle", "strokeWidth": 4, "strokeColor": "#ffffff"},
             "smooth": False if large else {"type": "continuous"},
         },
         "physics": _physics_options(graph) if physics else {"enabled": False},
@@ -435,7 +498,7 @@ def _legend_html(graph: nx.Graph) -> str:
     """One entry per kind present, in the fixed order of KIND_STYLES, with its count."""
     counts: dict[str, int] = {}
     for _, attrs in graph.nodes(data=True):
-        counts[_kind(attrs)] = counts.get(_kind(attrs), 0) + 1
+        counts[style_of(attrs)] = counts.get(style_of(attrs), 0) + 1
     items = []
     for kind, style in KIND_STYLES.items():
         if kind in counts:
@@ -475,18 +538,40 @@ _PAGE = """<!DOCTYPE html>
 <style>$vis_css</style>
 <style>
 html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
-header { display: flex; align-items: center; gap: 1em; padding: 0.4em 1em;
+header { display: flex; align-items: center; gap: 0.8em; padding: 0.4em 1em;
   border-bottom: 1px solid #d0d5da; background: #f7f8fa; height: 2.6em; box-sizing: border-box; }
 header h1 { font-size: 1.1em; margin: 0; flex: 1; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
-header input { width: 22em; font: inherit; padding: 0.2em 0.4em; }
-#search-status { min-width: 7em; color: #555; font-size: 0.9em; }
-#mynetwork { position: absolute; top: 2.6em; bottom: 0; left: 0; right: 0; }
-#legend { position: absolute; top: 3.2em; right: 0.8em; z-index: 10; margin: 0;
+header input { width: 18em; font: inherit; padding: 0.2em 0.4em; }
+header button { font: inherit; padding: 0.15em 0.6em; }
+#search-status { min-width: 6em; color: #4a4a4a; font-size: 0.9em; }
+main { position: absolute; top: 2.6em; bottom: 0; left: 0; right: 0; }
+#mynetwork { position: absolute; top: 0; bottom: 0; left: 0; right: 0; background: #ffffff; }
+main.with-panel #mynetwork { right: 26em; }
+#panel { position: absolute; top: 0; bottom: 0; right: 0; width: 26em; overflow: auto;
+  box-sizing: border-box; padding: 0.6em 1em; border-left: 1px solid #d0d5da; background: #fff; }
+#panel h2 { font-size: 1em; margin: 0.2em 0 0.6em; }
+#pair-matrix { border-collapse: collapse; font-size: 0.95em; }
+#pair-matrix th, #pair-matrix td { border: 1px solid #e1e5ea; text-align: center;
+  min-width: 2.4em; height: 2.1em; padding: 0; }
+#pair-matrix button.pair { all: unset; cursor: pointer; display: block; width: 100%;
+  height: 100%; line-height: 2.1em; font-weight: 600; }
+#pair-matrix button.pair:focus-visible { outline: 3px solid #d35400; }
+#pair-matrix td.self, #pair-matrix td.zero { color: #595959; }
+#pair-items ul { padding-left: 1.2em; margin: 0.3em 0; }
+#pair-items h3 { font-size: 0.95em; margin: 0.8em 0 0.2em; }
+.hint { color: #4a4a4a; font-size: 0.85em; }
+#legend { position: absolute; top: 0.6em; left: 0.8em; z-index: 10; margin: 0;
   padding: 0.5em 0.8em; list-style: none; background: rgba(255, 255, 255, 0.92);
   border: 1px solid #d0d5da; border-radius: 4px; font-size: 0.85em; pointer-events: none; }
 #legend li { display: flex; align-items: center; gap: 0.5em; margin: 0.15em 0; }
-#legend .count { margin-left: auto; padding-left: 1em; color: #777; }
+#legend .count { margin-left: auto; padding-left: 1em; color: #595959; }
+#table { position: absolute; left: 0.8em; bottom: 0.6em; z-index: 11; max-width: 60em;
+  max-height: 60vh; overflow: auto; background: #fff; border: 1px solid #d0d5da;
+  border-radius: 4px; padding: 0.3em 0.8em; font-size: 0.85em; }
+#table table { border-collapse: collapse; margin: 0.4em 0 0.8em; }
+#table th, #table td { border-bottom: 1px solid #e1e5ea; padding: 0.15em 0.5em; text-align: left; }
+#table caption { text-align: left; font-weight: 600; }
 div.vis-tooltip { white-space: normal; max-width: 30em; overflow-wrap: anywhere;
   font-family: system-ui, sans-serif; font-size: 13px; line-height: 1.35; }
 </style>
@@ -498,11 +583,18 @@ div.vis-tooltip { white-space: normal; max-width: 30em; overflow-wrap: anywhere;
   aria-label="Søg efter navn" autocomplete="off">
 <datalist id="search-labels"></datalist>
 <span id="search-status" role="status">Tegner…</span>
+<button type="button" id="save-png" title="Gem billedet i trykopløsning (3×)">Gem PNG</button>
 </header>
+<main class="$layout_class">
 <ul id="legend" aria-label="Signaturforklaring">
 $legend
 </ul>
-<div id="mynetwork"></div>
+<div id="mynetwork" role="img" aria-label="$title (se tabellen for de samme oplysninger)"></div>
+$panel
+<details id="table"><summary>Tabel med figurens indhold</summary>
+$table
+</details>
+</main>
 <script type="application/json" id="indsatsgraf-data">$data</script>
 <script>$vis_js</script>
 <script>
@@ -510,14 +602,108 @@ $legend
   "use strict";
   var data = JSON.parse(document.getElementById("indsatsgraf-data").textContent);
   var status = document.getElementById("search-status");
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(
-    document.getElementById("mynetwork"),
-    {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)},
-    data.options
+    document.getElementById("mynetwork"), {nodes: nodes, edges: edges}, data.options
   );
   window.indsatsgrafNetwork = network;
 
+  network.on("beforeDrawing", function (ctx) {
+    var canvas = ctx.canvas;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.restore();
+    if (!data.axes.length) { return; }
+    var scale = network.getScale();
+    var top = network.DOMtoCanvas({x: 0, y: 0}).y;
+    var bottom = network.DOMtoCanvas({x: 0, y: canvas.clientHeight}).y;
+    ctx.save();
+    ctx.strokeStyle = "#d5dbe1";
+    ctx.lineWidth = 1 / scale;
+    ctx.fillStyle = "#333333";
+    ctx.font = (15 / scale) + "px sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    data.axes.forEach(function (axis) {
+      ctx.beginPath();
+      ctx.moveTo(axis.x, top + 22 / scale);
+      ctx.lineTo(axis.x, bottom);
+      ctx.stroke();
+      ctx.fillText(axis.label, axis.x, top + 4 / scale);
+    });
+    ctx.restore();
+  });
+
+  // Labels that must be read at first sight keep their on-screen size whatever the zoom
+  // needed to fit the picture, and are pushed apart until none overlaps another.
+  var readable = data.nodes.filter(function (node) { return node.px; });
+  function fitLabels() {
+    var scale = network.getScale();
+    nodes.update(readable.map(function (node) {
+      var font = Object.assign({}, node.font, {size: node.px / scale});
+      var update = {id: node.id, font: font};
+      if (node.wrap) {
+        update.widthConstraint = {maximum: data.labelPx.wrapEms * node.px / scale};
+      }
+      return update;
+    }));
+    var edgeFont = {size: data.labelPx.edge / scale, strokeWidth: 5 / scale,
+      strokeColor: "#ffffff", align: "middle"};
+    edges.update(data.edges.filter(function (edge) { return edge.label; })
+      .map(function (edge) { return {id: edge.id, font: edgeFont}; }));
+    network.redraw();
+  }
+  function labelBox(id) {
+    var size = network.body.nodes[id].labelModule.size;
+    return {id: id, left: size.left, top: size.top, right: size.left + size.width,
+      bottom: size.top + size.height};
+  }
+  function separateLabels() {
+    if (readable.length > 300) { return; }
+    var gap = 4 / network.getScale();
+    var boxes = readable.map(function (node) { return labelBox(node.id); });
+    var moved = {};
+    for (var round = 0; round < 60; round++) {
+      var clash = false;
+      for (var i = 0; i < boxes.length; i++) {
+        for (var j = i + 1; j < boxes.length; j++) {
+          var a = boxes[i], b = boxes[j];
+          if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+            clash = true;
+            var down = a.bottom - b.top + gap, up = b.bottom - a.top + gap;
+            var dy = (b.top + b.bottom >= a.top + a.bottom) ? down : -up;
+            b.top += dy; b.bottom += dy;
+            moved[b.id] = (moved[b.id] || 0) + dy;
+          }
+        }
+      }
+      if (!clash) { break; }
+    }
+    Object.keys(moved).forEach(function (id) {
+      var at = network.getPosition(id);
+      network.moveNode(id, at.x, at.y + moved[id]);
+    });
+    network.redraw();
+  }
+
   function markReady() {
+    if (readable.length || data.edges.some(function (edge) { return edge.label; })) {
+      fitLabels();
+      // Label sizes are measured when drawn: separate after the resized labels are drawn.
+      network.once("afterDrawing", function () {
+        separateLabels();
+        network.once("afterDrawing", ready);
+        network.redraw();
+      });
+      network.redraw();
+    } else {
+      ready();
+    }
+  }
+  function ready() {
     status.textContent = "";
     window.indsatsgrafReadyMs = performance.now();
     window.indsatsgrafReady = true;
@@ -526,12 +712,65 @@ $legend
   if (data.physics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({physics: false});
+      network.fit();
       markReady();
     });
   } else {
     network.once("afterDrawing", markReady);
     network.fit();
   }
+
+  document.getElementById("save-png").addEventListener("click", function () {
+    // Print resolution: the canvas is redrawn at three device pixels per CSS pixel.
+    var ratio = Object.getOwnPropertyDescriptor(window, "devicePixelRatio");
+    Object.defineProperty(window, "devicePixelRatio", {value: 3, configurable: true});
+    network.setSize("100%", "100%");
+    network.redraw();
+    var url = network.canvas.frame.canvas.toDataURL("image/png");
+    if (ratio) { Object.defineProperty(window, "devicePixelRatio", ratio); }
+    else { delete window.devicePixelRatio; }
+    network.setSize("100%", "100%");
+    network.redraw();
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = (document.title || "indsatsgraf").replace(/[^\\wæøåÆØÅ.-]+/g, "_") + ".png";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.indsatsgrafLastPng = url;
+  });
+
+  var byPair = {};
+  data.edges.forEach(function (edge) {
+    if (edge.items) { byPair[edge.from + "|" + edge.to] = byPair[edge.to + "|" + edge.from] = edge; }
+  });
+  var pairItems = document.getElementById("pair-items");
+  function showPair(a, b) {
+    var edge = byPair[a + "|" + b];
+    if (!edge || !pairItems) { return; }
+    var name = function (id) { return nodes.get(id).name; };
+    pairItems.textContent = "";
+    var heading = document.createElement("h3");
+    heading.textContent = name(a) + " og " + name(b) + ": " + edge.items.length + " fælles indsatser";
+    var list = document.createElement("ul");
+    edge.items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.textContent = item;
+      list.appendChild(li);
+    });
+    pairItems.appendChild(heading);
+    pairItems.appendChild(list);
+    network.selectEdges([edge.id]);
+  }
+  document.querySelectorAll("button.pair").forEach(function (button) {
+    button.addEventListener("click", function () { showPair(button.dataset.a, button.dataset.b); });
+  });
+  network.on("click", function (params) {
+    if (!params.nodes.length && params.edges.length) {
+      var edge = edges.get(params.edges[0]);
+      showPair(edge.from, edge.to);
+    }
+  });
 
   var items = data.nodes.map(function (node) {
     return {id: node.id, name: node.name, key: node.name.toLowerCase()};
