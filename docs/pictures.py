@@ -1,8 +1,7 @@
 """Regenerate the screenshots in docs/pictures/ from the bundled documents.
 
 Run: python docs/pictures.py  (builds a throw-away store, writes each picture as a page,
-opens it offline in Debian's Chromium and saves what a planner sees at the default zoom,
-plus the SVG and PNG exports of the indicator chart).
+opens it offline in Debian's Chromium and saves what a planner sees at the default zoom).
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ PICTURES = [
     ("focus-1.4.2-depth-1", ["--focus", "1.4.2"]),
     ("lineage-timeline", ["--view", "lineage"]),
     ("dependencies-1.4.2", ["--view", "dependencies", "--focus", "1.4.2"]),
-    ("indicator-progress", ["--view", "indicators"]),
 ]
 
 
@@ -52,9 +50,6 @@ def main() -> None:
             if result.exit_code:
                 sys.exit(result.output)
             pages.append((stem, page))
-        for suffix in ("svg", "png"):
-            target = OUT / f"indicator-progress.{suffix}"
-            runner.invoke(cli, [*store, "viz", "--view", "indicators", "-o", str(target)])
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             for stem, page_path in pages:

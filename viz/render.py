@@ -173,6 +173,11 @@ def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
     )
 
 
+def danish_decimal(value: float) -> str:
+    """A link score as planners write it: 0,87."""
+    return f"{value:.2f}".replace(".", ",")
+
+
 def _axes(placement: Placement | None) -> list[dict]:
     return [{"x": round(a.x, 1), "label": a.label} for a in placement.axes] if placement else []
 
@@ -331,6 +336,9 @@ def _edge_data(graph: nx.Graph) -> list[dict]:
         if attrs.get("items"):
             edge["items"] = [_collapse(item) for item in attrs["items"]]
             edge["title"] = f"{name} fælles indsatser (klik for at se dem)"
+        if "score" in attrs:
+            edge["label"] = danish_decimal(attrs["score"])
+            edge["title"] = f"{name} (score {edge['label']})"
         if attrs.get("towards"):
             edge["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.7}}
         if attrs.get("hidden"):
@@ -662,11 +670,12 @@ $table
       bottom: size.top + size.height};
   }
   function separateLabels() {
-    if (readable.length > 300) { return; }
+    if (readable.length > 300) { return false; }
     var gap = 4 / network.getScale();
     var boxes = readable.map(function (node) { return labelBox(node.id); });
     var moved = {};
-    for (var round = 0; round < 60; round++) {
+    var found = false;
+    for (var round = 0; round < 400; round++) {
       var clash = false;
       for (var i = 0; i < boxes.length; i++) {
         for (var j = i + 1; j < boxes.length; j++) {
@@ -681,24 +690,29 @@ $table
         }
       }
       if (!clash) { break; }
+      found = true;
     }
     Object.keys(moved).forEach(function (id) {
       var at = network.getPosition(id);
       network.moveNode(id, at.x, at.y + moved[id]);
     });
-    network.redraw();
+    return found;
   }
 
   function markReady() {
     if (readable.length || data.edges.some(function (edge) { return edge.label; })) {
       fitLabels();
-      // Label sizes are measured when drawn: separate after the resized labels are drawn.
-      network.once("afterDrawing", function () {
-        separateLabels();
-        network.once("afterDrawing", ready);
+      // Label sizes are measured when drawn, so separate, draw and measure again until
+      // no two labels overlap (a few passes; each pass fixes what the last one measured).
+      var settle = function (pass) {
+        if (pass > 0 && (!separateLabels() || pass > 8)) {
+          ready();
+          return;
+        }
+        network.once("afterDrawing", function () { settle(pass + 1); });
         network.redraw();
-      });
-      network.redraw();
+      };
+      settle(0);
     } else {
       ready();
     }

@@ -102,7 +102,6 @@ def mark_lineage(
         attrs["towards"] = later
         score = scores.get((a, b), scores.get((b, a)))
         if score is not None:
-            attrs["label"] = f"{score:.2f}".replace(".", ",")
             attrs["score"] = score
     graph.graph["layout"] = "timeline"
     return graph

@@ -72,7 +72,7 @@ def _link_text(attrs: dict) -> str:
     if attrs.get("items"):
         return f"{len(attrs['items'])} fælles indsatser: " + "; ".join(attrs["items"])
     if "score" in attrs:
-        return f"svarer til (score {attrs['label']})"
+        return f"{attrs.get('label', '')} (score {attrs['score']:.2f})".replace(".", ",")
     return str(attrs.get("label") or "")
 
 
@@ -101,7 +101,7 @@ def pair_matrix_html(graph: nx.Graph) -> str:
     return (
         '<h2 id="matrix-heading">Fælles indsatser pr. par</h2>'
         '<table id="pair-matrix" aria-describedby="matrix-heading">'
-        f'<thead><tr><td></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f"<thead><tr><td></td>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         '<p class="hint">Klik på et tal eller en linje for at se indsatserne.</p>'
         '<section id="pair-items" aria-live="polite"></section>'
     )
