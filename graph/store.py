@@ -57,10 +57,6 @@ class StoreError(Exception):
     """A store that is missing, locked or damaged; the message says what to do."""
 
 
-REPORTED = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EFBIG}
-"""OS errors that say the store's folder cannot be written (rather than a bug)."""
-
-
 class StoreWriteError(StoreError, IndsatsgrafError):
     """The store's folder cannot be written (full disk, permissions); the graph is unchanged."""
 
@@ -68,8 +64,17 @@ class StoreWriteError(StoreError, IndsatsgrafError):
 def unwritable(path: Path, error: OSError) -> StoreWriteError:
     """The message for an OS error met while writing the store at ``path``."""
     return StoreWriteError(
-        f"cannot write the store at {path} ({reason(error)}); the current graph is unchanged"
+        f"cannot write the store at {path} ({_reason(error)}); its graph, if any, is unchanged"
     )
+
+
+def _reason(error: OSError) -> str:
+    """The OS error in words; Oxigraph's own errors carry no number, only the C library's text."""
+    if error.errno is None:
+        for number in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EFBIG):
+            if os.strerror(number) in str(error):
+                return reason(OSError(number, os.strerror(number)))
+    return reason(error)
 
 
 def default_location() -> Path:
@@ -192,7 +197,7 @@ class GraphStore:
                 os.replace(link, self.current)
             except BaseException as error:
                 shutil.rmtree(target, ignore_errors=True)
-                if isinstance(error, OSError) and error.errno in REPORTED:
+                if isinstance(error, OSError):  # sources are read (and reported) elsewhere
                     raise unwritable(self.path, error) from None
                 raise
             self._prune(generations)
