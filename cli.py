@@ -137,7 +137,7 @@ def compact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def build_progress(quiet: bool) -> Callable[[str], None] | None:
-    return None if quiet else (lambda message: click.echo(f"  {message}", err=True))
+    return None if quiet else (lambda message: click.echo(f"  {escaped(message)}", err=True))
 
 
 @main.command()
