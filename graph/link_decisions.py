@@ -117,7 +117,9 @@ def read(path: Path, problems: list[str] | None = None) -> dict[tuple[str, str],
 def _parse_line(raw: bytes) -> Decision | None:
     """The decision on one line of the file; None for a blank, comment or header line."""
     if len(raw) > MAX_LINE:
-        raise ValueError(f"the line is {len(raw) // 1024} KiB long, over the {MAX_LINE // 1024} KiB limit")
+        raise ValueError(
+            f"the line is {len(raw) // 1024} KiB long, over the {MAX_LINE // 1024} KiB limit"
+        )
     try:
         line = raw.decode("utf-8").removesuffix("\r")
     except UnicodeDecodeError as error:
@@ -172,7 +174,9 @@ def record(
         raise LinkDecisionError("a link needs two different things")
     note = " ".join(note.split())  # one line in the file, whatever was typed
     if len(note) > MAX_NOTE:
-        raise LinkDecisionError(f"the note is {len(note)} characters long; keep it under {MAX_NOTE}")
+        raise LinkDecisionError(
+            f"the note is {len(note)} characters long; keep it under {MAX_NOTE}"
+        )
     path = path or decisions_path()
     new = Decision(source, target, decision, datetime.date.today().isoformat(), note)
     row = io.StringIO()

@@ -144,7 +144,9 @@ def collect_sources(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path,
                 if entry_kind == "file":
                     files.append(entry)
                 elif entry_kind == "folder":
-                    skipped.append((entry, "a subfolder (only the files directly in a folder are read)"))
+                    skipped.append(
+                        (entry, "a subfolder (only the files directly in a folder are read)")
+                    )
                 else:
                     skipped.append((entry, entry_kind))
         elif kind == "file":
@@ -159,7 +161,7 @@ def collect_sources(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path,
 
 
 def source_kind(path: Path) -> str:
-    """"file", "folder", or why ``path`` cannot be read as a source (without opening it)."""
+    """ "file", "folder", or why ``path`` cannot be read as a source (without opening it)."""
     try:
         mode = path.stat().st_mode
     except OSError as error:

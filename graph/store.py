@@ -33,9 +33,9 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import stat
 import queue
 import shutil
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -128,7 +128,9 @@ class GraphStore:
         try:
             names = {p.name for p in self.path.iterdir()}
         except OSError as error:
-            raise StoreError(f"cannot read the store folder {self.path} ({reason(error)})") from None
+            raise StoreError(
+                f"cannot read the store folder {self.path} ({reason(error)})"
+            ) from None
         if names and MARKER not in names and not self._legacy(names):
             listed = ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
             raise StoreError(
@@ -210,9 +212,9 @@ class GraphStore:
         """Delete generations that a killed build left unfinished (the lock says none is running)."""
         live = self._live()
         for path in generations.iterdir():
-            if path.name.isdigit() and path.name != live and not (path / COMPLETE).exists():
-                if live is None or int(path.name) > int(live):
-                    shutil.rmtree(path, ignore_errors=True)
+            unfinished = path.name.isdigit() and not (path / COMPLETE).exists()
+            if unfinished and (live is None or int(path.name) > int(live)):
+                shutil.rmtree(path, ignore_errors=True)
 
     def _prune(self, generations: Path) -> None:
         """Keep ``current`` and the newest whole generation before it, for a reader still on it.

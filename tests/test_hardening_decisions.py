@@ -52,7 +52,9 @@ def test_bad_lines_are_named_and_the_build_goes_on(tmp_path: Path):
     with path.open("ab") as handle:
         handle.write(b"http://a b/x\t" + GOOD[1].encode() + b"\taccept\t2024-01-01\t\n")
         handle.write(b"http://a\xe6b/x\t" + GOOD[1].encode() + b"\treject\t\t\n")
-        handle.write(GOOD[0].encode() + b"\t" + GOOD[1].encode() + b"\taccept\t\t" + b"x" * 140_000 + b"\n")
+        handle.write(
+            GOOD[0].encode() + b"\t" + GOOD[1].encode() + b"\taccept\t\t" + b"x" * 140_000 + b"\n"
+        )
         handle.write(b"only two\tfields\n")
     result = build_with(tmp_path, path)
     assert result.exit_code == 0, result.output
@@ -99,7 +101,11 @@ def test_signs_are_kept_in_every_amount_reader():
 
 
 def test_impossible_amounts_and_backwards_periods_are_line_warnings():
-    lines = ["Titel", "Økonomi: 999.999.999.999.999.999.999.999.999.999 mio. kr.", "Periode: 2024-2023"]
+    lines = [
+        "Titel",
+        "Økonomi: 999.999.999.999.999.999.999.999.999.999 mio. kr.",
+        "Periode: 2024-2023",
+    ]
     assert danish.amounts(lines[1]) == []
     assert danish.period(lines[2]) == ("Periode: 2024-2023", None, None)
     found = danish.value_warnings(lines)
@@ -115,4 +121,7 @@ def test_a_layout_importer_reports_the_warnings_with_their_lines(tmp_path: Path)
     odd.write_text("\n".join(text) + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "build", str(odd)])
     assert result.exit_code == 0, result.output
-    assert "tvaergaaende-odd.txt: warning: line 41: period runs backwards: '2024-2023'" in result.output
+    assert (
+        "tvaergaaende-odd.txt: warning: line 41: period runs backwards: '2024-2023'"
+        in result.output
+    )

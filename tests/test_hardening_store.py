@@ -233,7 +233,8 @@ def test_sources_that_are_no_files_are_named_for_what_they_are(tmp_path: Path, b
     dangling.symlink_to(tmp_path / "gone.txt")
     store = tmp_path / "store"
     result = CliRunner().invoke(
-        main, ["--store", str(store), "build", "-q", str(fifo), str(loop), "/dev/zero", str(dangling)]
+        main,
+        ["--store", str(store), "build", "-q", str(fifo), str(loop), "/dev/zero", str(dangling)],
     )
     refused(result, "named pipe (FIFO)", "symbolic link that leads in a loop", "a device")
     assert "gone.txt, which does not exist" in result.output
@@ -267,4 +268,6 @@ def test_a_newline_in_a_file_name_is_escaped_in_every_output(tmp_path: Path):
     table = run(store, "stats", "--markdown").output.splitlines()
     assert "| plan\\nline two\\|x.txt | " in table[2]
     rows = [table[0], *table[2:]]  # every row but the |---|---| line
-    assert all(line.startswith("| ") and line.count(" | ") == table[0].count(" | ") for line in rows)
+    assert all(
+        line.startswith("| ") and line.count(" | ") == table[0].count(" | ") for line in rows
+    )
