@@ -23,7 +23,7 @@ it, and pruning keeps the newest complete generation before ``current``.
 
 The tool only ever writes into a folder that is its own: a new or empty one
 (which gets the marker), one with the marker, or a store made before the marker
-existed (a ``generations`` folder and a ``current`` link). Anything else, say a
+existed (nothing but store names at its top). Anything else, say a
 user's folder that happens to hold a file called ``current``, is refused
 before a byte is written.
 """
@@ -145,8 +145,8 @@ class GraphStore:
             )
 
     def _legacy(self, names: set[str]) -> bool:
-        """A store made before the marker: only store names, with its ``generations`` folder."""
-        return names <= LAYOUT and (self.path / "generations").is_dir()
+        """A store made before the marker, or one whose first build has just taken the lock."""
+        return names <= LAYOUT
 
     @contextmanager
     def _build_lock(self) -> Iterator[None]:

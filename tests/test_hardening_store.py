@@ -62,7 +62,7 @@ def test_a_folder_holding_a_users_file_named_current_is_refused(tmp_path: Path):
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "current").write_text("my notes\n")
-    refused(run(folder, "build", "-q", str(PLAN_2015)), "is not an indsatsgraf store")
+    refused(run(folder, "build", "-q", str(PLAN_2015)), "current is a file", "nothing was changed")
     assert (folder / "current").read_text() == "my notes\n"
     assert not (folder / "current").is_symlink()
     assert sorted(p.name for p in folder.iterdir()) == ["current"]
