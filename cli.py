@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from .errors import IndsatsgrafError
-from .safetext import without_controls
+from .safetext import escaped, without_controls
 
 FORMAT_CHOICES = ("table", "json", "csv", "tsv", "md")
 
@@ -61,11 +61,11 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             pipeline = sys.modules.get(f"{__package__}.graph.pipeline")
             if pipeline is not None and isinstance(error, pipeline.BuildError):
                 if error.imported:
-                    good = ", ".join(path.name for path in error.imported)
+                    good = ", ".join(escaped(path.name) for path in error.imported)
                     click.echo(f"read fine: {good}", err=True)
                 click.echo("could not import:", err=True)
                 for path, problem in error.failures:
-                    click.echo(f"  {path}: {problem}", err=True)
+                    click.echo(f"  {escaped(str(path))}: {without_controls(problem)}", err=True)
                 raise click.ClickException(
                     "nothing was kept; the existing graph is unchanged"
                 ) from None
@@ -137,7 +137,7 @@ def compact_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def build_progress(quiet: bool) -> Callable[[str], None] | None:
-    return None if quiet else (lambda message: click.echo(f"  {message}", err=True))
+    return None if quiet else (lambda message: click.echo(f"  {escaped(message)}", err=True))
 
 
 @main.command()
@@ -233,20 +233,25 @@ def print_build_summary(ctx: click.Context, summary: Any, quiet: bool) -> None:
     if not quiet:
         for doc in summary.documents:
             click.echo(
-                f"{doc.file_name}: {doc.importer} ({doc.confidence:.2f}) — {doc.goals} goals, "
+                f"{escaped(doc.file_name)}: {doc.importer} ({doc.confidence:.2f}) — {doc.goals} goals, "
                 f"{doc.initiatives} initiatives, {doc.indicators} indicators, "
                 f"{doc.budget_items} budget items, {doc.triples} triples"
             )
         for file_name, names in sorted(summary.report.unknown_organisations.items()):
-            click.echo(f"{file_name}: unknown organisations: {'; '.join(sorted(names))}")
+            click.echo(f"{escaped(file_name)}: unknown organisations: {'; '.join(sorted(names))}")
         for file_name, names in sorted(summary.report.new_partners.items()):
-            click.echo(f"{file_name}: partners not in the registry: {'; '.join(sorted(names))}")
+            listed = "; ".join(sorted(names))
+            click.echo(f"{escaped(file_name)}: partners not in the registry: {listed}")
         for file_name, problems in sorted(summary.report.warnings.items()):
             for problem in problems:
-                click.echo(f"{file_name}: warning: {problem}")
+                click.echo(f"{escaped(file_name)}: warning: {problem}")
         for change, names in summary.changes.items():
             if names:
-                click.echo(f"{change}: {', '.join(names)}")
+                click.echo(f"{change}: {', '.join(escaped(name) for name in names)}")
+    for path, why in summary.skipped:  # shown even with --quiet: files the user may miss
+        click.echo(f"skipped {escaped(str(path))}: {why}", err=True)
+    for problem in summary.decision_problems:
+        click.echo(f"warning: link decision {escaped(problem)}", err=True)
     counted = ", ".join(f"{len(names)} {change}" for change, names in summary.changes.items())
     click.echo(
         f"built {ctx.obj['store']} with {summary.triples} quads from "

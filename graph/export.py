@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..safetext import escaped
 from .vocabulary import PREFIXES
 
 FORMATS = {
@@ -118,6 +119,7 @@ def extraction_table(result: Stats) -> str:
     for file_name, counts in sorted(result.per_document_class.items()):
         totals.update(counts)
         cells = " | ".join(str(counts.get(c, 0)) for c in TABLE_CLASSES)
-        rows.append(f"| {file_name} | {cells} |")
+        name = escaped(file_name).replace("|", "\\|")  # one cell, on one line
+        rows.append(f"| {name} | {cells} |")
     rows.append("| **all** | " + " | ".join(str(totals.get(c, 0)) for c in TABLE_CLASSES) + " |")
     return "\n".join(rows)

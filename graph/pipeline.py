@@ -19,7 +19,10 @@ importers' records) are held in memory, never the whole graph.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..files import reason
 from ..importers import registry
 from ..importers.readers import read_document
 from ..importers.records import ImportResult
@@ -36,7 +40,7 @@ from . import documents, link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document
 from .documents import Document, DocumentError
 from .organisations import Registry, registry_path
-from .store import GraphStore, load
+from .store import GraphStore, StoreError, load, unwritable
 from .vocabulary import ONTOLOGY_GRAPH, ORGANISATIONS_GRAPH, slug
 
 Progress = Callable[[str], None]
@@ -95,6 +99,10 @@ class BuildSummary:
     candidate_links: int = 0  # correspondences awaiting a person's decision
     changes: dict[str, list[str]] = field(default_factory=dict)
     """File names by change: ADDED, REPLACED, KEPT, and "removed" for :func:`remove`."""
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    """Entries of the folders given that are not files, each with why it was not read."""
+    decision_problems: list[str] = field(default_factory=list)
+    """Lines of the link-decisions files that were left out, as ``FILE:LINE: problem``."""
 
 
 def ontology_dir() -> Path:
@@ -108,23 +116,73 @@ def bundled_sources() -> list[Path]:
 
 
 def collect(paths: Iterable[Path]) -> list[Path]:
-    """Expand directories (their files, sorted); a missing path is a failure."""
+    """Expand directories (their files, sorted); a path that is no readable file is a failure."""
+    return collect_sources(paths)[0]
+
+
+def collect_sources(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to read, and what was skipped in the folders given (each with why).
+
+    Every path the user named must be a file or a folder: anything else is a
+    failure named for what it is. In a folder, hidden files are passed over in
+    silence; subfolders, dangling links, pipes and devices are skipped with a
+    word. Nothing is ever opened here, so a named pipe cannot block the build.
+    """
     files: list[Path] = []
-    missing: list[tuple[Path, str]] = []
+    skipped: list[tuple[Path, str]] = []
+    failures: list[tuple[Path, str]] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-            )
-        elif path.is_file():
+        kind = source_kind(path)
+        if kind == "folder":
+            try:
+                entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+            except OSError as error:
+                failures.append((path, f"cannot list this folder ({reason(error)})"))
+                continue
+            for entry in entries:
+                entry_kind = source_kind(entry)
+                if entry_kind == "file":
+                    files.append(entry)
+                elif entry_kind == "folder":
+                    skipped.append(
+                        (entry, "a subfolder (only the files directly in a folder are read)")
+                    )
+                else:
+                    skipped.append((entry, entry_kind))
+        elif kind == "file":
             files.append(path)
         else:
-            missing.append((path, "no such file or directory"))
-    if missing:
-        raise BuildError(missing)
+            failures.append((path, kind))
+    if failures:
+        raise BuildError(failures)
     if not files:
         raise BuildError([(Path(p), "contains no files") for p in paths])
-    return files
+    return files, skipped
+
+
+def source_kind(path: Path) -> str:
+    """ "file", "folder", or why ``path`` cannot be read as a source (without opening it)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symbolic link that leads in a loop"
+        if error.errno == errno.ENOENT and path.is_symlink():
+            return f"a symbolic link to {os.readlink(path)}, which does not exist"
+        if error.errno == errno.ENOENT:
+            return "no such file or directory"
+        return f"cannot be read ({reason(error)})"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file; save what it gives to a file and build that"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "not a regular file"
 
 
 def import_file(
@@ -162,8 +220,11 @@ def import_file(
             "amounts, dates, departments or budget codes)"
         )
     if copy_to is not None:
-        copy_to.mkdir(parents=True, exist_ok=True)
-        (copy_to / path.name).write_bytes(data)
+        try:
+            copy_to.mkdir(parents=True, exist_ok=True)
+            (copy_to / path.name).write_bytes(data)
+        except OSError as error:  # the store's disk, not the source, is at fault
+            raise unwritable(copy_to.parents[2], error) from None  # STORE/generations/N/sources
     source = SourceFile(slug(path.stem), path.name, hashlib.sha256(data).hexdigest())
     return Imported(path, source, result, confidence)
 
@@ -197,8 +258,13 @@ def _import_wanted(
             progress(f"reading {path.name}")
         try:
             item = import_file(path, want.importer, max_bytes, copy_to)
-        except (UnreadableSource, registry.UnknownLayout, OSError) as error:
+        except StoreError:
+            raise
+        except (UnreadableSource, registry.UnknownLayout) as error:
             failures.append((path, _problem(want, str(error))))
+            continue
+        except OSError as error:
+            failures.append((path, _problem(want, f"cannot read it ({reason(error)})")))
             continue
         except Exception as error:  # an importer bug must not cost the user the store
             problem = f"the importer failed on this file ({error!r}); please report it"
@@ -295,7 +361,8 @@ def build(
     ``compact=True`` compacts the store's indexes before the new graph goes live
     (:meth:`.store.GenerationWriter.finish`): slower builds, faster queries.
     """
-    files = collect(paths) if paths else None  # a missing path fails before the store is locked
+    # a missing path fails before the store is locked
+    files, skipped = collect_sources(paths) if paths else (None, [])
     options = _Options(progress, max_bytes, decisions, link, compact)
     with store.new_generation() as target:
         held = [] if fresh or not store.exists() else documents.documents(store)
@@ -313,7 +380,9 @@ def build(
             for path in files or []
         ]
         wanted += [_kept(store, document) for document in held if document.slug not in new_slugs]
-        return _build_into(target, wanted, options)
+        summary = _build_into(target, wanted, options)
+        summary.skipped = skipped
+        return summary
 
 
 def remove(
@@ -369,7 +438,8 @@ def _build_into(target: Path, wanted: list[Wanted], options: _Options) -> BuildS
     """
     wanted = sorted(wanted, key=lambda want: want.path.name)
     run = _Run(Registry.load(registry_path()))
-    decided = link_decisions.load(options.decisions) if options.link else None
+    problems: list[str] = []
+    decided = link_decisions.load(options.decisions, problems) if options.link else None
     imported = _import_wanted(
         wanted, options.progress, options.max_bytes, target / documents.SOURCES
     )
@@ -381,7 +451,9 @@ def _build_into(target: Path, wanted: list[Wanted], options: _Options) -> BuildS
     changes: dict[str, list[str]] = {ADDED: [], REPLACED: [], KEPT: []}
     for want in wanted:
         changes[want.change].append(want.path.name)
-    return BuildSummary(run.documents, total, run.report, accepted, candidates, changes)
+    summary = BuildSummary(run.documents, total, run.report, accepted, candidates, changes)
+    summary.decision_problems = problems
+    return summary
 
 
 def _batches(

@@ -8,20 +8,34 @@ Layout of a store directory::
       generations/000007/               (an Oxigraph database, and beside its files:)
         documents.json                  (the documents it was built from, see .documents)
         sources/FILE                    (a copy of each of them, byte for byte)
+        complete                        (written last: the generation is whole)
       build.lock                        (held while a build runs)
+      indsatsgraf-store                 (the marker: this folder is a store)
 
 A build writes a complete new generation and only then swaps ``current``
 with a single ``rename``. A build that fails or is killed leaves ``current``
 pointing at the previous, intact graph, and readers never see a half-written
 store: they open a generation read-only and nothing writes to it again.
+
+A generation is marked ``complete`` before it goes live, so a leftover of a
+killed build (no marker) is never mistaken for a graph: the next build deletes
+it, and pruning keeps the newest complete generation before ``current``.
+
+The tool only ever writes into a folder that is its own: a new or empty one
+(which gets the marker), one with the marker, or a store made before the marker
+existed (nothing but store names at its top). Anything else, say a
+user's folder that happens to hold a file called ``current``, is refused
+before a byte is written.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import queue
 import shutil
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -29,12 +43,38 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import IndsatsgrafError
+from ..files import reason
+
 ENV_VAR = "INDSATSGRAF_STORE"
-KEEP_GENERATIONS = 2
+MARKER = "indsatsgraf-store"
+COMPLETE = "complete"
+LAYOUT = {"current", "generations", "build.lock", MARKER, "current.new"}
+"""Every name a store holds at its top level."""
 
 
 class StoreError(Exception):
     """A store that is missing, locked or damaged; the message says what to do."""
+
+
+class StoreWriteError(StoreError, IndsatsgrafError):
+    """The store's folder cannot be written (full disk, permissions); the graph is unchanged."""
+
+
+def unwritable(path: Path, error: OSError) -> StoreWriteError:
+    """The message for an OS error met while writing the store at ``path``."""
+    return StoreWriteError(
+        f"cannot write the store at {path} ({_reason(error)}); its graph, if any, is unchanged"
+    )
+
+
+def _reason(error: OSError) -> str:
+    """The OS error in words; Oxigraph's own errors carry no number, only the C library's text."""
+    if error.errno is None:
+        for number in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EFBIG):
+            if os.strerror(number) in str(error):
+                return reason(OSError(number, os.strerror(number)))
+    return reason(error)
 
 
 def default_location() -> Path:
@@ -70,10 +110,53 @@ class GraphStore:
                 f"rebuild it with `indsatsgraf build` (the old graph is replaced atomically)"
             ) from error
 
+    def check_writable_layout(self) -> None:
+        """Refuse a path that is not, and cannot become, this tool's store.
+
+        Checked before anything is created, so a user's file or folder given by
+        mistake is never changed.
+        """
+        try:
+            mode = self.path.stat().st_mode
+        except FileNotFoundError:
+            return  # a new store
+        except OSError as error:
+            raise StoreError(f"cannot use {self.path} as a store ({reason(error)})") from None
+        if not stat.S_ISDIR(mode):
+            kind = "a file" if stat.S_ISREG(mode) else "not a folder (a device, pipe or socket)"
+            raise StoreError(f"the store {self.path} is {kind}; give a folder with --store")
+        try:
+            names = {p.name for p in self.path.iterdir()}
+        except OSError as error:
+            raise StoreError(
+                f"cannot read the store folder {self.path} ({reason(error)})"
+            ) from None
+        if names and MARKER not in names and not self._legacy(names):
+            listed = ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
+            raise StoreError(
+                f"{self.path} is not an indsatsgraf store (it holds {listed}); "
+                f"give a new or empty folder with --store, so nothing of yours is replaced"
+            )
+        if "current" in names and not self.current.is_symlink():
+            kind = "a folder" if self.current.is_dir() else "a file"
+            raise StoreError(
+                f"{self.current} is {kind}, not the store's link to its graph; "
+                f"move it out of {self.path} (nothing was changed)"
+            )
+
+    def _legacy(self, names: set[str]) -> bool:
+        """A store made before the marker, or one whose first build has just taken the lock."""
+        return names <= LAYOUT
+
     @contextmanager
     def _build_lock(self) -> Iterator[None]:
-        self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / "build.lock", "a+") as handle:
+        self.check_writable_layout()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path / "build.lock", "a+")  # noqa: SIM115 (held below)
+        except OSError as error:
+            raise unwritable(self.path, error) from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as error:
@@ -81,6 +164,10 @@ class GraphStore:
                     f"another build is writing {self.path}; wait for it to finish "
                     f"(or remove {self.path / 'build.lock'} if no build is running)"
                 ) from error
+            try:
+                (self.path / MARKER).touch()
+            except OSError as error:
+                raise unwritable(self.path, error) from None
             yield
 
     @contextmanager
@@ -95,27 +182,57 @@ class GraphStore:
         """
         with self._build_lock():
             generations = self.path / "generations"
-            generations.mkdir(exist_ok=True)
+            try:
+                generations.mkdir(exist_ok=True)
+                self._remove_leftovers(generations)
+            except OSError as error:
+                raise unwritable(self.path, error) from None
             numbers = [int(p.name) for p in generations.iterdir() if p.name.isdigit()]
             target = generations / f"{max(numbers, default=0) + 1:06d}"
             try:
                 yield target
-            except BaseException:
+                (target / COMPLETE).touch()
+                link = self.path / "current.new"
+                if link.is_symlink():
+                    link.unlink()
+                link.symlink_to(Path("generations") / target.name)
+                os.replace(link, self.current)
+            except BaseException as error:
                 shutil.rmtree(target, ignore_errors=True)
+                if isinstance(error, OSError):  # sources are read (and reported) elsewhere
+                    raise unwritable(self.path, error) from None
                 raise
-            link = self.path / "current.new"
-            if link.is_symlink():
-                link.unlink()
-            link.symlink_to(Path("generations") / target.name)
-            os.replace(link, self.current)
             self._prune(generations)
 
+    def _live(self) -> str | None:
+        """The name of the current generation, if ``current`` points at one."""
+        return self.current.resolve().name if self.exists() else None
+
+    def _remove_leftovers(self, generations: Path) -> None:
+        """Delete generations that a killed build left unfinished (the lock says none is running)."""
+        live = self._live()
+        for path in generations.iterdir():
+            unfinished = path.name.isdigit() and not (path / COMPLETE).exists()
+            if unfinished and (live is None or int(path.name) > int(live)):
+                shutil.rmtree(path, ignore_errors=True)
+
     def _prune(self, generations: Path) -> None:
-        """Keep the newest generations so a reader of the previous one can finish."""
-        live = self.current.resolve().name
-        numbered = sorted(p for p in generations.iterdir() if p.name.isdigit())
-        for old in numbered[:-KEEP_GENERATIONS]:
-            if old.name != live:
+        """Keep ``current`` and the newest whole generation before it, for a reader still on it.
+
+        Only whole generations count: a leftover of a killed build never takes
+        the place of the previous graph. A store made before generations were
+        marked keeps its newest unmarked one instead.
+        """
+        live = self._live()
+        if live is None:
+            return
+        older = sorted(
+            (p for p in generations.iterdir() if p.name.isdigit() and int(p.name) < int(live)),
+            reverse=True,
+        )
+        whole = [p for p in older if (p / COMPLETE).exists()] or older[:1]
+        for old in older:
+            if old not in whole[:1]:
                 shutil.rmtree(old, ignore_errors=True)
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from .records import ImportResult
+from . import danish
+from .records import ImportResult, ImportWarning
 from .text import SourceText
 
 
@@ -60,5 +61,13 @@ class LayoutImporter:
         return score(self.signals(source))
 
     def parse(self, source: SourceText) -> ImportResult:
-        """Read every record of ``source``; never raise on odd text."""
-        return self.read(source)
+        """Read every record of ``source``; never raise on odd text.
+
+        Amounts and periods that cannot be right are left out by the readers;
+        here each is named with its line, so the build can say what it passed over.
+        """
+        result = self.read(source)
+        result.warnings.extend(
+            ImportWarning(line, problem) for line, problem in danish.value_warnings(source.lines)
+        )
+        return result

@@ -11,6 +11,7 @@ hand the matched parts to the functions here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from .records import Amount
@@ -83,11 +84,28 @@ def kroner(number_text: str, scale: str | None) -> Decimal | None:
     return total.to_integral_value() if total == total.to_integral_value() else total
 
 
+MINUS_BEFORE = re.compile(r"(?:(?<![\w.,])[-−]|(?<!\w)minus\s+)$", re.IGNORECASE)
+
+
+def signed_kroner(text: str, match: re.Match[str]) -> Decimal | None:
+    """The kroner of an amount ``match`` in ``text`` (groups ``number``, ``scale``), with its sign.
+
+    A minus sign or "minus" just before the number is part of the amount: a
+    saving of "-5.000.000 kr." must not become an expense. None when the number
+    cannot be read or the amount is impossible (see :func:`value_warnings`,
+    which names it with its line).
+    """
+    total = kroner(match["number"], match["scale"])
+    if total is None or abs(total) > IMPOSSIBLE_KRONER:
+        return None
+    return -total if MINUS_BEFORE.search(text, 0, match.start()) else total
+
+
 def amounts(text: str) -> list[Amount]:
-    """Every kroner amount in ``text``, scaled to kroner, with "i YYYY" as its year."""
+    """Every kroner amount in ``text``, scaled to kroner and signed, with "i YYYY" as its year."""
     found = []
     for match in AMOUNT.finditer(text):
-        total = kroner(match["number"], match["scale"])
+        total = signed_kroner(text, match)
         if total is None:
             continue
         year = int(match["year"]) if match["year"] else None
@@ -142,10 +160,16 @@ def year_range(
 
 
 def period(text: str) -> tuple[str | None, int | None, int | None]:
-    """The wording of a period and its first and last year, if the text states one."""
+    """The wording of a period and its first and last year, if the text states one.
+
+    A period written backwards ("2024-2023") keeps its wording but gets no
+    years: turning it round would be a guess (:func:`value_warnings` names it).
+    """
     found = year_range(text)
     if found:
         return found
+    if reversed_periods(text):
+        return text.strip(), None, None
     years = [int(m["year"]) for m in SINGLE_YEAR.finditer(text)]
     if years:
         return text.strip(), min(years), max(years)
@@ -243,3 +267,20 @@ def dates(text: str) -> list[tuple[str, str, int]]:
                 continue
             found.append((day.isoformat(), m.group(0), m.start()))
     return sorted(found, key=lambda f: f[2])
+
+
+def value_warnings(lines: Iterable[str]) -> list[tuple[int, str]]:
+    """(line number, problem) for each impossible amount and backwards period in ``lines``.
+
+    Every importer runs this over the document it read, so what it cannot
+    believe is named with its line whatever the layout.
+    """
+    found = []
+    for number, line in enumerate(lines, start=1):
+        for period_text in reversed_periods(line):
+            found.append((number, f"period runs backwards: {period_text!r}"))
+        for match in AMOUNT.finditer(line):
+            value = kroner(match["number"], match["scale"])
+            if value is not None and abs(value) > IMPOSSIBLE_KRONER:
+                found.append((number, f"impossible amount {collapse(match.group(0))!r}"))
+    return found

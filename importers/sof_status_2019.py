@@ -657,7 +657,7 @@ def _amounts(*texts: str) -> list[Amount]:
     amounts = []
     for text in texts:
         for match in AMOUNT_RE.finditer(text):
-            value = danish.kroner(match.group("number"), match.group("scale"))
+            value = danish.signed_kroner(text, match)
             if value is None:
                 continue
             year = AMOUNT_YEAR_RE.match(text[match.end() :])

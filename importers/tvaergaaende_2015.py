@@ -367,7 +367,7 @@ def _amounts(paragraphs: list[str]) -> list[Amount]:
     amounts: list[Amount] = []
     for paragraph in paragraphs:
         for match in AMOUNT_RE.finditer(paragraph):
-            value = danish.kroner(match.group("number"), match.group("scale"))
+            value = danish.signed_kroner(paragraph, match)
             if value is None:
                 continue
             year = match.group("year")

@@ -11,7 +11,9 @@ DOC = ROOT / "docs" / "robustness.md"
 COVERED_FILES = (
     "tests/test_bad_input.py",
     "tests/test_faults.py",
+    "tests/test_hardening_decisions.py",
     "tests/test_hardening_queries.py",
+    "tests/test_hardening_store.py",
     "tests/test_output_files.py",
 )
 
