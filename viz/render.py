@@ -30,6 +30,8 @@ __all__ = [
     "PHYSICS_NODE_LIMIT",
     "RenderSummary",
     "html_string",
+    "legend_html",
+    "network_data",
     "render_html",
     "uses_physics",
 ]
@@ -132,19 +134,24 @@ def render_html(
     )
 
 
-def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
-    """Return the complete page; ``size_by`` is "degree" or "amount" (kroner)."""
+def network_data(graph: nx.Graph, *, size_by: str = "degree") -> dict:
+    """What vis-network draws: nodes, edges and options (the web application serves it as JSON)."""
     physics = uses_physics(graph)
     layout = None if physics else _layout(graph)
-    payload = {
+    return {
         "physics": physics,
         "nodes": _node_data(graph, _sizes(graph, size_by), layout, _big_picture(graph)),
         "edges": _edge_data(graph),
         "options": _vis_options(graph, physics),
     }
+
+
+def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
+    """Return the complete page; ``size_by`` is "degree" or "amount" (kroner)."""
+    payload = network_data(graph, size_by=size_by)
     return _page_template().substitute(
         title=html.escape(title),
-        legend=_legend_html(graph),
+        legend=legend_html(graph),
         vis_css=_vis_asset("vis-network.css"),
         vis_js=_vis_asset("vis-network.min.js"),
         data=_script_json(payload),
@@ -429,7 +436,7 @@ def _pack(
     return placed
 
 
-def _legend_html(graph: nx.Graph) -> str:
+def legend_html(graph: nx.Graph) -> str:
     """One entry per kind present, in the fixed order of KIND_STYLES, with its count."""
     counts: dict[str, int] = {}
     for _, attrs in graph.nodes(data=True):
