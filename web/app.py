@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -50,7 +51,11 @@ def _vis_folder() -> str:
 
 
 def create_app(settings: Settings) -> Starlette:
-    templates = Jinja2Templates(directory=_folder("templates"), autoescape=True)
+    # Autoescape always on: every text from a document reaches a page as text, never markup.
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_folder("templates")), autoescape=True
+    )
+    templates = Jinja2Templates(env=environment)
     templates.env.globals["read_only"] = settings.read_only
     templates.env.filters["compact"] = pages.compact
     templates.env.filters["danish"] = pages.danish_number
