@@ -854,9 +854,6 @@ _decision_command(
 )
 
 
-if __name__ == "__main__":
-    main()
-
 
 @main.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
@@ -906,3 +903,7 @@ def serve(
     if locked and not read_only:
         click.echo("read-only because it listens beyond this machine; --writable allows changes", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
