@@ -67,13 +67,14 @@ def main() -> None:
             for name, path in PAGES.items():
                 page.goto(base + path)
                 if name in WAIT_FOR_DRAWING:
-                    page.wait_for_function("window.indsatsgrafReady === true", timeout=60_000)
+                    # A selector, not wait_for_function: the pages' CSP forbids evaluating strings.
+                    page.wait_for_selector("html[data-ready=true]", timeout=120_000)
                 page.screenshot(path=str(OUT / f"{name}.png"))
                 print(f"wrote {OUT / (name + '.png')}")
             browser.close()
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@
       var network = new vis.Network(
         box, {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}, data.options
       );
-      function ready() { say(""); window.indsatsgrafReady = true; }
+      function ready() { say(""); window.indsatsgrafReady = true; document.documentElement.setAttribute("data-ready", "true"); }
       if (data.physics) {
         network.once("stabilizationIterationsDone", function () {
           network.setOptions({physics: false});
@@ -34,5 +34,5 @@
       });
       window.indsatsgrafNetwork = network;
     })
-    .catch(function (error) { say("Netværket kunne ikke tegnes (" + error.message + "); se tabellen."); window.indsatsgrafReady = true; });
+    .catch(function (error) { say("Netværket kunne ikke tegnes (" + error.message + "); se tabellen."); window.indsatsgrafReady = true; document.documentElement.setAttribute("data-ready", "true"); });
 })();

@@ -33,5 +33,6 @@
       if (select.value !== "") { tab.setQuery(config.examples[Number(select.value)].query); }
     });
     window.indsatsgrafReady = true;
+    document.documentElement.setAttribute("data-ready", "true");
   });
 })();
