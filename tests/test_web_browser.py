@@ -52,16 +52,22 @@ def test_every_page_kind_has_no_serious_accessibility_violations(web_page, web_s
         page.wait_for_selector(READY, timeout=120_000)
     assert page.locator("html").get_attribute("lang") == "da"
     assert serious_violations(page) == []
+    if kind == "error":  # the browser reports the page's own 404 status as a console error
+        web_page.errors[:] = [e for e in web_page.errors if "404 (Not Found)" not in e]
 
 
 def test_planner_runs_a_saved_query_with_the_keyboard_and_downloads_csv(web_page, web_server):
     page = web_page.page
     page.goto(web_server.url + "/queries/multi-department-initiatives")
-    page.locator("#p-department").focus()
+    page.locator("#site-q").focus()
+    page.keyboard.press("Tab")  # the header's search button
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "p-department"
+    page.keyboard.type("BUF")  # typing picks the option that begins with the letters
+    assert page.locator("#p-department").input_value() == "BUF"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "p-plan"
-    page.locator("#p-department").select_option("BUF")
-    page.locator("#p-department").focus()
+    page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_url("**department=BUF**")
     cells = page.locator("table.results tbody tr td:nth-child(4)").all_inner_texts()

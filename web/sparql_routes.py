@@ -11,6 +11,7 @@ from starlette.routing import Route
 from ..graph.vocabulary import PREFIXES
 from . import sparql_endpoint
 from .library import catalog
+from .security import POLICY
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -56,9 +57,14 @@ def _refuse(message: str, status: int) -> Response:
 
 
 def editor(request: Request) -> Response:
-    return request.app.state.templates.TemplateResponse(
+    response = request.app.state.templates.TemplateResponse(
         request, "sparql.html", {"title": "SPARQL", "data": {}}
     )
+    # YASGUI (CodeMirror) writes style attributes into its markup; scripts stay 'self' only.
+    response.headers["Content-Security-Policy"] = POLICY.replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+    )
+    return response
 
 
 def editor_config(request: Request) -> Response:

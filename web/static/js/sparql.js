@@ -4,6 +4,8 @@
   "use strict";
   var box = document.getElementById("yasgui");
   if (!box || typeof Yasgui === "undefined") { return; }
+  // Read the query handed over in the address before YASGUI rewrites the address.
+  var handed = new URLSearchParams(window.location.hash.slice(1)).get("query");
   var endpoint = window.location.origin + "/sparql";
   var yasgui = new Yasgui(box, {
     requestConfig: {endpoint: endpoint, method: "POST"},
@@ -12,7 +14,12 @@
     endpointCatalogueOptions: {getData: function () { return [{endpoint: endpoint}]; }}
   });
   var tab = yasgui.getTab();
-  var handed = new URLSearchParams(window.location.hash.slice(1)).get("query");
+  box.querySelectorAll("textarea").forEach(function (area) {
+    area.setAttribute("aria-label", "SPARQL-forespørgsel");
+  });
+  box.querySelectorAll("input.autocomplete").forEach(function (input) {
+    input.setAttribute("aria-label", "Endepunkt");
+  });
   fetch("/sparql/config.json").then(function (r) { return r.json(); }).then(function (config) {
     var prefixes = Object.keys(config.prefixes).map(function (p) {
       return "PREFIX " + p + ": <" + config.prefixes[p] + ">";
