@@ -328,3 +328,37 @@ def test_serve_is_read_only_beyond_loopback_unless_writable(web_store, monkeypat
     result = runner.invoke(main, ["--store", store, "serve"])
     assert [app.state.settings.read_only for app, _ in started] == [True, False, False]
     assert [kw["host"] for _, kw in started] == ["0.0.0.0", "0.0.0.0", "127.0.0.1"]
+
+
+def test_the_response_cache_is_keyed_by_generation_and_accept():
+    import asyncio
+
+    from indsatsgraf.web.cache import ResponseCache
+
+    calls = []
+
+    async def app(scope, receive, send):
+        calls.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": f"answer {len(calls)}".encode()})
+
+    generation = ["generations/000001"]
+    cache = ResponseCache(app, generation=lambda: generation[0])
+
+    def get(path: str, accept: bytes = b"text/html") -> bytes:
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"",
+                 "headers": [(b"accept", accept)]}
+        asyncio.run(cache(scope, None, send))
+        return sent[-1]["body"]
+
+    assert get("/") == b"answer 1"
+    assert get("/") == b"answer 1" and len(calls) == 1
+    assert get("/", b"application/json") == b"answer 2"
+    generation[0] = "generations/000002"  # a build swapped the graph
+    assert get("/") == b"answer 3"
+    assert get("/links") == b"answer 4" and get("/links") == b"answer 5"

@@ -25,6 +25,7 @@ from starlette.templating import Jinja2Templates
 
 from ..queries.catalog import QueryError
 from . import api, pages, review, sparql_routes
+from .cache import ResponseCache
 from .library import Library
 from .security import SecurityHeaders
 
@@ -39,6 +40,7 @@ class Settings:
     read_only: bool = False
     source_dirs: tuple[Path, ...] = field(default_factory=tuple)
     decisions: Path | None = None
+    cache: bool = True
 
 
 def _folder(name: str) -> str:
@@ -79,7 +81,9 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.library = Library(settings.store, settings.source_dirs)
     app.state.templates = templates
-    app.add_middleware(SecurityHeaders)
+    if settings.cache:
+        app.add_middleware(ResponseCache, generation=app.state.library.generation)
+    app.add_middleware(SecurityHeaders)  # outermost: cached answers get the headers too
     return app
 
 
