@@ -141,6 +141,8 @@ def test_document_page_numbers_lines_and_links_them_to_things(web_client):
     assert data["wholeText"] is True
     page = web_client.get("/documents/tvaergaaende-indsatsplan-2015").text
     assert 'id="L1017"' in page
+    # The span's first line names the thing; its other lines link to it with an arrow.
+    assert page.count('title="Etablering af Familiehus" aria-label="Etablering af Familiehus"') == 1060 - 1017
     assert 'href="/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5"' in page
 
 
@@ -187,7 +189,10 @@ def test_indicator_progress_has_positions_and_distance(web_client):
         for key in ("baseline_x", "status_x", "target_x"):
             assert bar[key] is None or 0 <= bar[key] <= 100
         if bar["status"] is not None and bar["target"] is not None:
-            assert bar["to_go"] == pytest.approx(bar["target"] - bar["status"], abs=0.01)
+            assert bar["to_go"] >= 0
+    # 62 % of cases within the deadline, the target 80 % (more is better): 18 points to go.
+    deadlines = [b for b in data["rows"] if b["label"].startswith("Sagsfristoverholdelsen")]
+    assert (deadlines[0]["status"], deadlines[0]["target"], deadlines[0]["to_go"]) == (62, 80, 18)
     page = web_client.get("/indicators").text
     assert '<svg class="bar"' in page and 'role="img"' in page
 

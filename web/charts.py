@@ -44,6 +44,17 @@ def danish(value: float | None) -> str:
     return text.replace(",", "\u00a0").replace(".", ",")
 
 
+def _to_go(status: float | None, target: float | None, direction: str) -> float | None:
+    """How far the status still is from the target in the direction asked; 0 once reached."""
+    if status is None or target is None:
+        return None
+    if direction == "up":
+        return round(max(0.0, target - status), 2)
+    if direction == "down":
+        return round(max(0.0, status - target), 2)
+    return round(abs(target - status), 2)
+
+
 def bars(rows: list[dict[str, Value]]) -> list[Bar]:
     """One bar per progress row that has at least two of baseline, status and target."""
     found = []
@@ -58,7 +69,7 @@ def bars(rows: list[dict[str, Value]]) -> list[Bar]:
         def x(value: float | None, low: float = low, span: float = span) -> float | None:
             return None if value is None else round(5 + 90 * (value - low) / span, 2)
 
-        to_go = None if status is None or target is None else round(target - status, 2)
+        to_go = _to_go(status, target, str(row.get("direction") or ""))
         unit = str(row.get("unit") or "")
         share = _number(row.get("shareOfWayPercent"))
         found.append(

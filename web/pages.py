@@ -381,13 +381,15 @@ def document_page(request: Request) -> Response:
     lines, whole = lib.document_lines(document)
     covering: dict[int, list[dict[str, str]]] = defaultdict(list)
     for row in lib.rows("document-spans", document=document.iri):
-        entry = {
-            "iri": str(row["thing"]),
-            "label": str(row["label"] or compact(row["thing"])),
-            "href": local_path(str(row["thing"])) or "",
-        }
-        for number in range(int(row["first"]), int(row["last"]) + 1):
-            if entry not in covering[number]:
+        first, last = int(row["first"]), int(row["last"])
+        for number in range(first, last + 1):
+            entry = {
+                "iri": str(row["thing"]),
+                "label": str(row["label"] or compact(row["thing"])),
+                "href": local_path(str(row["thing"])) or "",
+                "first": number == first,
+            }
+            if all(e["iri"] != entry["iri"] for e in covering[number]):
                 covering[number].append(entry)
     numbered = [
         {"number": n, "text": text, "things": covering.get(n, [])}
