@@ -854,7 +854,6 @@ _decision_command(
 )
 
 
-
 @main.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -901,7 +900,9 @@ def serve(
     mode = "read-only" if locked else "writable"
     click.echo(f"indsatsgraf serves {ctx.obj['store']} at http://{host}:{port}/ ({mode})", err=True)
     if locked and not read_only:
-        click.echo("read-only because it listens beyond this machine; --writable allows changes", err=True)
+        click.echo(
+            "read-only because it listens beyond this machine; --writable allows changes", err=True
+        )
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -75,7 +75,6 @@ def main() -> None:
     args = parser.parse_args()
 
     import uvicorn
-
     from indsatsgraf.graph.pipeline import build
     from indsatsgraf.graph.store import GraphStore, default_location
     from indsatsgraf.web.app import Settings, create_app
@@ -103,7 +102,9 @@ def main() -> None:
         thread.join(timeout=30)
     total = sum(len(v) for v in timings.values())
     mode = "no cache" if args.no_cache else "response cache"
-    print(f"{mode}: {total} requests, {args.clients} clients, {wall:.1f} s, {total / wall:.0f} requests/s")
+    print(
+        f"{mode}: {total} requests, {args.clients} clients, {wall:.1f} s, {total / wall:.0f} requests/s"
+    )
     print(f"{'page':<12} {'n':>5} {'p50 ms':>8} {'p95 ms':>8}")
     for kind in PAGES:
         values = timings.get(kind, [])

@@ -102,7 +102,8 @@ def _classes(store: ox.Store) -> dict[str, tuple[str, str]]:
         ranked = sorted(
             classes,
             key=lambda c: (
-                CLASS_ORDER.index(c[len(IG) :]) if c.startswith(IG) and c[len(IG) :] in CLASS_ORDER
+                CLASS_ORDER.index(c[len(IG) :])
+                if c.startswith(IG) and c[len(IG) :] in CLASS_ORDER
                 else len(CLASS_ORDER) + (0 if c.startswith(IG) else 1),
                 c,
             ),

@@ -133,9 +133,8 @@ def web_store(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def web_client(web_store):
     """An in-process client of the application (no network, writable)."""
-    from starlette.testclient import TestClient
-
     from indsatsgraf.web.app import Settings, create_app
+    from starlette.testclient import TestClient
 
     return TestClient(create_app(Settings(web_store.path)), raise_server_exceptions=False)
 
@@ -157,7 +156,6 @@ def web_server(web_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     import time
 
     import uvicorn
-
     from indsatsgraf.graph.link_decisions import ENV
     from indsatsgraf.web.app import Settings, create_app
 

@@ -142,7 +142,10 @@ def test_document_page_numbers_lines_and_links_them_to_things(web_client):
     page = web_client.get("/documents/tvaergaaende-indsatsplan-2015").text
     assert 'id="L1017"' in page
     # The span's first line names the thing; its other lines link to it with an arrow.
-    assert page.count('title="Etablering af Familiehus" aria-label="Etablering af Familiehus"') == 1060 - 1017
+    assert (
+        page.count('title="Etablering af Familiehus" aria-label="Etablering af Familiehus"')
+        == 1060 - 1017
+    )
     assert 'href="/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5"' in page
 
 
@@ -179,7 +182,7 @@ def test_search_treats_aa_and_a_ring_alike_and_groups_by_class(web_client):
     ring = web_client.get("/search.json", params={"q": "Århus"}).json()["rows"]
     assert aa and [r["iri"] for r in aa] == [r["iri"] for r in ring]
     page = web_client.get("/search", params={"q": "botilbud"}).text
-    assert "<h2 id=\"g1\">Indsats" in page
+    assert '<h2 id="g1">Indsats' in page
 
 
 def test_indicator_progress_has_positions_and_distance(web_client):
@@ -244,7 +247,10 @@ def test_machine_api_and_its_openapi_description(web_client):
     operation = spec["paths"]["/api/queries/multi-department-initiatives.json"]["get"]
     department = next(p for p in operation["parameters"] if p["name"] == "department")
     assert department["schema"]["enum"] == ["SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF"]
-    assert web_client.get("/api/queries/initiatives-active-in-year.json?year=tusind").status_code == 400
+    assert (
+        web_client.get("/api/queries/initiatives-active-in-year.json?year=tusind").status_code
+        == 400
+    )
 
 
 def test_security_headers_on_pages_and_data(web_client):
@@ -255,10 +261,9 @@ def test_security_headers_on_pages_and_data(web_client):
 
 
 def test_an_unexpected_error_shows_a_generic_page(web_store, monkeypatch):
-    from starlette.testclient import TestClient
-
     from indsatsgraf.web import library
     from indsatsgraf.web.app import Settings, create_app
+    from starlette.testclient import TestClient
 
     def broken(self):
         raise RuntimeError("secret detail /home/planner/store")
@@ -287,7 +292,9 @@ def test_link_review_needs_a_csrf_token(web_client, tmp_path, monkeypatch):
     row = data["rows"][0]
     form = {"source": row["source"], "target": row["target"], "decision": "accept"}
     assert web_client.post("/links/decide", data=form).status_code == 403
-    assert web_client.post("/links/decide", data={**form, "csrf_token": "forged"}).status_code == 403
+    assert (
+        web_client.post("/links/decide", data={**form, "csrf_token": "forged"}).status_code == 403
+    )
     assert not decisions.exists()
     page = web_client.get("/links")
     token = page.cookies["indsatsgraf_csrf"]
@@ -303,9 +310,8 @@ def test_link_review_needs_a_csrf_token(web_client, tmp_path, monkeypatch):
 
 
 def test_read_only_server_refuses_decisions(web_store):
-    from starlette.testclient import TestClient
-
     from indsatsgraf.web.app import Settings, create_app
+    from starlette.testclient import TestClient
 
     client = TestClient(create_app(Settings(web_store.path, read_only=True)))
     page = client.get("/links")
@@ -318,7 +324,6 @@ def test_read_only_server_refuses_decisions(web_store):
 def test_serve_is_read_only_beyond_loopback_unless_writable(web_store, monkeypatch):
     import uvicorn
     from click.testing import CliRunner
-
     from indsatsgraf.cli import main
 
     started = []
@@ -356,8 +361,13 @@ def test_the_response_cache_is_keyed_by_generation_and_accept():
         async def send(message):
             sent.append(message)
 
-        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"",
-                 "headers": [(b"accept", accept)]}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "query_string": b"",
+            "headers": [(b"accept", accept)],
+        }
         asyncio.run(cache(scope, None, send))
         return sent[-1]["body"]
 

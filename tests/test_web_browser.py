@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -76,7 +77,7 @@ def test_planner_runs_a_saved_query_with_the_keyboard_and_downloads_csv(web_page
         page.get_by_role("link", name="Hent CSV").click()
     download = waiting.value
     assert download.suggested_filename == "multi-department-initiatives.csv"
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     assert len(rows) == len(cells) or len(rows) > len(cells) == 50
     assert all("BUF" in row["departments"] for row in rows)
 

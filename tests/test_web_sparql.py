@@ -48,9 +48,21 @@ def test_sparqlwrapper_gets_json_by_get_and_post(web_server, web_store):
     ("accept", "media", "check"),
     [
         ("text/csv", "text/csv", lambda body: list(csv.reader(io.StringIO(body)))[0] == ["label"]),
-        ("text/tab-separated-values", "text/tab-separated-values", lambda b: b.startswith("?label\n")),
-        ("application/sparql-results+xml", "application/sparql-results+xml", lambda b: "<literal xml:lang=\"da\">" in b),
-        ("application/sparql-results+json", "application/sparql-results+json", lambda b: json.loads(b)["results"]["bindings"][0]["label"]["xml:lang"] == "da"),
+        (
+            "text/tab-separated-values",
+            "text/tab-separated-values",
+            lambda b: b.startswith("?label\n"),
+        ),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            lambda b: '<literal xml:lang="da">' in b,
+        ),
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            lambda b: json.loads(b)["results"]["bindings"][0]["label"]["xml:lang"] == "da",
+        ),
     ],
 )
 def test_select_results_by_content_negotiation(web_server, accept, media, check):
@@ -66,10 +78,11 @@ def test_select_results_by_content_negotiation(web_server, accept, media, check)
 
 
 def test_construct_as_turtle_and_ntriples_by_direct_post(web_server):
-    query = (
-        "CONSTRUCT { ?s ?p ?o } WHERE { BIND(<https://w3id.org/indsatsgraf/id/org/sof> AS ?s) ?s ?p ?o }"
-    ).encode()
-    for accept, marker in (("text/turtle", "@prefix"), ("application/n-triples", "<https://w3id.org/indsatsgraf/id/org/sof> ")):
+    query = b"CONSTRUCT { ?s ?p ?o } WHERE { BIND(<https://w3id.org/indsatsgraf/id/org/sof> AS ?s) ?s ?p ?o }"
+    for accept, marker in (
+        ("text/turtle", "@prefix"),
+        ("application/n-triples", "<https://w3id.org/indsatsgraf/id/org/sof> "),
+    ):
         status, headers, body = fetch(
             web_server.url + "/sparql",
             data=query,
@@ -87,23 +100,35 @@ def test_construct_as_turtle_and_ntriples_by_direct_post(web_server):
         (b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-query", 403),
         (b"update=DROP+ALL", "application/x-www-form-urlencoded", 403),
         (b"DROP ALL", "application/sparql-update", 403),
-        (b"SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "application/sparql-query", 403),
+        (
+            b"SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+            "application/sparql-query",
+            403,
+        ),
         (b"SELECT * WHERE { ?s ?p }", "application/sparql-query", 400),
     ],
 )
 def test_updates_service_and_bad_syntax_are_refused(web_server, data, content_type, status):
-    code, _, body = fetch(web_server.url + "/sparql", data=data, headers={"Content-Type": content_type})
+    code, _, body = fetch(
+        web_server.url + "/sparql", data=data, headers={"Content-Type": content_type}
+    )
     assert code == status
     assert "Traceback" not in body
 
 
 def test_the_query_command_runs_against_the_app_itself(web_server, web_store):
     from click.testing import CliRunner
-
     from indsatsgraf.cli import main
 
     runner = CliRunner()
-    arguments = ["query", "multi-department-initiatives", "--format", "json", "--param", "department=BIF"]
+    arguments = [
+        "query",
+        "multi-department-initiatives",
+        "--format",
+        "json",
+        "--param",
+        "department=BIF",
+    ]
     remote = runner.invoke(main, [*arguments, "--endpoint", web_server.url + "/sparql"])
     local = runner.invoke(main, ["--store", str(web_store.path), *arguments])
     assert remote.exit_code == 0, remote.output

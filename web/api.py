@@ -72,11 +72,22 @@ def _parameter(p: Parameter) -> dict[str, Any]:
         schema = {"type": "string", "enum": list(p.choices)}
     if p.default is not None:
         schema["default"] = int(p.default) if schema.get("type") == "integer" else p.default
-    return {"name": p.name, "in": "query", "required": False, "description": p.doc, "schema": schema}
+    return {
+        "name": p.name,
+        "in": "query",
+        "required": False,
+        "description": p.doc,
+        "schema": schema,
+    }
 
 
 PAGING = [
-    {"name": "_next", "in": "query", "schema": {"type": "string"}, "description": "token from `next`"},
+    {
+        "name": "_next",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "token from `next`",
+    },
     {"name": "_size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
     {"name": "_sort", "in": "query", "schema": {"type": "string"}, "description": "a column"},
     {"name": "_desc", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
@@ -98,7 +109,9 @@ def openapi(request: Request) -> Response:
                 "responses": {
                     "200": {
                         "description": "one page of rows",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}},
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Page"}}
+                        },
                     },
                     "400": {"description": "a parameter is not of its type"},
                 },
@@ -114,7 +127,11 @@ def openapi(request: Request) -> Response:
         }
     document = {
         "openapi": "3.1.0",
-        "info": {"title": "indsatsgraf", "version": "1", "description": "Saved queries over the graph of Københavns Kommune's disability-policy action plans."},
+        "info": {
+            "title": "indsatsgraf",
+            "version": "1",
+            "description": "Saved queries over the graph of Københavns Kommune's disability-policy action plans.",
+        },
         "paths": paths,
         "components": {
             "schemas": {
@@ -141,4 +158,3 @@ def routes() -> list[Route]:
         Route("/api/queries/{name}", api_query),
         Route("/openapi.json", openapi),
     ]
-

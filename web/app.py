@@ -127,4 +127,3 @@ async def _server_error(request: Request, error: Exception) -> Response:
         "i serverens log.</p><p><a href='/'>Til forsiden</a></p></main></body></html>",
         status_code=500,
     )
-

@@ -181,7 +181,10 @@ class Library:
 
     def _read_source(self, document: Document) -> list[str] | None:
         wanted = self._sha256(document.iri)
-        folders = (Path(str(resources.files("indsatsgraf") / "data" / "sources")), *self.source_dirs)
+        folders = (
+            Path(str(resources.files("indsatsgraf") / "data" / "sources")),
+            *self.source_dirs,
+        )
         for folder in folders:
             candidate = folder / document.file_name
             if candidate.name != document.file_name or not candidate.is_file():

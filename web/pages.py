@@ -23,7 +23,10 @@ from .library import ROW_CAP, Library, catalog
 
 #: The planners' questions on the front page: (question, link).
 QUESTIONS = (
-    ("Hvilke indsatser går på tværs af flere forvaltninger?", "/queries/multi-department-initiatives"),
+    (
+        "Hvilke indsatser går på tværs af flere forvaltninger?",
+        "/queries/multi-department-initiatives",
+    ),
     ("Hvilke mål har ingen indsatser?", "/queries/goals-without-initiatives"),
     ("Hvilke indsatser mangler finansiering?", "/queries/initiative-financing?financing=unfunded"),
     ("Hvilke budgetposter støtter hvilke mål?", "/queries/budget-items-and-goals"),
@@ -291,7 +294,9 @@ def thing(request: Request) -> Response:
             return Response(body, media_type=f"{media}; charset=utf-8")
     description = lib.describe(iri)
     values = [(p, v, expand(v)) for p, v in description.properties]
-    labels = lib.labels({x for _, _, x in values if x} | {expand(p) or p for p, _ in description.properties})
+    labels = lib.labels(
+        {x for _, _, x in values if x} | {expand(p) or p for p, _ in description.properties}
+    )
     properties = [
         {
             "property": expand(p) or p,
@@ -556,4 +561,3 @@ def routes() -> list[Route]:
         Route("/search", search),
         Route("/search.json", search),
     ]
-

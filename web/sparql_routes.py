@@ -69,9 +69,7 @@ def editor(request: Request) -> Response:
 
 def editor_config(request: Request) -> Response:
     """The editor's prefixes and the saved queries as examples (fetched by sparql.js)."""
-    examples = [
-        {"name": q.name, "summary": q.summary, "query": q.text} for q in catalog().values()
-    ]
+    examples = [{"name": q.name, "summary": q.summary, "query": q.text} for q in catalog().values()]
     return JSONResponse({"prefixes": PREFIXES, "examples": examples})
 
 
