@@ -142,3 +142,30 @@ def test_a_browser_without_a_query_gets_the_editor(web_server):
     status, _, config = fetch(web_server.url + "/sparql/config.json")
     examples = {e["name"] for e in json.loads(config)["examples"]}
     assert "multi-department-initiatives" in examples
+
+
+def test_every_query_has_a_row_cap_and_says_when_it_cut(web_client, monkeypatch):
+    from indsatsgraf.web import sparql_endpoint
+
+    monkeypatch.setattr(sparql_endpoint, "ROW_CAP", 5)
+    query = "SELECT ?s WHERE { ?s a ?class } # row cap test"
+    response = web_client.get(
+        "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert response.status_code == 200
+    assert len(response.json()["results"]["bindings"]) == 5
+    assert response.headers["x-indsatsgraf-truncated"] == "true"
+
+
+def test_a_query_over_its_time_limit_is_answered_503(web_store):
+    import asyncio
+
+    from indsatsgraf.web import sparql_endpoint
+
+    heavy = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a rdfs:label ?x . ?b rdfs:label ?y }"
+    )
+    with pytest.raises(sparql_endpoint.EndpointError) as refused:
+        asyncio.run(sparql_endpoint.answer(web_store.open(), heavy, "", time_limit=0.001))
+    assert refused.value.status == 503 and "did not finish" in str(refused.value)
