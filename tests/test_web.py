@@ -224,11 +224,13 @@ def test_a_view_above_the_node_cap_keeps_the_best_connected_nodes(web_store):
     assert min(full.graph.degree[n] for n in capped.graph) >= degrees[49]
 
 
-def test_the_overview_page_says_how_many_nodes_are_hidden(web_client, monkeypatch):
+def test_the_overview_page_says_how_many_nodes_are_hidden(web_store, monkeypatch):
     from indsatsgraf.web import networks
+    from indsatsgraf.web.app import Settings, create_app
+    from starlette.testclient import TestClient
 
     monkeypatch.setattr(networks, "NODE_CAP", 40)
-    monkeypatch.setattr(networks.web_view, "__defaults__", (40,))
+    web_client = TestClient(create_app(Settings(web_store.path, cache=False)))
     data = web_client.get("/network/overview.json").json()
     assert data["nodes"] == 40 and data["hidden"] > 0 and data["truncated"] is True
     page = web_client.get("/network/overview").text
@@ -377,3 +379,16 @@ def test_the_response_cache_is_keyed_by_generation_and_accept():
     generation[0] = "generations/000002"  # a build swapped the graph
     assert get("/") == b"answer 3"
     assert get("/links") == b"answer 4" and get("/links") == b"answer 5"
+
+
+def test_a_saved_query_drawn_as_a_network(web_client):
+    data = web_client.get(
+        "/network/query.json",
+        params={"query": "multi-department-initiatives", "department": "BIF"},
+    ).json()
+    ids = {node["id"] for node in data["network"]["nodes"]}
+    assert ID + "org/bif" in ids
+    assert ID + "tvaergaaende-indsatsplan-2015/initiative/1.4.1" in ids  # Styrket veteranindsats
+    assert data["title"].endswith("Forespørgsel: multi-department-initiatives")
+    page = web_client.get("/queries/multi-department-initiatives?department=BIF").text
+    assert 'href="/network/query?query=multi-department-initiatives&amp;department=BIF"' in page

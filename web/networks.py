@@ -38,8 +38,9 @@ class WebView:
     legend: str
 
 
-def web_view(library: Library, spec: ViewSpec, cap: int = NODE_CAP) -> WebView:
-    """The view ``spec`` asks for; above ``cap`` nodes only the best-connected are kept."""
+def web_view(library: Library, spec: ViewSpec, cap: int | None = None) -> WebView:
+    """The view ``spec`` asks for; above ``cap`` (NODE_CAP) nodes only the best-connected are kept."""
+    cap = NODE_CAP if cap is None else cap
     view = build_view(library.store(), spec)
     graph, hidden = view.graph, 0
     if graph.number_of_nodes() > cap:
