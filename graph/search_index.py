@@ -8,6 +8,12 @@ and a query's words become stem prefixes, so inflected forms and compounds
 that begin with the word match. Rows are ranked by BM25, a label hit weighing
 more than a hit in a description or a quote.
 
+SQLite FTS5 rather than tantivy: measured on the ×1 graph with the same
+stemmed terms (1,592 texts), FTS5 indexed in 0.25 s and tantivy in 0.46 s; a
+query took 1.2 ms and 0.14 ms, and 91 % of the hits were the same. Both are far
+below a page's budget, and FTS5 needs no new binary dependency and is one file
+that can be written aside and renamed into place.
+
 The index belongs to one generation of the store: :func:`build_index` writes
 it to a temporary file and renames it into place, so a reader sees either no
 index or a complete one.
