@@ -123,6 +123,13 @@ def test_thing_page_has_properties_sources_lineage_and_links(web_client):
     assert all(isinstance(link["score"], int | float) for link in data["links"])
 
 
+def test_a_plan_page_links_to_its_document(web_client):
+    data = web_client.get("/id/plan/bif-indsatsplan-2018-2022.json").json()
+    assert data["document"] == "/documents/bif-indsatsplan-2018-2022"
+    described = {r["subject"] for r in data["incoming"] if r["property"].endswith("#describedIn")}
+    assert len({iri for iri in described if "/initiative/" in iri}) == 20  # as the build reports
+
+
 def test_thing_as_rdf_by_content_negotiation(web_client):
     path = "/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5"
     turtle = web_client.get(path, headers={"Accept": "text/turtle"})

@@ -335,6 +335,9 @@ def thing(request: Request) -> Response:
             {**r, "href": local_path(str(r["other"]))} for r in lib.rows("thing-links", thing=iri)
         ],
         "lineage": lineage(lib, iri, classes),
+        "document": f"/documents/{rest.removeprefix('plan/')}"
+        if rest.startswith("plan/") and lib.document(rest.removeprefix("plan/"))
+        else None,
     }
     return render(request, "thing.html", data, title=label)
 
