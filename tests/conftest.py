@@ -206,3 +206,16 @@ def web_page(browser, web_server) -> Iterator:
     page.close()
     assert result.blocked == [], "the page tried to reach the network"
     assert result.errors == [], "the page logged errors"
+
+
+@pytest.fixture
+def run_apart():
+    """Runs a coroutine on its own loop in a thread: Playwright's sync API holds this thread's."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(coroutine):
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coroutine).result()
+
+    return run

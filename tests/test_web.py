@@ -12,6 +12,7 @@ import zipfile
 
 import pytest
 
+
 ID = "https://w3id.org/indsatsgraf/id/"
 FAMILIEHUS = ID + "tvaergaaende-indsatsplan-2015/initiative/2.1.5"
 
@@ -349,9 +350,7 @@ def test_serve_is_read_only_beyond_loopback_unless_writable(web_store, monkeypat
     assert [kw["host"] for _, kw in started] == ["0.0.0.0", "0.0.0.0", "127.0.0.1"]
 
 
-def test_the_response_cache_is_keyed_by_generation_and_accept():
-    import asyncio
-
+def test_the_response_cache_is_keyed_by_generation_and_accept(run_apart):
     from indsatsgraf.web.cache import ResponseCache
 
     calls = []
@@ -377,7 +376,7 @@ def test_the_response_cache_is_keyed_by_generation_and_accept():
             "query_string": b"",
             "headers": [(b"accept", accept)],
         }
-        asyncio.run(cache(scope, None, send))
+        run_apart(cache(scope, None, send))
         return sent[-1]["body"]
 
     assert get("/") == b"answer 1"
