@@ -12,7 +12,6 @@ import zipfile
 
 import pytest
 
-
 ID = "https://w3id.org/indsatsgraf/id/"
 FAMILIEHUS = ID + "tvaergaaende-indsatsplan-2015/initiative/2.1.5"
 

@@ -11,7 +11,6 @@ import urllib.request
 
 import pytest
 
-
 pytestmark = pytest.mark.web
 
 COUNT_INITIATIVES = (
