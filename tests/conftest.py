@@ -176,7 +176,12 @@ def web_server(web_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the web server did not start")
         time.sleep(0.05)
-    yield WebServer(f"http://127.0.0.1:{port}", decisions)
+    url = f"http://127.0.0.1:{port}"
+    # The first answer opens the store and compiles the templates; do it before any test times it.
+    import urllib.request
+
+    urllib.request.urlopen(url + "/", timeout=300).read()
+    yield WebServer(url, decisions)
     server.should_exit = True
     thread.join(timeout=30)
     if old is None:
@@ -189,6 +194,7 @@ def web_server(web_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def web_page(browser, web_server) -> Iterator:
     """A browser page that may reach only the test server; errors and CSP reports fail the test."""
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.set_default_timeout(120_000)  # two shared cores: a page may wait behind other work
     result = OpenedPage(page)
 
     def route(request_route) -> None:
