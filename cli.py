@@ -1045,5 +1045,57 @@ _decision_command(
 )
 
 
+@main.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--read-only", is_flag=True, help="Refuse every change (link decisions).")
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Allow changes even when listening on an address other than 127.0.0.1.",
+)
+@click.option(
+    "--sources",
+    "source_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder with the source documents (their text is shown on document pages).",
+)
+@click.pass_context
+@friendly_errors
+def serve(
+    ctx: click.Context,
+    port: int,
+    host: str,
+    read_only: bool,
+    writable: bool,
+    source_dirs: tuple[Path, ...],
+) -> None:
+    """Serve the graph as a web application for planners (Danish, works offline).
+
+    On any address but 127.0.0.1 the server is read-only unless --writable.
+
+    \b
+    Example:
+        indsatsgraf serve
+        indsatsgraf serve --host 0.0.0.0 --port 8080
+    """
+    import uvicorn
+
+    from .web.app import Settings, create_app
+
+    open_store(ctx)
+    local = host in ("127.0.0.1", "localhost", "::1")
+    locked = read_only or (not local and not writable)
+    app = create_app(Settings(ctx.obj["store"], read_only=locked, source_dirs=source_dirs))
+    mode = "read-only" if locked else "writable"
+    click.echo(f"indsatsgraf serves {ctx.obj['store']} at http://{host}:{port}/ ({mode})", err=True)
+    if locked and not read_only:
+        click.echo(
+            "read-only because it listens beyond this machine; --writable allows changes", err=True
+        )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":
     main()

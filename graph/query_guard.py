@@ -24,6 +24,15 @@ from dataclasses import dataclass
 
 from ..queries.catalog import QueryError
 
+
+class QueryRefused(QueryError):
+    """A query the tool will not run at all: a SERVICE call, or text past the bounds.
+
+    Kept apart from syntax errors so that an endpoint can answer 403 (forbidden)
+    rather than 400 (malformed).
+    """
+
+
 #: Query text longer than this many bytes (UTF-8) is refused.
 MAX_QUERY_BYTES = 100_000
 #: Deepest allowed nesting of ( [ { plus runs of prefix operators (! - + ^).
@@ -90,12 +99,12 @@ def guard(text: str, source: str, allowed_services: Iterable[str] = ()) -> None:
     try:
         size = len(text.encode("utf-8"))
     except UnicodeEncodeError as error:
-        raise QueryError(
+        raise QueryRefused(
             f"{source}: the query text is not valid UTF-8 (byte {error.object[error.start]!r} "
             f"at character {error.start})"
         ) from None
     if size > MAX_QUERY_BYTES:
-        raise QueryError(
+        raise QueryRefused(
             f"{source}: the query is {size:,} bytes long, over the limit of {MAX_QUERY_BYTES:,}"
         )
     found = list(itertools.islice(tokens(text), MAX_TOKENS + 1))
@@ -111,7 +120,7 @@ def _check_nesting(found: list[Token], text: str, source: str) -> None:
     depth = prefix_run = 0
     for index, token in enumerate(found):
         if index == MAX_TOKENS:
-            raise QueryError(
+            raise QueryRefused(
                 f"{source}: the query has more than {MAX_TOKENS:,} tokens; split it or shorten it"
             )
         if token.kind == "open":
@@ -121,7 +130,7 @@ def _check_nesting(found: list[Token], text: str, source: str) -> None:
         prefix_run = prefix_run + 1 if token.kind == "prefix_operator" else 0
         if depth + prefix_run > MAX_NESTING:
             line, column = position(text, token.offset)
-            raise QueryError(
+            raise QueryRefused(
                 f"{source}:{line}:{column}: the query nests deeper than {MAX_NESTING} levels "
                 "of brackets and operators"
             )
@@ -149,16 +158,16 @@ def _check_service(
     elif word == "SERVICESILENT":
         pass
     elif word != "SERVICE":
-        raise QueryError(f"{where}: {found[index].text!r} reads as a SERVICE call; refused")
+        raise QueryRefused(f"{where}: {found[index].text!r} reads as a SERVICE call; refused")
     if not rest or rest[0].kind != "iri":
         target = rest[0].text if rest else "nothing"
-        raise QueryError(
+        raise QueryRefused(
             f"{where}: SERVICE {target} is refused: a federated query may only call an "
             f"endpoint written as a full <IRI> that is allowed with --allow-service"
         )
     endpoint = unescape_iri(rest[0].text[1:-1])
     if endpoint not in allowed:
-        raise QueryError(
+        raise QueryRefused(
             f"{where}: SERVICE <{endpoint}> is refused: queries do not call other servers "
             f"unless the endpoint is allowed (--allow-service URL or {ALLOW_SERVICE_ENV})"
         )
@@ -180,6 +189,8 @@ def allowed_endpoints(urls: Iterable[str]) -> tuple[str, ...]:
     checked = []
     for url in urls:
         if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", url):
-            raise QueryError(f"--allow-service {url!r}: only absolute http(s) URLs can be allowed")
+            raise QueryRefused(
+                f"--allow-service {url!r}: only absolute http(s) URLs can be allowed"
+            )
         checked.append(url)
     return tuple(checked)

@@ -112,3 +112,116 @@ def open_page(browser) -> Iterator:
         result.page.close()
         assert result.blocked == [], "the page tried to reach the network"
         assert result.errors == [], "the page logged errors"
+
+
+# -- the web application ---------------------------------------------------------------
+
+HOSTILE_PLAN = REPO / "tests" / "data" / "web-hostile-plan-2026.txt"
+
+
+@pytest.fixture(scope="session")
+def web_store(tmp_path_factory: pytest.TempPathFactory):
+    """The bundled documents plus a test plan whose labels carry <script> and onerror=."""
+    from indsatsgraf.graph.pipeline import build, bundled_sources
+    from indsatsgraf.graph.store import GraphStore
+
+    store = GraphStore(tmp_path_factory.mktemp("web-store"))
+    build(store, [*bundled_sources(), HOSTILE_PLAN])
+    return store
+
+
+@pytest.fixture(scope="session")
+def web_client(web_store):
+    """An in-process client of the application (no network, writable)."""
+    from indsatsgraf.web.app import Settings, create_app
+    from starlette.testclient import TestClient
+
+    return TestClient(create_app(Settings(web_store.path)), raise_server_exceptions=False)
+
+
+@dataclass
+class WebServer:
+    url: str
+    decisions: Path
+
+
+@pytest.fixture(scope="session")
+def web_server(web_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
+    """The application on uvicorn on a free 127.0.0.1 port, stopped after the session.
+
+    Link decisions go to a temporary file named by INDSATSGRAF_LINK_DECISIONS.
+    """
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from indsatsgraf.graph.link_decisions import ENV
+    from indsatsgraf.web.app import Settings, create_app
+
+    decisions = tmp_path_factory.mktemp("decisions") / "link-decisions.tsv"
+    old = os.environ.get(ENV)
+    os.environ[ENV] = str(decisions)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(Settings(web_store.path)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the web server did not start")
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port}"
+    # The first answer opens the store and compiles the templates; do it before any test times it.
+    import urllib.request
+
+    urllib.request.urlopen(url + "/", timeout=300).read()
+    yield WebServer(url, decisions)
+    server.should_exit = True
+    thread.join(timeout=30)
+    if old is None:
+        os.environ.pop(ENV, None)
+    else:
+        os.environ[ENV] = old
+
+
+@pytest.fixture
+def web_page(browser, web_server) -> Iterator:
+    """A browser page that may reach only the test server; errors and CSP reports fail the test."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.set_default_timeout(120_000)  # two shared cores: a page may wait behind other work
+    result = OpenedPage(page)
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith((web_server.url, "data:", "blob:")):
+            request_route.continue_()
+        else:
+            result.blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and result.errors.append(m.text))
+    page.on("pageerror", lambda error: result.errors.append(str(error)))
+    yield result
+    page.close()
+    assert result.blocked == [], "the page tried to reach the network"
+    assert result.errors == [], "the page logged errors"
+
+
+@pytest.fixture
+def run_apart():
+    """Runs a coroutine on its own loop in a thread: Playwright's sync API holds this thread's."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(coroutine):
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coroutine).result()
+
+    return run

@@ -34,6 +34,8 @@ __all__ = [
     "PHYSICS_NODE_LIMIT",
     "RenderSummary",
     "html_string",
+    "legend_html",
+    "network_data",
     "render_html",
     "uses_physics",
 ]
@@ -147,12 +149,12 @@ def render_html(
     )
 
 
-def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
-    """Return the complete page; ``size_by`` is "degree" or "amount" (kroner)."""
+def network_data(graph: nx.Graph, *, size_by: str = "degree") -> dict:
+    """What vis-network draws: nodes, edges and options (the web application serves it as JSON)."""
     placement = place(graph)
     physics = placement is None and uses_physics(graph)
     layout = placement.positions if placement else None if physics else _layout(graph)
-    payload = {
+    return {
         "physics": physics,
         "nodes": _node_data(graph, _sizes(graph, size_by), layout, _big_picture(graph)),
         "edges": _edge_data(graph),
@@ -160,10 +162,15 @@ def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
         "axes": _axes(placement),
         "labelPx": {"edge": EDGE_LABEL_PX, "wrapEms": WRAP_EMS},
     }
+
+
+def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
+    """Return the complete page; ``size_by`` is "degree" or "amount" (kroner)."""
+    payload = network_data(graph, size_by=size_by)
     matrix = pair_matrix_html(graph)
     return _page_template().substitute(
         title=html.escape(title),
-        legend=_legend_html(graph),
+        legend=legend_html(graph),
         panel=f'<aside id="panel">{matrix}</aside>' if matrix else "",
         layout_class="with-panel" if matrix else "",
         table=table_html(graph),
@@ -502,7 +509,7 @@ def _pack(
     return placed
 
 
-def _legend_html(graph: nx.Graph) -> str:
+def legend_html(graph: nx.Graph) -> str:
     """One entry per kind present, in the fixed order of KIND_STYLES, with its count."""
     counts: dict[str, int] = {}
     for _, attrs in graph.nodes(data=True):

@@ -1,0 +1,90 @@
+"""Take a Chromium screenshot of every page kind of the web application.
+
+Starts ``indsatsgraf serve`` on a free loopback port (building the store first
+if there is none), opens each page with Debian's chromium through Playwright and
+writes docs/screenshots/NAME.png. Run from the repository root:
+
+    .venv/bin/python docs/screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "screenshots"
+CHROMIUM = os.environ.get("INDSATSGRAF_CHROMIUM", "/usr/bin/chromium")
+PAGES = {
+    "front": "/",
+    "queries": "/queries",
+    "query": "/queries/multi-department-initiatives?department=SOF",
+    "thing": "/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5",
+    "document": "/documents/tvaergaaende-indsatsplan-2015#L1017",
+    "network": "/network/departments",
+    "indicators": "/indicators",
+    "search": "/search?q=botilbud",
+    "sparql": "/sparql",
+    "links": "/links",
+}
+WAIT_FOR_DRAWING = {"thing", "network", "sparql"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "indsatsgraf.cli", "serve", "--port", str(port), "--read-only"]
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/index.json", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        OUT.mkdir(exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for name, path in PAGES.items():
+                page.goto(base + path)
+                if name in WAIT_FOR_DRAWING:
+                    # A selector, not wait_for_function: the pages' CSP forbids evaluating strings.
+                    page.wait_for_selector("html[data-ready=true]", timeout=120_000)
+                page.screenshot(path=str(OUT / f"{name}.png"))
+                print(f"wrote {OUT / (name + '.png')}")
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()

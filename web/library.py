@@ -1,0 +1,233 @@
+"""The web application's one door into the library.
+
+Every page gets its graph, its saved queries, its descriptions of things and its
+search results through this module, so the web and the command line answer a
+question in the same place. Name resolution (``describe``/``find``) is called
+only here, which keeps a change of those functions a change of one file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..graph import describe as describing
+from ..graph import search_index
+from ..graph.sparql import QueryResult, run_embedded
+from ..graph.store import GraphStore
+from ..graph.vocabulary import ID, RDFS
+from ..queries.catalog import SavedQuery, parse_query_file, saved_queries
+
+#: The most rows a saved query returns to a page, a download or the API.
+ROW_CAP = 10_000
+
+
+@cache
+def web_query(name: str) -> SavedQuery:
+    """One of the web application's own queries (web/queries/NAME.rq)."""
+    folder = resources.files("indsatsgraf.web").joinpath("queries")
+    return parse_query_file(Path(str(folder.joinpath(f"{name}.rq"))))
+
+
+@cache
+def catalog() -> dict[str, SavedQuery]:
+    """The saved queries, read once: they ship with the package and do not change."""
+    return saved_queries()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document as the graph knows it; ``slug`` is its only name in a URL."""
+
+    iri: str
+    slug: str
+    label: str
+    file_name: str
+    year: int | None
+    kind: str
+    counts: dict[str, int]
+
+
+class Library:
+    """The current graph of one store directory, reopened when a build replaces it."""
+
+    def __init__(self, store_path: Path, source_dirs: tuple[Path, ...] = ()) -> None:
+        self.graph_store = GraphStore(store_path)
+        self.source_dirs = source_dirs
+        self._lock = threading.RLock()
+        self._opened: tuple[str, ox.Store] | None = None
+        self._documents: tuple[str, list[Document]] | None = None
+        self._texts: dict[tuple[str, str], list[str] | None] = {}
+
+    # -- the graph --------------------------------------------------------------
+
+    def generation(self) -> str:
+        """The name of the live generation (changes when a build swaps ``current``)."""
+        return os.readlink(self.graph_store.current)
+
+    def store(self) -> ox.Store:
+        """The live graph, opened read-only; a new generation is opened when it appears."""
+        generation = self.generation()
+        opened = self._opened
+        if opened is None or opened[0] != generation:
+            with self._lock:
+                if self._opened is None or self._opened[0] != generation:
+                    self._opened = (generation, self.graph_store.open())
+                    self._documents = None
+            opened = self._opened
+        return opened[1]
+
+    def run(
+        self, query: SavedQuery, params: dict[str, str], limit: int | None = ROW_CAP
+    ) -> QueryResult:
+        """Run a saved query with checked, typed parameters (QueryError on bad ones)."""
+        return run_embedded(self.store(), query, query.bindings(params), limit=limit)
+
+    def rows(self, name: str, **params: str) -> list[dict]:
+        """The rows of one of the web application's own queries."""
+        return self.run(web_query(name), params, limit=None).rows
+
+    # -- things -----------------------------------------------------------------
+
+    def describe(self, iri: str) -> describing.Description:
+        return describing.describe(self.store(), iri)
+
+    def find(self, name: str) -> list[str]:
+        return describing.find(self.store(), name)
+
+    def exists(self, iri: str) -> bool:
+        return any(True for _ in self.store().quads_for_pattern(ox.NamedNode(iri), None, None))
+
+    def labels(self, iris: set[str]) -> dict[str, str]:
+        """The Danish (else any) label of each IRI that has one."""
+        store, found = self.store(), {}
+        label = ox.NamedNode(RDFS + "label")
+        for iri in iris:
+            if not iri.startswith(("http://", "https://")):
+                continue
+            best = None
+            for quad in store.quads_for_pattern(ox.NamedNode(iri), label, None):
+                language = getattr(quad.object, "language", None)
+                if best is None or language == "da":
+                    best = quad.object.value
+            if best is not None:
+                found[iri] = best
+        return found
+
+    def triples(self, iri: str) -> list[ox.Triple]:
+        """The thing's own statements, once each (a fact may sit in several named graphs)."""
+        seen: dict[str, ox.Triple] = {}
+        for quad in self.store().quads_for_pattern(ox.NamedNode(iri), None, None):
+            seen.setdefault(str(quad.triple), quad.triple)
+        return list(seen.values())
+
+    # -- documents --------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        generation = self.generation()
+        self.store()
+        cached = self._documents
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        found = []
+        for row in self.rows("documents"):
+            iri = str(row["plan"])
+            found.append(
+                Document(
+                    iri=iri,
+                    slug=iri.removeprefix(ID + "plan/"),
+                    label=str(row["label"]),
+                    file_name=str(row["fileName"]),
+                    year=row["year"] if isinstance(row["year"], int) else None,
+                    kind=str(row["kind"] or ""),
+                    counts={
+                        key: int(row[key] or 0)
+                        for key in ("initiatives", "goals", "indicators", "budgetItems")
+                    },
+                )
+            )
+        self._documents = (generation, found)
+        return found
+
+    def document(self, slug: str) -> Document | None:
+        """A document by the slug the graph gives it; never a path taken from a URL."""
+        return next((d for d in self.documents() if d.slug == slug), None)
+
+    def document_by_file(self, file_name: str) -> Document | None:
+        return next((d for d in self.documents() if d.file_name == file_name), None)
+
+    def document_lines(self, document: Document) -> tuple[list[str], bool]:
+        """The document's lines and whether they are the whole text.
+
+        The text is read from the bundled documents or the configured source
+        folders, by the file name the graph records, and only if its SHA-256
+        matches the graph's; otherwise the lines are put together from the
+        quotes the graph keeps (the other lines stay empty).
+        """
+        key = (self.generation(), document.iri)
+        if key not in self._texts:
+            self._texts[key] = self._read_source(document)
+        whole = self._texts[key]
+        if whole is not None:
+            return whole, True
+        return self._from_quotes(document), False
+
+    def _read_source(self, document: Document) -> list[str] | None:
+        wanted = self._sha256(document.iri)
+        folders = (
+            Path(str(resources.files("indsatsgraf") / "data" / "sources")),
+            *self.source_dirs,
+        )
+        for folder in folders:
+            candidate = folder / document.file_name
+            if candidate.name != document.file_name or not candidate.is_file():
+                continue
+            data = candidate.read_bytes()
+            if wanted and hashlib.sha256(data).hexdigest() != wanted:
+                continue
+            return data.decode("utf-8", errors="replace").splitlines()
+        return None
+
+    def _sha256(self, iri: str) -> str | None:
+        predicate = ox.NamedNode("https://w3id.org/indsatsgraf/ontology#sha256")
+        for quad in self.store().quads_for_pattern(ox.NamedNode(iri), predicate, None):
+            return quad.object.value
+        return None
+
+    def _from_quotes(self, document: Document) -> list[str]:
+        lines: dict[int, str] = {}
+        for row in self.rows("document-spans", document=document.iri):
+            for offset, text in enumerate(str(row["quote"]).splitlines()):
+                lines.setdefault(int(row["first"]) + offset, text)
+        return [lines.get(n, "") for n in range(1, max(lines, default=0) + 1)]
+
+    # -- search -----------------------------------------------------------------
+
+    def search_index(self) -> Path:
+        """The search index of the live generation, built next to the store on first use.
+
+        The store's generation writer does not make the index yet, so it is
+        built here once per generation (temporary file, then rename) and older
+        generations' indexes are removed.
+        """
+        generation = Path(self.generation()).name
+        folder = self.graph_store.path / "search"
+        target = folder / f"{generation}.sqlite"
+        if not target.exists():
+            with self._lock:
+                if not target.exists():
+                    search_index.build_index(self.store(), target)
+                    for old in folder.glob("*.sqlite"):
+                        if old != target:
+                            old.unlink(missing_ok=True)
+        return target
+
+    def search(self, text: str, limit: int = 200) -> list[search_index.Hit]:
+        return search_index.search(self.search_index(), text, limit)

@@ -1,0 +1,76 @@
+"""Network views for the web: the CLI's views, capped for a browser, with a table twin.
+
+The drawing data comes from :func:`indsatsgraf.viz.render.network_data`, the
+same the ``viz`` command draws; the page fetches it as JSON and draws it with
+the vis-network script, so no inline script is needed. A canvas cannot be read
+by a screen reader, so every network also has its edges as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..viz.network import ViewSpec, build_view
+from ..viz.render import legend_html, network_data
+from .library import Library
+
+#: Views a visitor can open (the query view is opened from a saved query's page).
+VIEW_TITLES = {
+    "overview": "Overblik",
+    "departments": "Forvaltninger",
+    "focus": "Omkring en ting",
+    "dependencies": "Afhængigheder",
+    "lineage": "Indsatsernes forløb",
+    "query": "Forespørgsel som netværk",
+}
+#: Above this many nodes the browser gets the best-connected ones and a count of the rest.
+NODE_CAP = 400
+
+
+@dataclass
+class WebView:
+    title: str
+    graph: nx.Graph
+    hidden: int
+    legend: str
+
+
+def web_view(library: Library, spec: ViewSpec, cap: int | None = None) -> WebView:
+    """The view ``spec`` asks for; above ``cap`` (NODE_CAP) nodes only the best-connected are kept."""
+    cap = NODE_CAP if cap is None else cap
+    view = build_view(library.store(), spec)
+    graph, hidden = view.graph, 0
+    if graph.number_of_nodes() > cap:
+        ranked = sorted(graph.degree, key=lambda item: (-item[1], str(item[0])))
+        keep = [node for node, _ in ranked[:cap]]
+        hidden = graph.number_of_nodes() - cap
+        graph = graph.subgraph(keep).copy()
+    return WebView(view.title, graph, hidden, legend_html(graph))
+
+
+def drawing(view: WebView) -> dict:
+    return network_data(view.graph)
+
+
+def edge_rows(graph: nx.Graph) -> list[dict[str, str]]:
+    """The edges as rows a table (and a screen reader) can show."""
+    rows = []
+    for source, target, attrs in graph.edges(data=True):
+        rows.append(
+            {
+                "source": str(source),
+                "sourceLabel": _label(graph.nodes[source], source),
+                "relation": str(attrs.get("label") or attrs.get("relation") or ""),
+                "target": str(target),
+                "targetLabel": _label(graph.nodes[target], target),
+            }
+        )
+    rows.sort(key=lambda r: (r["sourceLabel"].casefold(), r["relation"], r["targetLabel"]))
+    return rows
+
+
+def _label(attrs: Mapping, node: object) -> str:
+    return str(attrs.get("label") or node)

@@ -1,0 +1,566 @@
+"""The page views: front page, saved queries, things, documents, networks, indicators, search.
+
+Every view returns ``render(request, template, data)``: ``data`` is the JSON
+twin of the page (add ``.json`` to the URL), and the template only lays it out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..graph.vocabulary import ID, PREFIXES
+from ..queries.catalog import DEPARTMENT_CODES, Parameter, SavedQuery
+from ..viz.network import VIEWS, ViewError, ViewSpec
+from . import charts, networks, tables
+from .library import ROW_CAP, Library, catalog
+
+#: The planners' questions on the front page: (question, link).
+QUESTIONS = (
+    (
+        "Hvilke indsatser går på tværs af flere forvaltninger?",
+        "/queries/multi-department-initiatives",
+    ),
+    ("Hvilke mål har ingen indsatser?", "/queries/goals-without-initiatives"),
+    ("Hvilke indsatser mangler finansiering?", "/queries/initiative-financing?financing=unfunded"),
+    ("Hvilke budgetposter støtter hvilke mål?", "/queries/budget-items-and-goals"),
+    ("Hvad blev der af en indsats?", "/queries/initiative-lineage"),
+    ("Hvordan går det med indikatorerne?", "/indicators"),
+    ("Hvilke forvaltninger arbejder sammen?", "/network/departments"),
+)
+TYPE_NAMES = {
+    "department": "forvaltning",
+    "plan": "plan",
+    "iri": "IRI",
+    "integer": "heltal",
+    "year": "årstal",
+    "text": "tekst",
+    "choice": "valg",
+}
+RDF_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+}
+CONTEXT_LINES = 3
+MAX_CONTEXT = 40
+
+
+def library(request: Request) -> Library:
+    return request.app.state.library
+
+
+def is_json(request: Request) -> bool:
+    return request.url.path.endswith(".json")
+
+
+def render(request: Request, template: str, data: dict[str, Any], **context: Any) -> Response:
+    if is_json(request):
+        return JSONResponse(data)
+    return request.app.state.templates.TemplateResponse(
+        request, template, {"data": data, **context}
+    )
+
+
+def compact(iri: object) -> str:
+    text = str(iri)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace) :]}"
+    return text
+
+
+def expand(text: str) -> str | None:
+    """The IRI of a compact name such as ``id:org/sof``; None for a literal."""
+    if text.startswith(("http://", "https://")) and " " not in text:
+        return text
+    prefix, _, rest = text.partition(":")
+    if prefix in PREFIXES and rest and " " not in text:
+        return PREFIXES[prefix] + rest
+    return None
+
+
+def local_path(iri: str) -> str | None:
+    """The path of a thing's page on this server, for IRIs under the project's id space."""
+    return "/id/" + iri[len(ID) :] if iri.startswith(ID) else None
+
+
+def danish_number(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return charts.danish(float(value))
+    return "" if value is None else str(value)
+
+
+# -- front page -------------------------------------------------------------------
+
+
+def front(request: Request) -> Response:
+    lib = library(request)
+    documents = [
+        {
+            "iri": d.iri,
+            "slug": d.slug,
+            "label": d.label,
+            "fileName": d.file_name,
+            "year": d.year,
+            "kind": d.kind,
+            **d.counts,
+        }
+        for d in lib.documents()
+    ]
+    departments = lib.rows("departments")
+    data = {
+        "rows": documents,
+        "truncated": False,
+        "next": None,
+        "departments": departments,
+        "questions": [{"question": q, "href": h} for q, h in QUESTIONS],
+    }
+    return render(request, "front.html", data, title="indsatsgraf")
+
+
+# -- saved queries ----------------------------------------------------------------
+
+
+def query_list(request: Request) -> Response:
+    rows = [
+        {
+            "name": q.name,
+            "summary": q.summary,
+            "tags": list(q.tags),
+            "parameters": [p.name for p in q.parameters],
+        }
+        for q in catalog().values()
+    ]
+    data = {"rows": rows, "truncated": False, "next": None}
+    return render(request, "queries.html", data, title="Gemte forespørgsler")
+
+
+def saved(name: str) -> SavedQuery:
+    found = catalog().get(name)
+    if found is None:
+        raise HTTPException(404, f"Der er ingen gemt forespørgsel ved navn {name!r}.")
+    return found
+
+
+def given_params(request: Request, query: SavedQuery) -> dict[str, str]:
+    """The query's parameters the visitor filled in (empty fields mean: not given)."""
+    known = {p.name for p in query.parameters}
+    return {k: v for k, v in request.query_params.items() if k in known and v.strip()}
+
+
+def choices(lib: Library, parameter: Parameter) -> list[tuple[str, str]] | None:
+    """Dropdown options from the graph for plan, department, year and choice parameters."""
+    if parameter.type == "department":
+        names = {str(r["code"]): str(r["label"]) for r in lib.rows("departments")}
+        return [(code, f"{code} — {names.get(code, code)}") for code in DEPARTMENT_CODES]
+    if parameter.type == "plan" or (parameter.type == "iri" and parameter.name == "plan"):
+        use_iri = parameter.type == "iri"
+        return [
+            (d.iri if use_iri else d.file_name, f"{d.label} ({d.year or 'uden år'})")
+            for d in lib.documents()
+        ]
+    if parameter.type == "year":
+        return [(str(r["year"]), str(r["year"])) for r in lib.rows("years")]
+    if parameter.type == "choice":
+        return [(c, c) for c in parameter.choices]
+    return None
+
+
+def form_fields(lib: Library, query: SavedQuery, given: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": p.name,
+            "type": TYPE_NAMES[p.type],
+            "doc": p.doc,
+            "default": p.default,
+            "value": given.get(p.name, p.default or ""),
+            "options": choices(lib, p),
+        }
+        for p in query.parameters
+    ]
+
+
+def query_result(request: Request, query: SavedQuery) -> tuple[dict[str, str], Any, bool]:
+    given = given_params(request, query)
+    result = library(request).run(query, given, limit=ROW_CAP + 1)
+    truncated = len(result.rows) > ROW_CAP
+    return given, result, truncated
+
+
+def paged(request: Request, variables: list[str], rows: list[dict], truncated: bool) -> tables.Page:
+    params = request.query_params
+    try:
+        size = int(params.get("_size", tables.PAGE_SIZE))
+        return tables.page(
+            variables,
+            rows,
+            sort=params.get("_sort") or None,
+            descending=params.get("_desc") == "1",
+            after=params.get("_next") or None,
+            size=size,
+            truncated=truncated,
+        )
+    except (tables.PagingError, ValueError) as error:
+        raise HTTPException(400, str(error)) from error
+
+
+def query_page(request: Request) -> Response:
+    name, suffix = split_suffix(request.path_params["name"], (".json", ".csv", ".xlsx"))
+    query = saved(name)
+    given, result, truncated = query_result(request, query)
+    rows = result.rows[:ROW_CAP]
+    if result.form != "SELECT":
+        raise HTTPException(400, "Kun SELECT-forespørgsler kan vises som tabel.")
+    if suffix in (".csv", ".xlsx"):
+        ordered = [
+            row
+            for _, row in tables.sorted_rows(
+                result.variables,
+                rows,
+                request.query_params.get("_sort") or None,
+                request.query_params.get("_desc") == "1",
+            )
+        ]
+        return download(query.name, result.variables, ordered, suffix, truncated)
+    page = paged(request, result.variables, rows, truncated)
+    data = {
+        "query": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "parameters": given,
+        "variables": page.variables,
+        "rows": page.rows,
+        "total": page.total,
+        "truncated": page.truncated,
+        "next": page.next,
+        "sort": page.sort,
+        "descending": page.descending,
+    }
+    base = {k: v for k, v in request.query_params.items() if not k.startswith("_")}
+    return render(
+        request,
+        "query.html",
+        data,
+        title=query.summary or query.name,
+        fields=form_fields(library(request), query, given),
+        base=base,
+        text=query.text,
+    )
+
+
+def download(name: str, variables: list[str], rows: list[dict], suffix: str, truncated: bool):
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}{suffix}"',
+        "X-Indsatsgraf-Truncated": "true" if truncated else "false",
+    }
+    if suffix == ".csv":
+        return Response(
+            tables.as_csv(variables, rows), media_type="text/csv; charset=utf-8", headers=headers
+        )
+    return Response(
+        tables.as_xlsx(variables, rows, name),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=headers,
+    )
+
+
+def split_suffix(value: str, suffixes: tuple[str, ...]) -> tuple[str, str]:
+    for suffix in suffixes:
+        if value.endswith(suffix):
+            return value[: -len(suffix)], suffix
+    return value, ""
+
+
+# -- things -----------------------------------------------------------------------
+
+
+def thing(request: Request) -> Response:
+    rest, suffix = split_suffix(request.path_params["rest"], (".json",))
+    iri = ID + rest
+    lib = library(request)
+    if not lib.exists(iri):
+        raise HTTPException(404, "Grafen kender ikke denne ting.")
+    accept = request.headers.get("accept", "")
+    for media, rdf_format in RDF_TYPES.items():
+        if media in accept and "text/html" not in accept:
+            body = ox.serialize(lib.triples(iri), format=rdf_format) or b""
+            return Response(body, media_type=f"{media}; charset=utf-8")
+    description = lib.describe(iri)
+    values = [(p, v, expand(v)) for p, v in description.properties]
+    labels = lib.labels(
+        {x for _, _, x in values if x} | {expand(p) or p for p, _ in description.properties}
+    )
+    properties = [
+        {
+            "property": expand(p) or p,
+            "propertyLabel": labels.get(expand(p) or p, p),
+            "value": target or (v[:-4] if v.endswith((" @da", " @en")) else v),
+            "iri": target,
+            "valueLabel": labels.get(target, compact(target)) if target else None,
+            "href": local_path(target) if target else None,
+        }
+        for p, v, target in values
+    ]
+    classes = [r["valueLabel"] for r in properties if r["property"].endswith("#type")]
+    label = lib.labels({iri}).get(iri, compact(iri))
+    incoming = [
+        {
+            "subject": str(r["subject"]),
+            "label": str(r["label"] or compact(r["subject"])),
+            "property": str(r["property"]),
+            "href": local_path(str(r["subject"])),
+        }
+        for r in lib.rows("incoming", thing=iri)
+    ]
+    plabels = lib.labels({r["property"] for r in incoming})
+    for row in incoming:
+        row["propertyLabel"] = plabels.get(row["property"], compact(row["property"]))
+    data = {
+        "iri": iri,
+        "label": label,
+        "classes": classes,
+        "rows": properties,
+        "truncated": False,
+        "next": None,
+        "incoming": incoming,
+        "sources": sources(lib, description.sources),
+        "links": [
+            {**r, "href": local_path(str(r["other"]))} for r in lib.rows("thing-links", thing=iri)
+        ],
+        "lineage": lineage(lib, iri, classes),
+        "document": f"/documents/{rest.removeprefix('plan/')}"
+        if rest.startswith("plan/") and lib.document(rest.removeprefix("plan/"))
+        else None,
+    }
+    return render(request, "thing.html", data, title=label)
+
+
+def sources(lib: Library, spans: list[tuple[str, int, int, str]]) -> list[dict[str, Any]]:
+    """Each source span with the lines around it, from the document's own text."""
+    found = []
+    for file_name, first, last, quote in spans:
+        document = lib.document_by_file(file_name)
+        context: list[dict[str, Any]] = []
+        if document is not None:
+            lines, _ = lib.document_lines(document)
+            start = max(1, first - CONTEXT_LINES)
+            end = min(len(lines), last + CONTEXT_LINES, start + MAX_CONTEXT - 1)
+            context = [
+                {"number": n, "text": lines[n - 1], "quoted": first <= n <= last}
+                for n in range(start, end + 1)
+            ]
+        found.append(
+            {
+                "file": file_name,
+                "first": first,
+                "last": last,
+                "quote": quote,
+                "href": f"/documents/{document.slug}#L{first}" if document else None,
+                "context": context,
+            }
+        )
+    return found
+
+
+def lineage(lib: Library, iri: str, classes: list[str | None]) -> list[dict[str, Any]]:
+    """For an initiative, every plan and year it appears in (the saved query initiative-lineage)."""
+    if "indsats" not in [str(c).lower() for c in classes] and "/initiative/" not in iri:
+        return []
+    rows = lib.run(catalog()["initiative-lineage"], {"initiative": iri}).rows
+    return [{**r, "href": local_path(str(r["initiative"]))} for r in rows]
+
+
+# -- documents --------------------------------------------------------------------
+
+
+def document_page(request: Request) -> Response:
+    slug, _ = split_suffix(request.path_params["slug"], (".json",))
+    lib = library(request)
+    document = lib.document(slug)
+    if document is None:
+        raise HTTPException(404, "Grafen kender intet dokument ved det navn.")
+    lines, whole = lib.document_lines(document)
+    covering: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for row in lib.rows("document-spans", document=document.iri):
+        first, last = int(row["first"]), int(row["last"])
+        for number in range(first, last + 1):
+            entry = {
+                "iri": str(row["thing"]),
+                "label": str(row["label"] or compact(row["thing"])),
+                "href": local_path(str(row["thing"])) or "",
+                "first": number == first,
+            }
+            if all(e["iri"] != entry["iri"] for e in covering[number]):
+                covering[number].append(entry)
+    numbered = [
+        {"number": n, "text": text, "things": covering.get(n, [])}
+        for n, text in enumerate(lines, start=1)
+    ]
+    start = 0
+    if is_json(request):
+        after = request.query_params.get("_next")
+        start = int(after) if after and after.isdigit() else 0
+        size = 500
+        chosen = numbered[start : start + size]
+        more = start + size < len(numbered)
+        rows, next_token = chosen, (str(start + size) if more else None)
+    else:
+        rows, next_token = numbered, None
+    data = {
+        "iri": document.iri,
+        "slug": document.slug,
+        "label": document.label,
+        "fileName": document.file_name,
+        "year": document.year,
+        "wholeText": whole,
+        "rows": rows,
+        "truncated": False,
+        "next": next_token,
+    }
+    return render(request, "document.html", data, title=document.label)
+
+
+# -- networks ---------------------------------------------------------------------
+
+
+def network_index(request: Request) -> Response:
+    rows = [
+        {"view": v, "title": networks.VIEW_TITLES[v], "href": f"/network/{v}"}
+        for v in VIEWS
+        if v not in ("focus", "dependencies", "query")
+    ]
+    data = {"rows": rows, "truncated": False, "next": None}
+    return render(request, "networks.html", data, title="Netværk")
+
+
+def spec_from(request: Request, view: str) -> ViewSpec:
+    params = request.query_params
+    if view == "query":
+        name = params.get("query", "")
+        query = saved(name)
+        return ViewSpec(view="query", query=name, params=given_params(request, query))
+    depth = params.get("depth", "1")
+    return ViewSpec(
+        view=view,
+        focus=params.get("focus") or None,
+        depth=int(depth) if depth.isdigit() and 0 < int(depth) <= 3 else 1,
+        plans=tuple(params.getlist("plan")),
+        departments=tuple(params.getlist("department")),
+    )
+
+
+def network_page(request: Request) -> Response:
+    view, _ = split_suffix(request.path_params["view"], (".json",))
+    if view not in VIEWS:
+        raise HTTPException(404, "Den netværksvisning findes ikke.")
+    try:
+        spec = spec_from(request, view)
+        built = networks.web_view(library(request), spec)
+    except ViewError as error:
+        raise HTTPException(400, str(error)) from error
+    edges = networks.edge_rows(built.graph)
+    page = paged(request, ["sourceLabel", "relation", "targetLabel"], edges, False)
+    for row in page.rows:
+        row["sourceHref"] = local_path(str(row["source"]))
+        row["targetHref"] = local_path(str(row["target"]))
+    data = {
+        "view": view,
+        "title": built.title,
+        "nodes": built.graph.number_of_nodes(),
+        "edges": built.graph.number_of_edges(),
+        "hidden": built.hidden,
+        "rows": page.rows,
+        "total": page.total,
+        "truncated": built.hidden > 0,
+        "next": page.next,
+    }
+    if is_json(request):
+        data["network"] = networks.drawing(built)
+        return JSONResponse(data)
+    source = request.url.path + ".json"
+    if request.url.query:
+        source += "?" + request.url.query
+    return render(
+        request,
+        "network.html",
+        data,
+        title=built.title,
+        legend=built.legend,
+        source=source,
+        base={k: v for k, v in request.query_params.items() if not k.startswith("_")},
+    )
+
+
+# -- indicators -------------------------------------------------------------------
+
+
+def indicators(request: Request) -> Response:
+    query = catalog()["indicator-progress"]
+    given, result, truncated = query_result(request, query)
+    bars = charts.bars(result.rows)
+    data = {
+        "parameters": given,
+        "rows": [bar.__dict__ for bar in bars],
+        "table": result.rows,
+        "truncated": truncated,
+        "next": None,
+    }
+    return render(
+        request,
+        "indicators.html",
+        data,
+        title="Indikatorernes fremdrift",
+        fields=form_fields(library(request), query, given),
+    )
+
+
+# -- search -----------------------------------------------------------------------
+
+
+def search(request: Request) -> Response:
+    text = request.query_params.get("q", "").strip()[:200]
+    limit = 200
+    hits = library(request).search(text, limit) if text else []
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rows = []
+    for hit in hits:
+        row = {
+            "iri": hit.iri,
+            "label": hit.label,
+            "class": hit.class_iri,
+            "classLabel": hit.class_label,
+            "field": hit.field,
+            "text": hit.text,
+            "href": local_path(hit.iri),
+        }
+        rows.append(row)
+        groups[hit.class_label or "andet"].append(row)
+    data = {"query": text, "rows": rows, "truncated": len(hits) >= limit, "next": None}
+    ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    return render(request, "search.html", data, title="Søg", groups=ordered)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/", front),
+        Route("/index.json", front),
+        Route("/queries", query_list),
+        Route("/queries.json", query_list),
+        Route("/queries/{name}", query_page),
+        Route("/id/{rest:path}", thing),
+        Route("/documents/{slug}", document_page),
+        Route("/network", network_index),
+        Route("/network.json", network_index),
+        Route("/network/{view}", network_page),
+        Route("/indicators", indicators),
+        Route("/indicators.json", indicators),
+        Route("/search", search),
+        Route("/search.json", search),
+    ]
