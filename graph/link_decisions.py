@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..errors import IndsatsgrafError
+
 ENV = "INDSATSGRAF_LINK_DECISIONS"
 DECISIONS = ("accept", "reject")
 HEADER = ["source", "target", "decision", "date", "note"]
 
 
-class LinkDecisionError(Exception):
+class LinkDecisionError(IndsatsgrafError):
     """A decision that cannot be recorded; the message says why."""
 
 
@@ -91,7 +93,7 @@ def record(
         raise LinkDecisionError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     for iri in (source, target):
         if not iri.startswith(("http://", "https://")):
-            raise LinkDecisionError(f"{iri!r} is not an IRI; copy it from `indsatsgraf links`")
+            raise LinkDecisionError(f"{iri!r} is not an IRI", remedy="links")
     if source == target:
         raise LinkDecisionError("a link needs two different things")
     path = path or decisions_path()

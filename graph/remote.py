@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..errors import IndsatsgrafError
 from .http import Credentials, HttpError, Response, exchange
 from .sparql import DEFAULT_TIMEOUT
 from .vocabulary import GRAPH
@@ -24,7 +25,7 @@ LIST_GRAPHS = (
 )
 
 
-class RemoteError(Exception):
+class RemoteError(IndsatsgrafError):
     """The endpoint could not be reached or refused the data."""
 
 

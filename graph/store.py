@@ -29,11 +29,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import IndsatsgrafError
+
 ENV_VAR = "INDSATSGRAF_STORE"
 KEEP_GENERATIONS = 2
 
 
-class StoreError(Exception):
+class StoreError(IndsatsgrafError):
     """A store that is missing, locked or damaged; the message says what to do."""
 
 
@@ -61,13 +63,12 @@ class GraphStore:
     def open(self) -> ox.Store:
         """Open the current graph read-only (never blocks, never writes)."""
         if not self.exists():
-            raise StoreError(f"no graph at {self.path}: run `indsatsgraf build` first")
+            raise StoreError(f"no graph at {self.path}", remedy="build")
         try:
             return ox.Store.read_only(str(self.current.resolve()))
         except (OSError, RuntimeError) as error:  # RocksDB reports corruption as RuntimeError
             raise StoreError(
-                f"the store at {self.path} cannot be opened ({error}); "
-                f"rebuild it with `indsatsgraf build` (the old graph is replaced atomically)"
+                f"the store at {self.path} cannot be opened ({error})", remedy="rebuild"
             ) from error
 
     @contextmanager

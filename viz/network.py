@@ -24,6 +24,7 @@ from itertools import combinations
 import networkx as nx
 import pyoxigraph as ox
 
+from ..errors import IndsatsgrafError
 from ..graph.names import Names, Plan, UnresolvedName, match_plans
 from ..graph.sparql import run_embedded, with_values
 from ..queries.catalog import find as find_query
@@ -267,7 +268,7 @@ SELECT ?node ?key ?value ?first ?last ?extra WHERE {
 )
 
 
-class ViewError(Exception):
+class ViewError(IndsatsgrafError):
     """A view cannot be drawn as asked (unknown thing, plan, department or class)."""
 
 
@@ -624,7 +625,10 @@ def build_view(store: ox.Store, spec: ViewSpec) -> View:
         title = "Forvaltningernes samarbejde: fælles indsatser"
     elif chosen in ("focus", "dependencies"):
         if not spec.focus:
-            raise ViewError(f"the {chosen} view needs --focus THING (code, number, IRI or label)")
+            raise ViewError(
+                f"the {chosen} view needs a thing at its centre (code, number, IRI or label)",
+                remedy="focus",
+            )
         if chosen == "focus":
             graph = focus(store, spec.focus, depth=spec.depth, **filters)
             what = f"Omkring {{}} (afstand {spec.depth})"
@@ -637,7 +641,7 @@ def build_view(store: ox.Store, spec: ViewSpec) -> View:
         title = "Indsatsernes forløb på tværs af planer"
     elif chosen == "query":
         if not spec.query:
-            raise ViewError("the query view needs --query NAME")
+            raise ViewError("the query view needs a saved query to draw", remedy="query")
         graph = query_graph(store, spec.query, spec.params, depth=spec.depth, **filters)
         title = f"Forespørgsel: {spec.query}"
     else:
