@@ -16,13 +16,14 @@ REMEDIES = {
     "build": "build the graph first",
     "rebuild": "build the graph again (the old graph is replaced atomically)",
     "fresh": "build the graph anew from its sources",
-    "remove": "take the document out of the graph",
     "max-file-size": "raise the size limit for one source file",
     "timeout": "raise the time limit of the query",
     "allow-service": "allow the endpoint of the SERVICE call",
     "importer": "name the importer to use",
     "queries": "list the saved queries to see their names",
     "links": "copy the IRI from the list of candidate links",
+    "focus": "name the thing at the centre of the view",
+    "query": "name the saved query to draw",
 }
 
 

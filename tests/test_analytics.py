@@ -132,3 +132,18 @@ def test_cli_viz_and_analyze(built_store, tmp_path) -> None:
     for command in (["viz"], ["analyze"], ["analyze", "path"], ["analyze", "export"]):
         helped = runner.invoke(main, [*command, "--help"])
         assert helped.exit_code == 0 and "Example:" in helped.output
+
+
+def test_analyses_read_node_data_not_the_danish_tooltip(oxstore, monkeypatch) -> None:
+    # The tooltip is a rendering: with every tooltip empty the analyses still know each
+    # node's kind, notation and plan, because they read the nodes' data attributes.
+    from indsatsgraf.viz import network
+
+    monkeypatch.setattr(network, "tooltip", lambda node: {})
+    table = centrality(oxstore, ViewSpec(), top=3)
+    departments = rows_of(table, kind="Forvaltning")
+    assert {r["notation"] for r in departments} >= {"SOF", "BUF", "BIF", "SUF"}
+    initiatives = rows_of(table, kind="Initiativ")
+    assert initiatives and all(r["notation"] and r["plan"].endswith(".txt") for r in initiatives)
+    found = communities(oxstore, ViewSpec(view="departments"))
+    assert "SOF" in " ".join(str(r["departments"]) for r in found.rows)
