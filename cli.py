@@ -17,78 +17,120 @@ from typing import Any
 
 import click
 
+from . import api
 from .errors import IndsatsgrafError
 from .safetext import escaped, without_controls
 
 FORMAT_CHOICES = ("table", "json", "csv", "tsv", "md")
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-#: Exceptions that carry a message for the user, by the module that defines them.
-FRIENDLY_ERRORS = (
-    ("graph.store", "StoreError"),
-    ("queries.catalog", "QueryError"),
-    ("graph.remote", "RemoteError"),
-    ("importers.registry", "UnknownLayout"),
-    ("viz.network", "ViewError"),
-    ("graph.link_decisions", "LinkDecisionError"),
-    ("graph.documents", "DocumentError"),
-    ("graph.names", "UnresolvedName"),
-)
+# -- options shared by several commands, each declared once ------------------------------
 
 
-def _for_the_user(error: Exception) -> bool:
-    """Whether ``error`` is one of FRIENDLY_ERRORS.
+def format_option(default: str = "table", choices: tuple[str, ...] = FORMAT_CHOICES) -> Decorator:
+    """-f/--format: the commands differ only in their default and the formats they offer."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
 
-    Only modules already imported are looked at: an exception class whose
-    module was never loaded cannot have been raised, and importing them all up
-    front would cost every command networkx and the whole pipeline at start-up.
-    """
-    for module, name in FRIENDLY_ERRORS:
-        loaded = sys.modules.get(f"{__package__}.{module}")
-        if loaded is not None and isinstance(error, getattr(loaded, name)):
-            return True
-    return False
+
+def output_option(
+    default: Path | None = None, *, required: bool = False, help: str = "The file to write."
+) -> Decorator:
+    """-o/--output: a file written atomically (or standard output where it has no default)."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        default=default,
+        required=required,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def param_option(help: str = "A query parameter (repeatable).") -> Decorator:
+    """-p/--param NAME=VALUE, read by :func:`parse_params`."""
+    return click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help=help)
+
+
+def timeout_option(
+    default: float = api.QUERY_TIMEOUT,
+    help: str = "Seconds the query may take in all, on the embedded store or an endpoint.",
+) -> Decorator:
+    return click.option("--timeout", type=float, default=default, show_default=True, help=help)
+
+
+#: What the user can do next, by the library's remedy key (errors.REMEDIES), in this face's words.
+REMEDIES = {
+    "build": "run `indsatsgraf build` first",
+    "rebuild": "rebuild it with `indsatsgraf build` (the old graph is replaced atomically)",
+    "fresh": "run `indsatsgraf build --fresh [SOURCES…]` to build it anew (from the bundled "
+    "documents when no SOURCES are given)",
+    "max-file-size": "raise the limit with --max-file-size",
+    "timeout": "raise the limit with --timeout",
+    "allow-service": "allow it with --allow-service URL or INDSATSGRAF_ALLOW_SERVICE",
+    "importer": "force one with --importer NAME",
+    "queries": "`indsatsgraf queries` lists them",
+    "links": "copy it from `indsatsgraf links`",
+    "focus": "name it with --focus THING",
+    "query": "name it with --query NAME",
+}
+
+
+def worded(error: IndsatsgrafError) -> str:
+    """The library's message with what to do next, in this command line's words."""
+    message = str(error)
+    hint = REMEDIES.get(error.remedy or "")
+    return without_controls(f"{message}; {hint}" if hint else message)
 
 
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the library's own exceptions into one-line messages and exit codes."""
+    """Turn the library's own errors into messages and exit codes; anything else is a bug.
+
+    Every error meant for the user is an IndsatsgrafError (errors.py); a failed
+    build keeps its report of every file that could not be imported.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except Exception as error:
-            pipeline = sys.modules.get(f"{__package__}.graph.pipeline")
-            if pipeline is not None and isinstance(error, pipeline.BuildError):
-                if error.imported:
-                    good = ", ".join(escaped(path.name) for path in error.imported)
-                    click.echo(f"read fine: {good}", err=True)
-                click.echo("could not import:", err=True)
-                for path, problem in error.failures:
-                    click.echo(f"  {escaped(str(path))}: {without_controls(problem)}", err=True)
-                raise click.ClickException(
-                    "nothing was kept; the existing graph is unchanged"
-                ) from None
-            if isinstance(error, IndsatsgrafError) or _for_the_user(error):
-                raise click.ClickException(without_controls(str(error))) from None
-            raise
+        except IndsatsgrafError as error:
+            failures = getattr(error, "failures", None)
+            if failures is None:
+                raise click.ClickException(worded(error)) from None
+            if error.imported:
+                good = ", ".join(escaped(path.name) for path in error.imported)
+                click.echo(f"read fine: {good}", err=True)
+            click.echo("could not import:", err=True)
+            for path, problem in failures:
+                click.echo(f"  {escaped(str(path))}: {without_controls(problem)}", err=True)
+            for remedy in error.remedies:
+                click.echo(f"  ({REMEDIES.get(remedy, remedy)})", err=True)
+            raise click.ClickException(
+                "nothing was kept; the existing graph is unchanged"
+            ) from None
 
     return wrapper
 
 
 def open_store(ctx: click.Context, *, build_if_missing: bool = True) -> Any:
     """The current graph, built from the bundled documents first if there is none."""
-    from .graph.store import GraphStore
+    from . import api
 
-    store = GraphStore(ctx.obj["store"])
-    if not store.exists() and build_if_missing:
-        from .graph.pipeline import build  # the importers and the linker: only when needed
-
-        click.echo(
-            f"no graph at {store.path} yet; building it from the bundled documents", err=True
-        )
-        build(store)
-    return store.open()
+    return api.open_graph(
+        ctx.obj["store"],
+        build_if_missing=build_if_missing,
+        progress=lambda message: click.echo(message, err=True),
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,10 +153,8 @@ def main(ctx: click.Context, store: Path | None) -> None:
         indsatsgraf query multi-department-initiatives
         indsatsgraf viz -o graf.html
     """
-    from .graph.store import default_location
-
     signal.signal(signal.SIGTERM, _stop_cleanly)
-    ctx.obj = {"store": store or default_location()}
+    ctx.obj = {"store": store or api.default_store_path()}
 
 
 def _stop_cleanly(signum: int, frame: object) -> None:
@@ -188,17 +228,14 @@ def build(
         indsatsgraf build --fresh data/sources/tvaergaaende-indsatsplan-2015.txt
         indsatsgraf build --compact archive/
     """
-    from .graph.pipeline import build as run_build
-    from .graph.store import GraphStore
-
-    summary = run_build(
-        GraphStore(ctx.obj["store"]),
-        list(sources) or None,
+    summary = api.build(
+        ctx.obj["store"],
+        sources,
         fresh=fresh,
-        importer_name=importer_name,
-        progress=build_progress(quiet),
+        importer=importer_name,
         max_bytes=max_file_size * 2**20,
         compact=compact,
+        progress=build_progress(quiet),
     )
     print_build_summary(ctx, summary, quiet)
 
@@ -219,11 +256,8 @@ def remove(ctx: click.Context, document: str, quiet: bool, compact: bool) -> Non
     Example:
         indsatsgraf remove kff-indsatsplan-2025-2028.txt
     """
-    from .graph.pipeline import remove as run_remove
-    from .graph.store import GraphStore
-
-    summary = run_remove(
-        GraphStore(ctx.obj["store"]), document, progress=build_progress(quiet), compact=compact
+    summary = api.remove(
+        ctx.obj["store"], document, compact=compact, progress=build_progress(quiet)
     )
     print_build_summary(ctx, summary, quiet)
 
@@ -260,9 +294,7 @@ def print_build_summary(ctx: click.Context, summary: Any, quiet: bool) -> None:
 
 
 @main.command("documents")
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True
-)
+@format_option()
 @click.pass_context
 @friendly_errors
 def list_documents(ctx: click.Context, fmt: str) -> None:
@@ -279,12 +311,10 @@ def list_documents(ctx: click.Context, fmt: str) -> None:
     """
     from dataclasses import asdict
 
-    from .graph.documents import documents
     from .graph.sparql import QueryResult
-    from .graph.store import GraphStore
 
     open_store(ctx)  # builds the bundled documents into an empty store, as every reader does
-    rows: list[dict[str, Any]] = [asdict(doc) for doc in documents(GraphStore(ctx.obj["store"]))]
+    rows: list[dict[str, Any]] = [asdict(doc) for doc in api.documents(ctx.obj["store"])]
     if fmt == "table":
         for row in rows:
             row["importer"] += " (forced)" if row.pop("forced") else ""
@@ -308,26 +338,11 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @main.command()
 @click.argument("name", required=False)
 @click.option("-e", "--expression", help="Run this SPARQL text instead of a saved query.")
-@click.option(
-    "-p",
-    "--param",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A query parameter (repeatable).",
-)
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True
-)
+@param_option()
+@format_option()
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @click.option("--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
-@click.option(
-    "--timeout",
-    type=float,
-    default=60.0,
-    show_default=True,
-    help="Seconds the query may take in all, on the embedded store or an endpoint.",
-)
+@timeout_option()
 @click.option(
     "--allow-service",
     "allow_service",
@@ -367,36 +382,24 @@ def query(
         indsatsgraf query initiative-lineage --param initiative=2015:2.1.5
         indsatsgraf query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s a ig:Initiative }' --format json
     """
-    from .graph import sparql
-    from .graph.deadline import check_timeout
-    from .graph.query_guard import allowed_endpoints
-    from .queries import catalog, formats
-
     if bool(name) == bool(expression):
         raise click.UsageError("give either a query NAME/FILE or -e 'SPARQL', not both or neither")
-    from .graph.names import Names
-
-    check_timeout(timeout)
-    allowed = allowed_endpoints(allow_service)
-    saved = catalog.ad_hoc(expression) if expression else catalog.find(name or "")
-    given = parse_params(params)
-    sparql.check(saved, allowed, timeout)
-    if endpoint:
-        names = Names.at_endpoint(endpoint, timeout) if given else None
-        bindings = saved.bindings(given, names)
-        result = sparql.run_remote(
-            endpoint, saved, bindings, timeout=timeout, limit=limit, allow_service=allowed
-        )
-    else:
-        store = open_store(ctx)
-        bindings = saved.bindings(given, Names.of_store(store))
-        result = sparql.run_embedded(
-            store, saved, bindings, limit=limit, timeout=timeout, allow_service=allowed
-        )
-    if fmt == "table" and result.form == "SELECT":
-        print_table(result)
-    else:
-        click.echo(formats.render(result, fmt))
+    # Checked before the store is opened (or built): a bad query costs no build.
+    saved = api.check_query(
+        api.find_query(expression or name or "", inline=bool(expression)),
+        timeout=timeout,
+        allow_service=allow_service,
+    )
+    result = api.run_query(
+        saved,
+        parse_params(params),
+        store=None if endpoint else open_store(ctx),
+        endpoint=endpoint,
+        limit=limit,
+        timeout=timeout,
+        allow_service=allow_service,
+    )
+    print_result(result, fmt)
     if result.form == "ASK" and not result.boolean:
         sys.exit(1)
 
@@ -438,9 +441,7 @@ def list_queries(as_json: bool) -> None:
     """
     import json
 
-    from .queries.catalog import saved_queries
-
-    queries = saved_queries()
+    queries = api.saved_queries()
     if as_json:
         click.echo(
             json.dumps(
@@ -475,20 +476,8 @@ def list_queries(as_json: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld"]),
-    default="trig",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Write to this file instead of standard output.",
-)
+@format_option("trig", ("ttl", "trig", "nt", "nq", "jsonld"))
+@output_option(help="Write to this file instead of standard output.")
 @click.pass_context
 @friendly_errors
 def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
@@ -499,11 +488,10 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
         indsatsgraf export --format nt -o graf.nt
     """
     from .files import check_target, write_atomically
-    from .graph.export import export as run_export
 
     if output:
         check_target(output)
-    data = run_export(open_store(ctx), fmt)
+    data = api.export(open_store(ctx), fmt)
     if output:
         write_atomically(output, data)
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
@@ -524,9 +512,8 @@ def stats(ctx: click.Context, markdown: bool) -> None:
         indsatsgraf stats --markdown
     """
     from .graph.export import extraction_table
-    from .graph.export import stats as run_stats
 
-    s = run_stats(open_store(ctx))
+    s = api.stats(open_store(ctx))
     if markdown:
         click.echo(extraction_table(s))
         return
@@ -553,9 +540,7 @@ def validate(ctx: click.Context) -> None:
     Example:
         indsatsgraf validate
     """
-    from .graph.validate import validate as run_validate
-
-    violations = run_validate(open_store(ctx))
+    violations = api.validate(open_store(ctx))
     for v in violations:
         who = f"{v.focus_label} <{v.focus}>" if v.focus_label else f"<{v.focus}>"
         click.echo(f"{v.severity}: {who}\n    {v.path}: {v.message}")
@@ -563,15 +548,6 @@ def validate(ctx: click.Context) -> None:
         click.echo(f"{len(violations)} violations", err=True)
         sys.exit(1)
     click.echo("the graph conforms to the shapes")
-
-
-def _is_utf8(text: str) -> bool:
-    """False for command-line text that was not UTF-8 (it holds surrogate escapes)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @main.command()
@@ -599,17 +575,9 @@ def show(ctx: click.Context, thing: str) -> None:
         indsatsgraf show Familiehus
         indsatsgraf show id:org/sof
     """
-    from .graph.describe import describe
-    from .graph.names import resolve_thing
     from .queries.formats import printable
 
-    if not thing.isprintable() or len(thing) > 1000 or not _is_utf8(thing):
-        raise click.ClickException(
-            f"{thing[:80]!r}: not a code, number, IRI or label "
-            "(control characters, over 1,000 characters, or not UTF-8 text)"
-        )
-    store = open_store(ctx)
-    d = describe(store, resolve_thing(store, thing).iri)
+    d = api.describe(open_store(ctx), thing)
     click.echo(d.iri)
     for prop, value in d.properties:
         click.echo(printable(f"  {prop}: {value}"))
@@ -629,7 +597,7 @@ def show(ctx: click.Context, thing: str) -> None:
     "--store-url",
     help="Its Graph Store Protocol URL (default: the product's, read from its Server header; docs/endpoints.md).",
 )
-@click.option("--timeout", type=float, default=60.0, show_default=True)
+@timeout_option(help="Seconds each request to the endpoint may take.")
 @click.pass_context
 @friendly_errors
 def push(ctx: click.Context, endpoint: str, store_url: str | None, timeout: float) -> None:
@@ -644,13 +612,7 @@ def push(ctx: click.Context, endpoint: str, store_url: str | None, timeout: floa
         INDSATSGRAF_ENDPOINT_USER=dba INDSATSGRAF_ENDPOINT_PASSWORD=… \\
             indsatsgraf push --endpoint http://127.0.0.1:8890/sparql
     """
-    from .graph.http import Credentials
-    from .graph.remote import Endpoint
-    from .graph.remote import push as run_push
-
-    credentials = Credentials.from_env()
-    target = Endpoint.discover(endpoint, store_url, credentials=credentials, timeout=timeout)
-    counts = run_push(open_store(ctx), target, timeout, credentials)
+    counts = api.push(open_store(ctx), endpoint, store_url=store_url, timeout=timeout)
     for graph, n in counts.items():
         click.echo(f"{graph}: {n} triples")
     click.echo(f"pushed {sum(counts.values())} triples in {len(counts)} graphs")
@@ -680,14 +642,7 @@ def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--query", "query_name", metavar="NAME", help="Draw this saved SELECT/CONSTRUCT query."
         ),
-        click.option(
-            "-p",
-            "--param",
-            "params",
-            multiple=True,
-            metavar="NAME=VALUE",
-            help="A parameter of --query.",
-        ),
+        param_option(help="A parameter of --query (repeatable)."),
         click.option(
             "--plan",
             "plans",
@@ -730,13 +685,7 @@ def view_spec(
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=Path("indsatsgraf.html"),
-    show_default=True,
-)
+@output_option(Path("indsatsgraf.html"), help="The page to write.")
 @click.option(
     "--size-by",
     type=click.Choice(["degree", "amount"]),
@@ -765,27 +714,22 @@ def viz(ctx: click.Context, output: Path, size_by: str, **view: Any) -> None:
         indsatsgraf viz --query multi-department-initiatives --class Initiative --class Department
     """
     from .files import check_target
-    from .viz.network import build_view
     from .viz.render import render_html
 
     check_target(output)
-    drawn = build_view(open_store(ctx), view_spec(**view))
+    drawn = api.view(open_store(ctx), view_spec(**view))
     summary = render_html(drawn.graph, output, title=drawn.title, size_by=size_by)
     click.echo(f"wrote {output}: {summary.nodes} nodes, {summary.edges} edges")
 
 
 def print_result(result: Any, fmt: str) -> None:
-    from .queries import formats
-
-    if fmt == "table":
+    """A rich table for SELECT rows; every other form and format as the library renders it."""
+    if fmt == "table" and result.form == "SELECT":
         print_table(result)
     else:
-        click.echo(formats.render(result, fmt))
+        click.echo(api.render(result, fmt))
 
 
-format_option = click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True
-)
 top_option = click.option(
     "--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many initiatives."
 )
@@ -808,7 +752,7 @@ def analyze() -> None:
 @analyze.command()
 @view_options
 @top_option
-@format_option
+@format_option()
 @click.pass_context
 @friendly_errors
 def centrality(ctx: click.Context, top: int, fmt: str, **view: Any) -> None:
@@ -819,14 +763,12 @@ def centrality(ctx: click.Context, top: int, fmt: str, **view: Any) -> None:
         indsatsgraf analyze centrality --top 5
         indsatsgraf analyze centrality --view departments
     """
-    from .viz.analytics import centrality as run
-
-    print_result(run(open_store(ctx), view_spec(**view), top=top), fmt)
+    print_result(api.analyze(open_store(ctx), "centrality", view_spec(**view), top=top), fmt)
 
 
 @analyze.command()
 @view_options
-@format_option
+@format_option()
 @click.pass_context
 @friendly_errors
 def communities(ctx: click.Context, fmt: str, **view: Any) -> None:
@@ -836,15 +778,13 @@ def communities(ctx: click.Context, fmt: str, **view: Any) -> None:
     Example:
         indsatsgraf analyze communities --class Initiative --class Department
     """
-    from .viz.analytics import communities as run
-
-    print_result(run(open_store(ctx), view_spec(**view)), fmt)
+    print_result(api.analyze(open_store(ctx), "communities", view_spec(**view)), fmt)
 
 
 @analyze.command()
 @view_options
 @top_option
-@format_option
+@format_option()
 @click.pass_context
 @friendly_errors
 def bridges(ctx: click.Context, top: int, fmt: str, **view: Any) -> None:
@@ -854,16 +794,14 @@ def bridges(ctx: click.Context, top: int, fmt: str, **view: Any) -> None:
     Example:
         indsatsgraf analyze bridges --plan 2015
     """
-    from .viz.analytics import bridges as run
-
-    print_result(run(open_store(ctx), view_spec(**view), top=top), fmt)
+    print_result(api.analyze(open_store(ctx), "bridges", view_spec(**view), top=top), fmt)
 
 
 @analyze.command()
 @click.argument("source")
 @click.argument("target")
 @view_options
-@format_option
+@format_option()
 @click.pass_context
 @friendly_errors
 def path(ctx: click.Context, source: str, target: str, fmt: str, **view: Any) -> None:
@@ -874,22 +812,15 @@ def path(ctx: click.Context, source: str, target: str, fmt: str, **view: Any) ->
         indsatsgraf analyze path 2.1.5 BIF
         indsatsgraf analyze path 1.4.2 SUF --class Initiative --class Goal
     """
-    from .viz.analytics import shortest_path
-
-    print_result(shortest_path(open_store(ctx), source, target, view_spec(**view)), fmt)
+    spec = view_spec(**view)
+    found = api.analyze(open_store(ctx), "path", spec, source=source, target=target)
+    print_result(found, fmt)
 
 
 @analyze.command("export")
 @view_options
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["graphml", "gexf"]),
-    default="graphml",
-    show_default=True,
-)
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@format_option("graphml", ("graphml", "gexf"))
+@output_option(required=True)
 @click.pass_context
 @friendly_errors
 def export_view(ctx: click.Context, fmt: str, output: Path, **view: Any) -> None:
@@ -900,21 +831,12 @@ def export_view(ctx: click.Context, fmt: str, output: Path, **view: Any) -> None
         indsatsgraf analyze export --format gexf -o indsatsgraf.gexf
         indsatsgraf analyze export --view departments -o forvaltninger.graphml
     """
-    from .viz.analytics import export as run
-
-    nodes, edges = run(open_store(ctx), view_spec(**view), fmt, output)
+    nodes, edges = api.export_view(open_store(ctx), view_spec(**view), fmt, output)
     click.echo(f"wrote {output}: {nodes} nodes, {edges} edges")
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=Path("docs/queries.md"),
-    show_default=True,
-    help="The page to write or check.",
-)
+@output_option(Path("docs/queries.md"), help="The page to write or check.")
 @click.option("--check", is_flag=True, help="Do not write; exit 1 if the page is out of date.")
 @friendly_errors
 def docs(output: Path, check: bool) -> None:
@@ -976,9 +898,7 @@ def links(ctx: click.Context, decisions: Path | None) -> None:
 
 
 @links.command("list")
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="md", show_default=True
-)
+@format_option("md")
 @click.pass_context
 @friendly_errors
 def list_links(ctx: click.Context, fmt: str = "md") -> None:
@@ -988,27 +908,18 @@ def list_links(ctx: click.Context, fmt: str = "md") -> None:
     Example:
         indsatsgraf links list --format json
     """
-    from .graph import sparql
-    from .queries import catalog, formats
-
-    saved = catalog.find("links-awaiting-review")
-    result = sparql.run_embedded(open_store(ctx), saved, saved.bindings({}))
-    if fmt == "table":
-        print_table(result)
-    else:
-        click.echo(formats.render(result, fmt))
+    print_result(api.link_candidates(open_store(ctx)), fmt)
 
 
 def _record_link_decision(
     ctx: click.Context, source: str, target: str, decision: str, note: str
 ) -> None:
-    from .graph.link_decisions import decisions_path, record
-    from .graph.names import Names
-
-    names = Names.of_store(open_store(ctx))
-    path = ctx.obj.get("decisions") or decisions_path()
-    made = record(names.thing(source).iri, names.thing(target).iri, decision, note, path)
-    click.echo(f"{decision}ed {made.source} ↔ {made.target} in {path}")
+    store = open_store(ctx)
+    made = api.decide_link(
+        store, source, target, decision, note=note, decisions=ctx.obj.get("decisions")
+    )
+    first, second, path = made
+    click.echo(f"{decision}ed {first} ↔ {second} in {path}")
     click.echo("run `indsatsgraf build` to apply it to the graph")
 
 

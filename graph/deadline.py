@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..queries.catalog import QueryError
+from ..errors import QueryError
 
 #: Stack of the thread that runs the work in the child: the parser and
 #: planner recurse per nesting level and per operator in a chain.
@@ -49,10 +49,7 @@ class QueryTimeout(QueryError):
     """The query ran past its deadline and was stopped."""
 
     def __init__(self, limit: float) -> None:
-        super().__init__(
-            f"the query ran longer than {limit:g} s and was stopped "
-            "(raise the limit with --timeout)"
-        )
+        super().__init__(f"the query ran longer than {limit:g} s and was stopped", remedy="timeout")
 
 
 def check_timeout(timeout: float) -> float:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .names import internal_query
+from .query_files import query_file
 from .sparql import with_values
 from .vocabulary import PREFIXES
 
@@ -50,7 +50,7 @@ def describe(store: ox.Store, iri: str) -> Description:
         description.properties.append((compact(quad.predicate.value), _text(quad.object)))
     description.properties.sort()
     rows = store.query(
-        with_values(internal_query("thing-sources"), {"s": node}),
+        with_values(query_file(__package__, "thing-sources"), {"s": node}),
         use_default_graph_as_union=True,
     )
     for row in rows:

@@ -18,6 +18,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..errors import IndsatsgrafError
 from .store import GraphStore, StoreError
 
 MANIFEST = "documents.json"
@@ -26,7 +27,7 @@ FORMAT = 1
 """The manifest's format version, written into it so a later version can tell."""
 
 
-class DocumentError(Exception):
+class DocumentError(IndsatsgrafError):
     """A document that is not in the graph, or cannot be taken out of it."""
 
 
@@ -67,17 +68,15 @@ def read(generation: Path) -> list[Document]:
     if not path.is_file():
         raise StoreError(
             f"the graph at {store} was built by an earlier version of indsatsgraf, which did "
-            f"not keep its documents, so documents cannot be added to it or taken out; run "
-            f"`indsatsgraf build --fresh [SOURCES…]` to build it anew (from the bundled "
-            f"documents when no SOURCES are given)"
+            f"not keep its documents, so documents cannot be added to it or taken out",
+            remedy="fresh",
         )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return [Document(**entry) for entry in data["documents"]]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise StoreError(
-            f"the list of documents in the graph ({path}) is damaged ({error}); run "
-            f"`indsatsgraf build --fresh [SOURCES…]` to build the graph anew"
+            f"the list of documents in the graph ({path}) is damaged ({error})", remedy="fresh"
         ) from error
 
 
@@ -91,7 +90,7 @@ def write(generation: Path, documents: list[Document]) -> None:
 def documents(store: GraphStore) -> list[Document]:
     """The documents in the store's current graph, in build order."""
     if not store.exists():
-        raise StoreError(f"no graph at {store.path}: run `indsatsgraf build` first")
+        raise StoreError(f"no graph at {store.path}", remedy="build")
     return read(store.current.resolve())
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..safetext import escaped
+from .query_files import query_file
 from .vocabulary import PREFIXES
 
 FORMATS = {
@@ -63,16 +64,6 @@ class Stats:
     per_document_class: dict[str, Counter[str]]
 
 
-STATS_QUERY = """
-PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
-SELECT ?file ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH ?g { ?s a ?type FILTER(STRSTARTS(STR(?type), STR(ig:))) }
-  GRAPH ?g { ?plan a ig:Plan ; ig:fileName ?file }
-  BIND(STRAFTER(STR(?type), "#") AS ?class)
-} GROUP BY ?file ?class
-"""
-
-
 def stats(store: ox.Store) -> Stats:
     per_graph: Counter[str] = Counter()
     triples: set[tuple[str, str, str]] = set()
@@ -80,14 +71,10 @@ def stats(store: ox.Store) -> Stats:
         per_graph[q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""] += 1
         triples.add((str(q.subject), str(q.predicate), str(q.object)))
     classes: Counter[str] = Counter()
-    for row in store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?t } "
-        "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/indsatsgraf/ontology#')) "
-        "BIND(STRAFTER(STR(?t), '#') AS ?c) FILTER(?g != <https://w3id.org/indsatsgraf/graph/ontology>) } GROUP BY ?c"
-    ):
+    for row in store.query(query_file(__package__, "things-per-class")):
         classes[row["c"].value] = int(row["n"].value)
     per_document: dict[str, Counter[str]] = {}
-    for row in store.query(STATS_QUERY):
+    for row in store.query(query_file(__package__, "things-per-document")):
         per_document.setdefault(row["file"].value, Counter())[row["class"].value] = int(
             row["n"].value
         )

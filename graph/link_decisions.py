@@ -169,7 +169,7 @@ def record(
         try:
             check_iri(iri)
         except ValueError as error:
-            raise LinkDecisionError(str(error)) from None
+            raise LinkDecisionError(str(error), remedy="links") from None
     if source == target:
         raise LinkDecisionError("a link needs two different things")
     note = " ".join(note.split())  # one line in the file, whatever was typed

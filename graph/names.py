@@ -31,11 +31,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 import pyoxigraph as ox
 
+from ..errors import IndsatsgrafError
+from .describe import compact
+from .query_files import query_file
 from .vocabulary import ID, IG, ORG, PREFIXES
 
 Value = str | int | float | bool | None
@@ -68,7 +69,7 @@ UNNAMED_CLASSES = frozenset({IG + "SourceSpan", IG + "Correspondence"})
 SHOWN_CANDIDATES = 20
 
 
-class UnresolvedName(Exception):
+class UnresolvedName(IndsatsgrafError):
     """A name that picks out no single thing or plan; the message says what it could mean."""
 
 
@@ -129,13 +130,6 @@ class _Facts:
         return Thing(
             self.iri, self.kind, min(self.labels, default=""), min(self.notations, default=""), plan
         )
-
-
-@cache
-def internal_query(name: str) -> str:
-    """The text of ``queries/internal/NAME.rq`` (shipped as package data)."""
-    path = resources.files("indsatsgraf.queries") / "internal" / f"{name}.rq"
-    return path.read_text(encoding="utf-8")
 
 
 def _normal(text: str) -> str:
@@ -229,13 +223,10 @@ class Names:
 
     @classmethod
     def at_endpoint(cls, endpoint: str, timeout: float) -> Names:
-        from pathlib import Path
-
-        from ..queries.catalog import SavedQuery
-        from .sparql import run_remote
+        from .sparql import QueryText, run_remote
 
         def select(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> list:
-            query = SavedQuery("(names)", Path("<internal>"), text, "")
+            query = QueryText(text, "<names>")
             return run_remote(endpoint, query, dict(bindings), timeout=timeout).rows
 
         return cls(select)
@@ -246,7 +237,7 @@ class Names:
         """Every plan in the graph, by file name."""
         if self._plans is None:
             found: dict[str, dict] = {}
-            for row in self._select(internal_query("plans"), {}):
+            for row in self._select(query_file(__package__, "plans"), {}):
                 entry = found.setdefault(str(row["plan"]), {"years": []})
                 for key in ("file", "title", "start", "end"):
                     if row[key] is not None:
@@ -331,7 +322,7 @@ class Names:
                 raise in_plan from None
 
     def _facts(self, iri: str) -> Thing | None:
-        rows = self._select(internal_query("thing-facts"), {"thing": ox.NamedNode(iri)})
+        rows = self._select(query_file(__package__, "thing-facts"), {"thing": ox.NamedNode(iri)})
         gathered = _gather(rows)
         return gathered[iri].thing() if iri in gathered else None
 
@@ -344,7 +335,9 @@ class Names:
         return (plans[0], rest.strip()) if len(plans) == 1 else (None, name)
 
     def _by_name(self, name: str, plan: Plan | None = None) -> Thing:
-        rows = self._select(internal_query("thing-candidates"), {"text": ox.Literal(_normal(name))})
+        rows = self._select(
+            query_file(__package__, "thing-candidates"), {"text": ox.Literal(_normal(name))}
+        )
         ranked: list[tuple[tuple[int, int], _Facts]] = []
         for facts in _gather(rows).values():
             if plan is not None and plan.iri not in facts.plans and facts.iri != plan.iri:
@@ -355,8 +348,7 @@ class Names:
         where = f" in {plan.file_name}" if plan else ""
         if not ranked:
             raise UnknownName(
-                f"nothing in the graph{where} matches {name!r} (give a number, code, label or IRI, "
-                "as `indsatsgraf show` prints it)"
+                f"nothing in the graph{where} matches {name!r} (give a number, code, label or IRI)"
             )
         best = min(rank for rank, _ in ranked)
         top = sorted((facts.thing() for rank, facts in ranked if rank == best), key=_order)
@@ -366,8 +358,6 @@ class Names:
 
     def _ambiguity(self, name: str, things: list[Thing]) -> str:
         """The candidates, each with the words that name it alone."""
-        from .describe import compact  # describe reads its queries through this module
-
         per_plan: dict[str, int] = {}
         for thing in things:
             per_plan[thing.plan] = per_plan.get(thing.plan, 0) + 1

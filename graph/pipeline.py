@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import IndsatsgrafError
 from ..files import reason
 from ..importers import registry
 from ..importers.readers import read_document
@@ -79,11 +80,12 @@ class Wanted:
 
 
 @dataclass
-class BuildError(Exception):
+class BuildError(IndsatsgrafError):
     """Some files could not be imported; the store's current graph is unchanged."""
 
     failures: list[tuple[Path, str]]
     imported: list[Path] = field(default_factory=list)  # the files that were read fine
+    remedies: list[str] = field(default_factory=list)  # the failures' remedy keys (errors.py)
 
     def __str__(self) -> str:
         lines = [f"{path}: {problem}" for path, problem in self.failures]
@@ -250,6 +252,7 @@ def _import_wanted(
     report names every bad one, but no more are yielded: the build is lost anyway.
     """
     failures: list[tuple[Path, str]] = []
+    remedies: set[str] = set()
     good: list[Path] = []
     seen: dict[str, Path] = {}
     for want in wanted:
@@ -262,6 +265,7 @@ def _import_wanted(
             raise
         except (UnreadableSource, registry.UnknownLayout) as error:
             failures.append((path, _problem(want, str(error))))
+            remedies.update(filter(None, [getattr(error, "remedy", None)]))
             continue
         except OSError as error:
             failures.append((path, _problem(want, f"cannot read it ({reason(error)})")))
@@ -279,7 +283,7 @@ def _import_wanted(
         if not failures:
             yield want, item
     if failures:
-        raise BuildError(failures, good)
+        raise BuildError(failures, good, sorted(remedies))
 
 
 def _problem(want: Wanted, problem: str) -> str:
@@ -288,7 +292,7 @@ def _problem(want: Wanted, problem: str) -> str:
         return problem
     return (
         f"{problem} (the graph's copy of {want.original_path}; "
-        f"`indsatsgraf remove {want.path.name}` takes it out)"
+        f"removing {want.path.name} from the graph takes it out)"
     )
 
 
@@ -407,7 +411,8 @@ def remove(
         if len(held) == 1:
             raise DocumentError(
                 f"{gone.file_name} is the only document in the graph; build another one "
-                f"first, or start over with `indsatsgraf build --fresh SOURCES…`"
+                f"first, or start over",
+                remedy="fresh",
             )
         wanted = [_kept(store, document) for document in held if document != gone]
         summary = _build_into(target, wanted, options)

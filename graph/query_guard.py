@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..queries.catalog import QueryError
+from ..errors import QueryError
 
 
 class QueryRefused(QueryError):
@@ -40,8 +40,6 @@ MAX_NESTING = 64
 #: Most tokens in one query: bounds the length of operator chains (a || b || …,
 #: UNION, property paths), which the parser also handles by recursion.
 MAX_TOKENS = 5_000
-#: Environment variable listing allowed SERVICE endpoints (separated by spaces).
-ALLOW_SERVICE_ENV = "INDSATSGRAF_ALLOW_SERVICE"
 
 _PN_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -163,13 +161,15 @@ def _check_service(
         target = rest[0].text if rest else "nothing"
         raise QueryRefused(
             f"{where}: SERVICE {target} is refused: a federated query may only call an "
-            f"endpoint written as a full <IRI> that is allowed with --allow-service"
+            f"endpoint written as a full <IRI> that is allowed",
+            remedy="allow-service",
         )
     endpoint = unescape_iri(rest[0].text[1:-1])
     if endpoint not in allowed:
         raise QueryRefused(
             f"{where}: SERVICE <{endpoint}> is refused: queries do not call other servers "
-            f"unless the endpoint is allowed (--allow-service URL or {ALLOW_SERVICE_ENV})"
+            f"unless the endpoint is allowed",
+            remedy="allow-service",
         )
 
 
@@ -190,7 +190,7 @@ def allowed_endpoints(urls: Iterable[str]) -> tuple[str, ...]:
     for url in urls:
         if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", url):
             raise QueryRefused(
-                f"--allow-service {url!r}: only absolute http(s) URLs can be allowed"
+                f"{url!r} cannot be allowed as a SERVICE endpoint: only absolute http(s) URLs can be allowed"
             )
         checked.append(url)
     return tuple(checked)

@@ -15,16 +15,13 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..errors import IndsatsgrafError
 from .http import Credentials, HttpError, Response, exchange
-from .sparql import DEFAULT_TIMEOUT
-from .vocabulary import GRAPH
-
-LIST_GRAPHS = (
-    f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH}")) }}'
-)
+from .query_files import query_file
+from .sparql import DEFAULT_TIMEOUT, with_values
 
 
-class RemoteError(Exception):
+class RemoteError(IndsatsgrafError):
     """The endpoint could not be reached or refused the data."""
 
 
@@ -169,7 +166,7 @@ def push(
 def remote_count(
     endpoint: Endpoint, graph: str, timeout: float, credentials: Credentials | None = None
 ) -> int:
-    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+    query = with_values(query_file(__package__, "graph-size"), {"graph": ox.NamedNode(graph)})
     response = sparql_request(endpoint.query_url, query, timeout=timeout, credentials=credentials)
     body = checked(response, "the count query failed", credentials).body
     try:
@@ -185,7 +182,9 @@ def project_graphs(
 ) -> list[str]:
     """The project's named graphs held at the endpoint (its own system graphs left out)."""
     response = checked(
-        sparql_request(url, LIST_GRAPHS, timeout=timeout, credentials=credentials),
+        sparql_request(
+            url, query_file(__package__, "project-graphs"), timeout=timeout, credentials=credentials
+        ),
         "listing the project's graphs failed",
         credentials,
     )

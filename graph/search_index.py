@@ -28,13 +28,12 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..queries.catalog import parse_query_file
-from .sparql import run_embedded
+from .query_files import query_file
+from .sparql import QueryText, run_embedded
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -92,10 +91,8 @@ def match_expression(text: str) -> str:
     return " ".join(f'"{term}"*' for term in terms(text))
 
 
-def _query(name: str):
-    return parse_query_file(
-        Path(str(resources.files("indsatsgraf.queries").joinpath("internal", name)))
-    )
+def _query(name: str) -> QueryText:
+    return QueryText(query_file(__package__, name.removesuffix(".rq")), f"graph/queries/{name}")
 
 
 def _classes(store: ox.Store) -> dict[str, tuple[str, str]]:

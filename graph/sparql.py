@@ -16,11 +16,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from ..queries.catalog import QueryError, SavedQuery
+from ..errors import QueryError
 from .deadline import call_with_deadline, check_timeout
 from .query_guard import guard
 from .vocabulary import PREFIXES, XSD
@@ -34,6 +35,48 @@ DEFAULT_TIMEOUT = 30.0
 #: Seconds an embedded query may take, syntax check included, unless told otherwise.
 EMBEDDED_TIMEOUT = 60.0
 Value = str | int | float | bool | None
+
+
+class Runnable(Protocol):
+    """What running needs of a query: its text and where it came from, for messages.
+
+    A saved query (``queries.catalog.SavedQuery``) is one; so is a
+    :class:`QueryText`. Execution stays here, below the catalog, and knows
+    nothing of names, summaries or parameters.
+    """
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def path(self) -> Path | str: ...
+
+    @property
+    def prologue_lines(self) -> int: ...
+
+    @property
+    def form(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class QueryText:
+    """Query text the library runs for itself, named by ``path`` in its error messages."""
+
+    text: str
+    path: Path | str = "<internal>"
+    prologue_lines: int = 0
+
+    @property
+    def form(self) -> str:
+        return query_form(self.text)
+
+
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query keyword outside comments."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    body = re.sub(r"(?i)PREFIX\s+\S*:\s*<[^>]*>|BASE\s*<[^>]*>", " ", body)
+    match = re.search(r"(?i)\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body)
+    return match.group(1).upper() if match else "SELECT"
 
 
 @dataclass
@@ -60,7 +103,7 @@ def _keep(match: re.Match[str]) -> str:
 
 
 def check(
-    query: SavedQuery, allow_service: Iterable[str] = (), timeout: float = EMBEDDED_TIMEOUT
+    query: Runnable, allow_service: Iterable[str] = (), timeout: float = EMBEDDED_TIMEOUT
 ) -> None:
     """Refuse unsafe text and update forms; report syntax errors with file, line and column.
 
@@ -82,7 +125,7 @@ def check(
         raise QueryError(explain_syntax_error(query, str(error))) from error
 
 
-def explain_syntax_error(query: SavedQuery, message: str) -> str:
+def explain_syntax_error(query: Runnable, message: str) -> str:
     """The parser's complaint as a sentence, at the user's own line and column.
 
     Oxigraph lists every token it would have accepted, which says little to a
@@ -189,7 +232,7 @@ def _typed(value: str, datatype: str | None) -> Value:
 
 def run_embedded(
     store: ox.Store,
-    query: SavedQuery,
+    query: Runnable,
     bindings: dict[str, ox.NamedNode | ox.Literal],
     limit: int | None = None,
     *,
@@ -258,7 +301,7 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
 
 def run_remote(
     endpoint: str,
-    query: SavedQuery,
+    query: Runnable,
     bindings: dict[str, ox.NamedNode | ox.Literal],
     *,
     timeout: float = DEFAULT_TIMEOUT,

@@ -53,11 +53,11 @@ LAYOUT = {"current", "generations", "build.lock", MARKER, "current.new"}
 """Every name a store holds at its top level."""
 
 
-class StoreError(Exception):
+class StoreError(IndsatsgrafError):
     """A store that is missing, locked or damaged; the message says what to do."""
 
 
-class StoreWriteError(StoreError, IndsatsgrafError):
+class StoreWriteError(StoreError):
     """The store's folder cannot be written (full disk, permissions); the graph is unchanged."""
 
 
@@ -101,13 +101,12 @@ class GraphStore:
     def open(self) -> ox.Store:
         """Open the current graph read-only (never blocks, never writes)."""
         if not self.exists():
-            raise StoreError(f"no graph at {self.path}: run `indsatsgraf build` first")
+            raise StoreError(f"no graph at {self.path}", remedy="build")
         try:
             return ox.Store.read_only(str(self.current.resolve()))
         except (OSError, RuntimeError) as error:  # RocksDB reports corruption as RuntimeError
             raise StoreError(
-                f"the store at {self.path} cannot be opened ({error}); "
-                f"rebuild it with `indsatsgraf build` (the old graph is replaced atomically)"
+                f"the store at {self.path} cannot be opened ({error})", remedy="rebuild"
             ) from error
 
     def check_writable_layout(self) -> None:

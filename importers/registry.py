@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 
+from ..errors import IndsatsgrafError
 from .base import Importer
 from .text import SourceText
 
@@ -21,7 +22,7 @@ MODULES = (
 RECOGNISED = 0.5
 
 
-class UnknownLayout(Exception):
+class UnknownLayout(IndsatsgrafError):
     """No importer recognises the document."""
 
 
@@ -65,7 +66,7 @@ def choose(source: SourceText) -> Choice:
         return fallback  # prose the fallback read facts from, at its own (low) confidence
     if best < RECOGNISED:
         raise UnknownLayout(
-            "no importer recognises this layout (best guess "
-            f"{importer.name!r} at {best:.2f}); force one with --importer NAME"
+            f"no importer recognises this layout (best guess {importer.name!r} at {best:.2f})",
+            remedy="importer",
         )
     return Choice(importer, best)

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import IndsatsgrafError
 from .records import Span
 
 
-class UnreadableSource(Exception):
+class UnreadableSource(IndsatsgrafError):
     """The file cannot be read as text (binary, PDF bytes, empty)."""
 
 
@@ -118,7 +119,8 @@ def read_limited(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     if size > max_bytes:
         raise UnreadableSource(
             f"the file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit "
-            "for one document (raise it with --max-file-size)"
+            "for one document",
+            remedy="max-file-size",
         )
     return path.read_bytes()
 

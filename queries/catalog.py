@@ -37,6 +37,8 @@ from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode
 
+from ..errors import QueryError
+from ..graph.sparql import query_form
 from ..graph.vocabulary import ID, PREFIXES, XSD, data_iri, organisation_iri, slug
 
 PARAM = re.compile(
@@ -52,10 +54,6 @@ MAX_PARAMETER_CHARS = 1_000
 MAX_INTEGER_DIGITS = 18
 #: Largest query file read, in bytes (query_guard refuses longer text anyway).
 MAX_QUERY_FILE_BYTES = 1_000_000
-
-
-class QueryError(Exception):
-    """A query or parameter problem a user can fix; the message says how."""
 
 
 class Named(Protocol):
@@ -200,12 +198,7 @@ class SavedQuery:
     @property
     def form(self) -> str:
         """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query keyword outside comments."""
-        body = "\n".join(
-            line for line in self.text.splitlines() if not line.lstrip().startswith("#")
-        )
-        body = re.sub(r"(?i)PREFIX\s+\S*:\s*<[^>]*>|BASE\s*<[^>]*>", " ", body)
-        match = re.search(r"(?i)\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body)
-        return match.group(1).upper() if match else "SELECT"
+        return query_form(self.text)
 
     def bindings(
         self, given: dict[str, str], names: Resolver | None = None
@@ -361,7 +354,7 @@ def find(name: str) -> SavedQuery:
         return queries[name]
     close = difflib.get_close_matches(name, queries, n=3, cutoff=0.4)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise QueryError(f"no saved query named {name!r}.{hint} (`indsatsgraf queries` lists them)")
+    raise QueryError(f"no saved query named {name!r}.{hint}", remedy="queries")
 
 
 def ad_hoc(text: str) -> SavedQuery:

@@ -132,3 +132,18 @@ def test_cli_viz_and_analyze(built_store, tmp_path) -> None:
     for command in (["viz"], ["analyze"], ["analyze", "path"], ["analyze", "export"]):
         helped = runner.invoke(main, [*command, "--help"])
         assert helped.exit_code == 0 and "Example:" in helped.output
+
+
+def test_analyses_read_node_data_not_the_danish_tooltip(oxstore, monkeypatch) -> None:
+    # The tooltip is a rendering: with every tooltip empty the analyses give the same
+    # answers (kind, notation, plan …), because they read the nodes' data attributes.
+    from indsatsgraf.viz import network
+
+    before = centrality(oxstore, ViewSpec(), top=5).rows
+    grouped = communities(oxstore, ViewSpec(view="departments")).rows
+    monkeypatch.setattr(network, "tooltip", lambda node: {})
+    assert centrality(oxstore, ViewSpec(), top=5).rows == before
+    assert communities(oxstore, ViewSpec(view="departments")).rows == grouped
+    departments = [r for r in before if r["kind"] == "Forvaltning"]
+    assert {r["notation"] for r in departments} >= {"SOF", "BUF", "BIF", "SUF"}
+    assert "SOF" in " ".join(str(r["departments"]) for r in grouped)

@@ -138,8 +138,9 @@ def test_a_store_whose_current_link_is_dangling_is_reported(tmp_path: Path) -> N
     store = GraphStore(tmp_path / "store")
     build(store, [PLAN_2015])
     shutil.rmtree(store.current.resolve())
-    with pytest.raises(StoreError, match="indsatsgraf build"):
+    with pytest.raises(StoreError, match="no graph at") as caught:
         store.open()
+    assert caught.value.remedy == "build"
 
 
 # -- remote endpoints ---------------------------------------------------------

@@ -232,7 +232,7 @@ def test_unknown_names_are_view_errors(oxstore) -> None:
         view(oxstore, departments=("XYZ",))
     with pytest.raises(ViewError, match="no class"):
         view(oxstore, classes=("Bil",))
-    with pytest.raises(ViewError, match="needs --focus"):
+    with pytest.raises(ViewError, match="needs a thing at its centre"):
         view(oxstore, view="dependencies")
 
 

@@ -97,9 +97,7 @@ def communities(store: ox.Store, spec: ViewSpec, *, members: int = 5) -> QueryRe
         inside = graph.subgraph(community)
         hubs = sorted(community, key=lambda n: (-inside.degree(n), _name(graph, n)))
         departments = sorted(
-            graph.nodes[n]["details"].get("Kode", "")
-            for n in community
-            if graph.nodes[n]["kind"] == "Department"
+            graph.nodes[n]["notation"] for n in community if graph.nodes[n]["kind"] == "Department"
         )
         rows.append(
             {
@@ -134,7 +132,7 @@ def bridges(store: ox.Store, spec: ViewSpec, *, top: int = 10) -> QueryResult:
     for role, ranked in (("department", departments), ("initiative", tying[:top])):
         for rank, node in enumerate(ranked, 1):
             tied = sorted(
-                graph.nodes[m]["details"].get("Kode", _name(graph, m))
+                graph.nodes[m]["notation"] or _name(graph, m)
                 for m in graph[node]
                 if graph.nodes[m]["kind"] == "Department"
             )
@@ -256,12 +254,11 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 def _describe(graph: nx.Graph, node: str) -> dict[str, Value]:
     attrs = graph.nodes[node]
-    details = attrs.get("details") or {}
     return {
-        "kind": details.get("Type", attrs.get("kind", "")),
-        "notation": details.get("Nummer") or details.get("Kode") or "",
+        "kind": attrs["kind_label"],
+        "notation": attrs["notation"],
         "label": _name(graph, node),
-        "plan": details.get("Plan", ""),
+        "plan": attrs["plan_file"],
         "departments": ", ".join(attrs.get("departments") or ()),
         "iri": node,
     }

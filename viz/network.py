@@ -2,10 +2,12 @@
 
 Each view runs one query whose rows are edges (the query-as-graph view runs the saved
 query). Every node then gets the same attributes from one shared query over the things
-in the store, so a tooltip reads alike in every view: ``label`` (Danish), ``kind`` (a
-key of the renderer's legend), ``details`` (Danish type, number, departments, plan,
-period, amount, status, and the source quote with file and lines), ``amount`` (kroner,
-for sizing) and, for the filters, ``plan`` (IRI) and ``departments`` (codes).
+in the store, so a tooltip reads alike in every view. They are plain data: ``label``
+(Danish), ``kind`` (a key of the renderer's legend) and ``kind_label`` (its Danish
+name), ``notation``, ``plan`` (IRI) and ``plan_file``, ``departments`` (codes),
+``period``, ``amount`` (kroner, for sizing), ``status``, ``financing``, ``source`` (file
+and lines) and ``quote``. ``details`` is the Danish tooltip rendered from them
+(:func:`tooltip`); code reads the data, never the tooltip.
 
 Filters work on the finished graph and mean the same in every view: ``--plan`` keeps
 the things of those plans and the organisations they touch; ``--department`` keeps the
@@ -24,7 +26,9 @@ from itertools import combinations
 import networkx as nx
 import pyoxigraph as ox
 
-from ..graph.names import Names, Plan, UnresolvedName, internal_query, match_plans
+from ..errors import IndsatsgrafError
+from ..graph.names import Names, Plan, UnresolvedName, match_plans
+from ..graph.query_files import query_file
 from ..graph.sparql import run_embedded, with_values
 from ..queries.catalog import find as find_query
 from .render import KIND_STYLES
@@ -55,15 +59,6 @@ IG = "https://w3id.org/indsatsgraf/ontology#"
 ORG = "http://www.w3.org/ns/org#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
-
-PREFIXES = """
-PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
 
 VIEWS = ("overview", "departments", "focus", "dependencies", "lineage", "query")
 
@@ -124,151 +119,16 @@ EDGE_LABELS = {
 #: When two things are linked twice (responsible and involved), the stronger link is shown.
 EDGE_PRECEDENCE = {IG + "responsibleDepartment": 0, IG + "involvedDepartment": 1}
 
-#: Every relation between things; units count for their department (as in the saved
-#: queries), and a thing hangs on its plan only when nothing above it in the plan holds it,
-#: so plans → goals → initiatives reads as a hierarchy rather than a star.
-RELATIONS = (
-    PREFIXES
-    + """
-SELECT DISTINCT ?s ?p ?o ?via WHERE {
-  {
-    VALUES ?p { ig:supports ig:fundedBy ig:hasIndicator ig:hasMeasurement ig:partner
-                ig:responsibleBody ig:involvedBody ig:correspondsTo skos:broader dcterms:isPartOf }
-    ?s ?p ?o . ?o a ?class .
-  } UNION {
-    VALUES ?p { ig:responsibleDepartment ig:involvedDepartment }
-    ?s ?p ?org .
-    OPTIONAL { ?org org:unitOf+ ?dept . ?dept a ig:Department . ?org rdfs:label ?via }
-    BIND(COALESCE(?dept, ?org) AS ?o)
-  } UNION {
-    ?s ig:describedIn ?o . BIND(ig:describedIn AS ?p)
-    ?s a ?class . FILTER(?class != ig:SourceSpan)
-    FILTER NOT EXISTS { ?s ig:supports|skos:broader|dcterms:isPartOf ?above }
-    FILTER NOT EXISTS { ?holder ig:hasIndicator|ig:hasMeasurement ?s }
-  }
-}
-"""
-)
-
-#: Initiatives and priorities with the departments they involve (units count for theirs).
-DEPARTMENT_LINKS = (
-    PREFIXES
-    + """
-SELECT DISTINCT ?item ?dept WHERE {
-  VALUES ?class { ig:Initiative ig:Priority }
-  ?item a ?class ; ig:department ?dept .
-}
-"""
-)
-
-#: What one initiative rests on: its goals up the hierarchy (with their indicators), its
-#: budget (with the goals the budget serves), indicators, departments, bodies, partners,
-#: parent and sub-initiatives, its plan, and everything it corresponds to in other plans.
-DEPENDENCIES = (
-    PREFIXES
-    + """
-SELECT DISTINCT ?s ?p ?o ?via WHERE {
-  {
-    VALUES ?p { ig:supports ig:fundedBy ig:hasIndicator ig:partner ig:responsibleBody
-                ig:involvedBody ig:describedIn dcterms:isPartOf }
-    ?_item ?p ?o . BIND(?_item AS ?s)
-  } UNION {
-    ?s dcterms:isPartOf ?_item . BIND(dcterms:isPartOf AS ?p) BIND(?_item AS ?o)
-  } UNION {
-    VALUES ?p { ig:responsibleDepartment ig:involvedDepartment }
-    ?_item ?p ?org . BIND(?_item AS ?s)
-    OPTIONAL { ?org org:unitOf+ ?dept . ?dept a ig:Department . ?org rdfs:label ?via }
-    BIND(COALESCE(?dept, ?org) AS ?o)
-  } UNION {
-    ?_item ig:supports/skos:broader* ?s . ?s skos:broader ?o . BIND(skos:broader AS ?p)
-  } UNION {
-    ?_item ig:supports/skos:broader* ?s . ?s ig:hasIndicator ?o . BIND(ig:hasIndicator AS ?p)
-  } UNION {
-    ?_item ig:fundedBy ?s . ?s ig:supports ?o . BIND(ig:supports AS ?p)
-  } UNION {
-    ?_item (ig:correspondsTo|^ig:correspondsTo)+ ?s .
-    ?s ig:correspondsTo ?o . BIND(ig:correspondsTo AS ?p)
-  } UNION {
-    ?_item (ig:correspondsTo|^ig:correspondsTo)+ ?s .
-    ?s ig:describedIn ?o . BIND(ig:describedIn AS ?p)
-  }
-}
-"""
-)
-
-#: The same initiative (or goal) across plans, and the plan each description belongs to.
-LINEAGE = (
-    PREFIXES
-    + """
-SELECT DISTINCT ?s ?p ?o ?via WHERE {
-  { ?s ig:correspondsTo ?o . BIND(ig:correspondsTo AS ?p) }
-  UNION
-  { ?s ig:correspondsTo|^ig:correspondsTo ?other ; ig:describedIn ?o . BIND(ig:describedIn AS ?p) }
-  UNION
-  { ?s a ig:Plan . BIND(?s AS ?o) BIND(ig:describedIn AS ?p) }
-}
-"""
-)
-
-#: An organisation's own ties, for a view centred on a unit: the relations graph counts a
-#: unit for its department, so the unit itself appears there only as a partner.
-ORGANISATION_TIES = (
-    PREFIXES
-    + """
-SELECT DISTINCT ?s ?p ?o ?via WHERE {
-  {
-    VALUES ?p { ig:responsibleDepartment ig:involvedDepartment ig:partner }
-    ?s ?p ?_org . BIND(?_org AS ?o)
-  } UNION {
-    ?_org org:unitOf ?o . BIND(?_org AS ?s) BIND(org:unitOf AS ?p)
-  }
-}
-"""
-)
-
-#: One row per fact a tooltip shows, so no OPTIONAL multiplies another.
-THINGS = (
-    PREFIXES
-    + """
-SELECT ?node ?key ?value ?first ?last ?extra WHERE {
-  { ?node a ?value BIND("class" AS ?key) }
-  UNION { ?node rdfs:label ?value BIND("label" AS ?key) FILTER(LANG(?value) IN ("da", "")) }
-  UNION { ?node skos:notation ?value BIND("notation" AS ?key) }
-  UNION { ?node ig:department/skos:notation ?value BIND("department" AS ?key) }
-  UNION { ?node org:unitOf* ?dept . ?dept a ig:Department ; skos:notation ?value
-          BIND("department" AS ?key) }
-  UNION { ?node ig:periodText ?value BIND("period" AS ?key) }
-  UNION { ?node ig:year ?value BIND("year" AS ?key) }
-  UNION { ?node ig:startYear ?value BIND("start" AS ?key) }
-  UNION { ?node ig:endYear ?value BIND("end" AS ?key) }
-  UNION { ?node ig:budgetYear ?value BIND("budgetYear" AS ?key) }
-  UNION { ?node ig:hasAmount ?extra . ?extra ig:amountDKK ?value BIND("amount" AS ?key)
-          FILTER NOT EXISTS { ?extra ig:partOfAmount ?total } }
-  UNION { ?node ig:amountDKK ?value BIND(?node AS ?extra) BIND("amount" AS ?key) }
-  UNION { ?node ig:describedIn ?value BIND("plan" AS ?key) }
-  UNION { ?node a ig:Plan BIND(?node AS ?value) BIND("plan" AS ?key) }
-  UNION { ?node ig:describedIn/ig:fileName ?value BIND("planFile" AS ?key) }
-  UNION { ?node ig:fileName ?value BIND("planFile" AS ?key) }
-  UNION { ?node ig:statusUpdate/ig:statusClass/rdfs:label ?value BIND("status" AS ?key)
-          FILTER(LANG(?value) = "da") }
-  UNION { ?node ig:financingStatus/rdfs:label ?value BIND("financing" AS ?key)
-          FILTER(LANG(?value) = "da") }
-  UNION {
-    # Hash-joined tables: one look-up per span and property costs far more on a big graph.
-    { SELECT ?node ?span WHERE { ?node prov:wasDerivedFrom ?span } }
-    { SELECT ?span ?document WHERE { ?span ig:document ?document } }
-    { SELECT ?document ?value WHERE { ?document a ig:Plan ; ig:fileName ?value } }
-    { SELECT ?span ?first WHERE { ?span ig:firstLine ?first } }
-    { SELECT ?span ?last WHERE { ?span ig:lastLine ?last } }
-    { SELECT ?span ?extra WHERE { ?span ig:quote ?extra } }
-    BIND("source" AS ?key)
-  }
-}
-"""
-)
+#: The views' queries, each a .rq file in viz/queries/ (read by graph/query_files.py).
+RELATIONS = query_file(__package__, "relations")
+DEPARTMENT_LINKS = query_file(__package__, "department-links")
+DEPENDENCIES = query_file(__package__, "dependencies")
+LINEAGE = query_file(__package__, "lineage")
+ORGANISATION_TIES = query_file(__package__, "organisation-ties")
+THINGS = query_file(__package__, "things")
 
 
-class ViewError(Exception):
+class ViewError(IndsatsgrafError):
     """A view cannot be drawn as asked (unknown thing, plan, department or class)."""
 
 
@@ -337,42 +197,63 @@ class Thing:
         return f"{self.notation} {label}" if self.notation and self.notation != label else label
 
     def attributes(self) -> dict:
-        """Node attributes for networkx and the renderer."""
-        return {
-            "label": self.label or self.notation or self.iri.rsplit("/", 1)[-1],
-            "kind": self.kind,
-            "details": self.details(),
-            "amount": self.amount,
-            "plan": self.plan,
-            "departments": tuple(sorted(self.departments)),
-        }
+        """Node attributes for networkx, the renderer and the analyses.
 
-    def details(self) -> dict[str, str]:
+        Plain data (``notation``, ``plan_file``, ``kind_label`` …) that code reads;
+        ``details`` is only the Danish tooltip rendered from it.
+        """
         kind = self.kind
-        details = {"Type": KIND_STYLES[kind].name if kind in KIND_STYLES else kind}
-        if self.notation:
-            details["Nummer" if kind != "Department" else "Kode"] = self.notation
-        if self.departments and kind != "Department":
-            details["Forvaltninger"] = ", ".join(sorted(self.departments))
-        if self.plan_file:
-            details["Plan"] = self.plan_file
         period = self.period or "–".join(y for y in (self.start, self.end) if y)
         if not period and self.budget_year:
             period = f"budgetår {self.budget_year}"
-        if period:
-            details["Periode"] = period
-        if self.amount is not None:
-            details["Beløb"] = f"{danish_number(self.amount)} kr."
-        if self.status:
-            details["Status"] = ", ".join(sorted(self.status))
-        if self.financing:
-            details["Finansiering"] = self.financing
+        source, quote = "", ""
         if self.sources:
             file_name, first, last, quote = min(self.sources)
             lines = f"linje {first}" if first == last else f"linje {first}-{last}"
-            details["Kilde"] = f"{file_name}, {lines}"
-            details["Citat"] = quote
-        return details
+            source = f"{file_name}, {lines}"
+        data = {
+            "label": self.label or self.notation or self.iri.rsplit("/", 1)[-1],
+            "kind": kind,
+            "kind_label": KIND_STYLES[kind].name if kind in KIND_STYLES else kind,
+            "notation": self.notation,
+            "amount": self.amount,
+            "plan": self.plan,
+            "plan_file": self.plan_file,
+            "departments": tuple(sorted(self.departments)),
+            "period": period,
+            "status": tuple(sorted(self.status)),
+            "financing": self.financing,
+            "source": source,
+            "quote": quote,
+        }
+        data["details"] = tooltip(data)
+        return data
+
+
+def tooltip(node: Mapping) -> dict[str, str]:
+    """The Danish tooltip lines of a node, rendered from its data attributes."""
+    kind = node["kind"]
+    details = {"Type": node["kind_label"]}
+    if node["notation"]:
+        details["Nummer" if kind != "Department" else "Kode"] = node["notation"]
+    if node["departments"] and kind != "Department":
+        details["Forvaltninger"] = ", ".join(node["departments"])
+    if node["plan_file"]:
+        details["Plan"] = node["plan_file"]
+    if node["period"]:
+        details["Periode"] = node["period"]
+    if node["amount"] is not None:
+        details["Beløb"] = f"{danish_number(node['amount'])} kr."
+    if node["status"]:
+        details["Status"] = ", ".join(node["status"])
+    if node["financing"]:
+        details["Finansiering"] = node["financing"]
+    if node["source"]:
+        details["Kilde"] = node["source"]
+        details["Citat"] = node["quote"]
+    if node.get("initiatives") is not None:
+        details["Indsatser"] = str(node["initiatives"])
+    return details
 
 
 def danish_number(value: float) -> str:
@@ -488,7 +369,8 @@ def departments(
         for pair in combinations(sorted(depts), 2):
             shared[pair].append(item)
     for dept, attrs in graph.nodes(data=True):
-        attrs["details"]["Indsatser"] = str(involved[dept])
+        attrs["initiatives"] = involved[dept]
+        attrs["details"] = tooltip(attrs)
     for (a, b), items in sorted(shared.items()):
         names = tuple(known[item].name for item in items)
         graph.add_edge(
@@ -577,7 +459,7 @@ def _years(plan: Thing) -> tuple[int, ...]:
 
 def _link_scores(store: ox.Store) -> dict[tuple[str, str], float]:
     """Accepted correspondences' scores by (source, target)."""
-    rows = store.query(internal_query("link-scores"), use_default_graph_as_union=True)
+    rows = store.query(query_file(__package__, "link-scores"), use_default_graph_as_union=True)
     return {(r["source"].value, r["target"].value): float(r["score"].value) for r in rows}
 
 
@@ -643,7 +525,10 @@ def build_view(store: ox.Store, spec: ViewSpec) -> View:
         title = "Forvaltningernes samarbejde: fælles indsatser"
     elif chosen in ("focus", "dependencies"):
         if not spec.focus:
-            raise ViewError(f"the {chosen} view needs --focus THING (code, number, IRI or label)")
+            raise ViewError(
+                f"the {chosen} view needs a thing at its centre (code, number, IRI or label)",
+                remedy="focus",
+            )
         if chosen == "focus":
             graph = focus(store, spec.focus, depth=spec.depth, **filters)
             what = f"Omkring {{}} (afstand {spec.depth})"
@@ -656,7 +541,7 @@ def build_view(store: ox.Store, spec: ViewSpec) -> View:
         title = "Indsatsernes forløb på tværs af planer"
     elif chosen == "query":
         if not spec.query:
-            raise ViewError("the query view needs --query NAME")
+            raise ViewError("the query view needs a saved query to draw", remedy="query")
         graph = query_graph(store, spec.query, spec.params, depth=spec.depth, **filters)
         title = f"Forespørgsel: {spec.query}"
     else:

@@ -18,15 +18,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import api
+from ..errors import IndsatsgrafError
 from ..graph import describe as describing
 from ..graph import search_index
-from ..graph.sparql import QueryResult, run_embedded
+from ..graph.documents import SOURCES
+from ..graph.sparql import QueryResult
 from ..graph.store import GraphStore
 from ..graph.vocabulary import ID, RDFS
+from ..importers.readers import read_document
+from ..importers.text import MAX_BYTES
 from ..queries.catalog import SavedQuery, parse_query_file, saved_queries
 
 #: The most rows a saved query returns to a page, a download or the API.
 ROW_CAP = 10_000
+#: Seconds a page's query may run; a page that needs longer is better served by the CLI.
+QUERY_TIMEOUT = 20.0
 
 
 @cache
@@ -87,8 +94,12 @@ class Library:
     def run(
         self, query: SavedQuery, params: dict[str, str], limit: int | None = ROW_CAP
     ) -> QueryResult:
-        """Run a saved query with checked, typed parameters (QueryError on bad ones)."""
-        return run_embedded(self.store(), query, query.bindings(params), limit=limit)
+        """Run a saved query with checked, typed parameters (QueryError on bad ones).
+
+        The same call as `indsatsgraf query`: names of plans and things are
+        resolved in the graph, SERVICE is refused, and the query has a deadline.
+        """
+        return api.run_query(query, params, store=self.store(), limit=limit, timeout=QUERY_TIMEOUT)
 
     def rows(self, name: str, **params: str) -> list[dict]:
         """The rows of one of the web application's own queries."""
@@ -97,10 +108,7 @@ class Library:
     # -- things -----------------------------------------------------------------
 
     def describe(self, iri: str) -> describing.Description:
-        return describing.describe(self.store(), iri)
-
-    def find(self, name: str) -> list[str]:
-        return describing.find(self.store(), name)
+        return api.describe(self.store(), iri)
 
     def exists(self, iri: str) -> bool:
         return any(True for _ in self.store().quads_for_pattern(ox.NamedNode(iri), None, None))
@@ -180,7 +188,18 @@ class Library:
         return self._from_quotes(document), False
 
     def _read_source(self, document: Document) -> list[str] | None:
+        """The text of the copy the store keeps of the document (any format, read as a build
+        reads it), else a file of that name in the bundled or configured source folders."""
         wanted = self._sha256(document.iri)
+        generation = self.graph_store.current.resolve()
+        kept = generation / SOURCES / document.file_name
+        if kept.name == document.file_name and kept.is_file():
+            try:
+                data, text = read_document(kept, MAX_BYTES)
+            except (OSError, IndsatsgrafError):
+                data, text = b"", ""
+            if data and (not wanted or hashlib.sha256(data).hexdigest() == wanted):
+                return list(text.lines)
         folders = (
             Path(str(resources.files("indsatsgraf") / "data" / "sources")),
             *self.source_dirs,

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from ..graph import sparql
+from ..graph.deadline import QueryTimeout, call_with_deadline
 from ..graph.query_guard import QueryRefused
 from ..queries.catalog import QueryError, ad_hoc
 
@@ -101,12 +102,17 @@ def choose(accept: str, options: dict, default: str) -> str:
 
 
 async def answer(store: ox.Store, text: str, accept: str, time_limit: float = TIME_LIMIT) -> Answer:
-    """Run ``text`` (already checked) and serialise it as ``accept`` asks."""
+    """Run ``text`` (already checked) and serialise it as ``accept`` asks.
+
+    The query runs in a worker process that is killed at the time limit (the
+    same deadline as every embedded query), so a runaway query cannot hold a
+    core after its client has been told it took too long.
+    """
     try:
-        return await asyncio.wait_for(
-            asyncio.to_thread(_run, store, text, accept), timeout=time_limit
+        return await asyncio.to_thread(
+            call_with_deadline, _run, store, text, accept, timeout=time_limit
         )
-    except TimeoutError as error:
+    except QueryTimeout as error:
         raise EndpointError(
             f"the query did not finish within {time_limit:g} s; narrow it down", 503
         ) from error

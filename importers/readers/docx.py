@@ -40,7 +40,8 @@ def read_docx(data: bytes, *, max_uncompressed: int) -> SourceText:
     if total > max_uncompressed:
         raise UnreadableSource(
             f"the Word document unpacks to {total / 2**20:.0f} MiB, over the limit of "
-            f"{max_uncompressed / 2**20:.0f} MiB (raise it with --max-file-size)"
+            f"{max_uncompressed / 2**20:.0f} MiB",
+            remedy="max-file-size",
         )
     import docx
 

@@ -1,0 +1,396 @@
+"""The library as its faces use it: one function per question, for the CLI and the web.
+
+The command line and the web application are two thin faces of this module: a
+question (what is in the graph, what does a query answer, what is this thing,
+which picture) is answered here once, and each face only reads its inputs and
+renders the result. Every problem the user can act on is raised as an
+:class:`~.errors.IndsatsgrafError`; its message names no command-line option,
+and its ``remedy`` key says what to do next in words each face chooses.
+
+The graph is passed around as the opened, read-only ``pyoxigraph.Store`` that
+:func:`open_graph` returns, so a face can keep it open between requests and a
+function never reopens it. Heavy libraries (the importers, rdflib, networkx)
+are imported inside the functions that need them: importing this module costs
+nothing, and a query never loads the build pipeline or the network views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import IndsatsgrafError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .graph.describe import Description
+    from .graph.documents import Document
+    from .graph.export import Stats
+    from .graph.names import Thing
+    from .graph.pipeline import BuildSummary
+    from .graph.sparql import QueryResult
+    from .graph.validate import Violation
+    from .queries.catalog import SavedQuery
+    from .viz.network import View, ViewSpec
+
+__all__ = [
+    "QUERY_TIMEOUT",
+    "analyze",
+    "build",
+    "check_query",
+    "decide_link",
+    "default_store_path",
+    "describe",
+    "documents",
+    "export",
+    "export_view",
+    "find_query",
+    "link_candidates",
+    "open_graph",
+    "push",
+    "remove",
+    "render",
+    "resolve",
+    "run_query",
+    "saved_queries",
+    "stats",
+    "validate",
+    "view",
+]
+
+#: Seconds a query may take in all unless the caller says otherwise.
+QUERY_TIMEOUT = 60.0
+#: Longest name of a thing accepted: a label is a sentence, never a page.
+MAX_NAME_CHARS = 1_000
+
+Progress = Callable[[str], None]
+
+
+def default_store_path() -> Path:
+    """Where the graph lives when neither the caller nor INDSATSGRAF_STORE says."""
+    from .graph.store import default_location
+
+    return default_location()
+
+
+# -- the graph ----------------------------------------------------------------------------
+
+
+def open_graph(
+    store_path: Path, *, build_if_missing: bool = True, progress: Progress | None = None
+) -> ox.Store:
+    """The current graph at ``store_path``, opened read-only.
+
+    With ``build_if_missing`` an empty store is first built from the bundled
+    documents, so a first question has an answer; ``progress`` hears that the
+    build starts (it takes a while). Without it a missing graph is a StoreError
+    (remedy "build").
+    """
+    from .graph.store import GraphStore
+
+    location = GraphStore(store_path)
+    if build_if_missing and not location.exists():
+        from .graph.pipeline import build as run_build  # the importers: only when needed
+
+        if progress:
+            progress(f"no graph at {location.path} yet; building it from the bundled documents")
+        run_build(location)
+    return location.open()
+
+
+def documents(store_path: Path) -> list[Document]:
+    """The documents in the graph, in build order, each with its importer and counts."""
+    from .graph.documents import documents as held
+    from .graph.store import GraphStore
+
+    return held(GraphStore(store_path))
+
+
+def build(
+    store_path: Path,
+    sources: Iterable[Path] = (),
+    *,
+    fresh: bool = False,
+    importer: str | None = None,
+    max_bytes: int | None = None,
+    compact: bool = False,
+    progress: Progress | None = None,
+) -> BuildSummary:
+    """Add ``sources`` (files or folders) to the graph, replacing same-named documents.
+
+    Without sources the graph's own documents are rebuilt (an empty store gets
+    the bundled ones); ``fresh`` drops every other document. All or nothing: a
+    file that cannot be imported raises BuildError and the graph stays as it was.
+    ``max_bytes`` bounds one source file (default: the importers' limit).
+    """
+    from .graph.pipeline import build as run_build
+    from .graph.store import GraphStore
+
+    limits = {} if max_bytes is None else {"max_bytes": max_bytes}
+    return run_build(
+        GraphStore(store_path),
+        list(sources) or None,
+        fresh=fresh,
+        importer_name=importer,
+        progress=progress,
+        compact=compact,
+        **limits,
+    )
+
+
+def remove(
+    store_path: Path, document: str, *, compact: bool = False, progress: Progress | None = None
+) -> BuildSummary:
+    """Take ``document`` (file name or slug) out of the graph, keeping and relinking the rest."""
+    from .graph.pipeline import remove as run_remove
+    from .graph.store import GraphStore
+
+    return run_remove(GraphStore(store_path), document, progress=progress, compact=compact)
+
+
+# -- queries ------------------------------------------------------------------------------
+
+
+def saved_queries() -> dict[str, SavedQuery]:
+    """Every saved query by name, with its summary and typed parameters."""
+    from .queries.catalog import saved_queries as every
+
+    return every()
+
+
+def find_query(name_or_text: str, *, inline: bool | None = None) -> SavedQuery:
+    """A saved query by name, a ``.rq`` file by path, or SPARQL text.
+
+    ``inline`` says which; left as None, text holding ``{`` is SPARQL (no query
+    name or file name holds one). Inline text gets the project's prefixes.
+    """
+    from .queries import catalog
+
+    if inline is None:
+        inline = "{" in name_or_text
+    return catalog.ad_hoc(name_or_text) if inline else catalog.find(name_or_text)
+
+
+def check_query(
+    query: str | SavedQuery,
+    *,
+    timeout: float = QUERY_TIMEOUT,
+    allow_service: Iterable[str] = (),
+) -> SavedQuery:
+    """The query (see :func:`find_query`), refused with a QueryError if it cannot run.
+
+    Unsafe text, updates, SERVICE calls not allowed and syntax errors (with
+    line and column) are found without reading any graph, so a face can check
+    a query before it opens, or builds, a store. :func:`run_query` checks too.
+    """
+    from .graph import sparql
+    from .graph.deadline import check_timeout
+    from .graph.query_guard import allowed_endpoints
+
+    saved = find_query(query) if isinstance(query, str) else query
+    sparql.check(saved, allowed_endpoints(allow_service), check_timeout(timeout))
+    return saved
+
+
+def run_query(
+    query: str | SavedQuery,
+    params: Mapping[str, str] | None = None,
+    *,
+    store: ox.Store | None = None,
+    endpoint: str | None = None,
+    limit: int | None = None,
+    timeout: float = QUERY_TIMEOUT,
+    allow_service: Iterable[str] = (),
+) -> QueryResult:
+    """The answer of ``query`` (see :func:`find_query`) on ``store`` or at ``endpoint``.
+
+    Parameters are checked against their declared types and bound as RDF
+    terms; a plan or thing is named as :func:`resolve` takes it, looked up in
+    the graph the query runs on. SERVICE calls are refused unless their
+    endpoint is in ``allow_service``; the query stops after ``timeout`` seconds.
+    """
+    from .graph import sparql
+    from .graph.deadline import check_timeout
+    from .graph.names import Names
+    from .graph.query_guard import allowed_endpoints
+
+    if (store is None) == (endpoint is None):
+        raise ValueError("give run_query a store or an endpoint, not both or neither")
+    check_timeout(timeout)
+    allowed = allowed_endpoints(allow_service)
+    saved = find_query(query) if isinstance(query, str) else query
+    given = dict(params or {})
+    sparql.check(saved, allowed, timeout)  # before the store is read or the endpoint called
+    if endpoint is not None:
+        names = Names.at_endpoint(endpoint, timeout) if given else None
+        return sparql.run_remote(
+            endpoint,
+            saved,
+            saved.bindings(given, names),
+            timeout=timeout,
+            limit=limit,
+            allow_service=allowed,
+        )
+    assert store is not None
+    return sparql.run_embedded(
+        store,
+        saved,
+        saved.bindings(given, Names.of_store(store)),
+        limit=limit,
+        timeout=timeout,
+        allow_service=allowed,
+    )
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """A result as JSON, CSV, TSV or Markdown text (tables are each face's own)."""
+    from .queries.formats import render as as_text
+
+    return as_text(result, fmt)
+
+
+# -- things -------------------------------------------------------------------------------
+
+
+def resolve(store: ox.Store, name: str) -> Thing:
+    """The one thing ``name`` means: a number, code, label, ``PLAN:NAME`` or IRI.
+
+    A name that means nothing or several things is an UnresolvedName whose
+    message lists what it could mean (see :mod:`.graph.names`).
+    """
+    from .graph.names import UnknownName, resolve_thing
+
+    if not name.isprintable() or len(name) > MAX_NAME_CHARS or not _is_text(name):
+        raise UnknownName(
+            f"{name[:80]!r}: not a code, number, IRI or label (control characters, "
+            f"over {MAX_NAME_CHARS:,} characters, or not UTF-8 text)"
+        )
+    return resolve_thing(store, name)
+
+
+def describe(store: ox.Store, name: str) -> Description:
+    """Everything the graph holds about the thing ``name`` means, with its source lines."""
+    from .graph.describe import describe as described
+
+    return described(store, resolve(store, name).iri)
+
+
+def _is_text(text: str) -> bool:
+    """False for text that was not UTF-8 where it came from (it holds surrogate escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# -- pictures -----------------------------------------------------------------------------
+
+
+def view(store: ox.Store, spec: ViewSpec) -> View:
+    """The network view ``spec`` asks for (a networkx graph and its title)."""
+    from .viz.network import build_view
+
+    return build_view(store, spec)
+
+
+# -- the whole graph ----------------------------------------------------------------------
+
+
+def stats(store: ox.Store) -> Stats:
+    """Triples, things per class and things per document."""
+    from .graph.export import stats as counted
+
+    return counted(store)
+
+
+def validate(store: ox.Store) -> list[Violation]:
+    """Every SHACL violation of the data graphs; an empty list when the graph conforms."""
+    from .graph.validate import validate as checked
+
+    return checked(store)
+
+
+def export(store: ox.Store, fmt: str) -> bytes:
+    """The whole graph as ``ttl``, ``trig``, ``nt``, ``nq`` or ``jsonld``."""
+    from .graph.export import FORMATS
+    from .graph.export import export as serialised
+
+    if fmt not in FORMATS:
+        raise IndsatsgrafError(f"no export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return serialised(store, fmt)
+
+
+def push(
+    store: ox.Store, endpoint: str, *, store_url: str | None = None, timeout: float = QUERY_TIMEOUT
+) -> dict[str, int]:
+    """Upload every named graph to ``endpoint`` and check the counts; triples per graph.
+
+    The Graph Store URL is read from the server when ``store_url`` is not given;
+    credentials come from INDSATSGRAF_ENDPOINT_USER/_PASSWORD, sent only when asked.
+    """
+    from .graph.http import Credentials
+    from .graph.remote import Endpoint
+    from .graph.remote import push as upload
+
+    credentials = Credentials.from_env()
+    target = Endpoint.discover(endpoint, store_url, credentials=credentials, timeout=timeout)
+    return upload(store, target, timeout, credentials)
+
+
+# -- analyses of the pictures -------------------------------------------------------------
+
+
+def analyze(store: ox.Store, analysis: str, spec: ViewSpec, **options: object) -> QueryResult:
+    """One analysis of a view as a table: ``centrality`` and ``bridges`` (``top``),
+    ``communities`` (``members``) or ``path`` (``source`` and ``target``, named as
+    :func:`resolve` takes them)."""
+    from .viz import analytics
+
+    if analysis == "path":
+        return analytics.shortest_path(store, str(options["source"]), str(options["target"]), spec)
+    analyses = {
+        "centrality": analytics.centrality,
+        "communities": analytics.communities,
+        "bridges": analytics.bridges,
+    }
+    if analysis not in analyses:
+        raise IndsatsgrafError(
+            f"no analysis {analysis!r}; choose one of {', '.join([*analyses, 'path'])}"
+        )
+    return analyses[analysis](store, spec, **options)  # type: ignore[arg-type]
+
+
+def export_view(store: ox.Store, spec: ViewSpec, fmt: str, path: Path) -> tuple[int, int]:
+    """Write a view as GraphML or GEXF to ``path`` (atomically); its nodes and edges."""
+    from .viz.analytics import export as written
+
+    return written(store, spec, fmt, path)
+
+
+# -- cross-document links -----------------------------------------------------------------
+
+
+def link_candidates(store: ox.Store) -> QueryResult:
+    """The candidate links awaiting a person's decision, with score and evidence."""
+    return run_query("links-awaiting-review", store=store)
+
+
+def decide_link(
+    store: ox.Store,
+    source: str,
+    target: str,
+    decision: str,
+    *,
+    note: str = "",
+    decisions: Path | None = None,
+) -> tuple[str, str, Path]:
+    """Record ``accept`` or ``reject`` for the link between two things named as
+    :func:`resolve` takes them; the next build applies it. Their IRIs and the file."""
+    from .graph.link_decisions import decisions_path, record
+
+    path = decisions or decisions_path()
+    made = record(resolve(store, source).iri, resolve(store, target).iri, decision, note, path)
+    return made.source, made.target, path
