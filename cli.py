@@ -652,6 +652,9 @@ def push(ctx: click.Context, endpoint: str, store_url: str | None, timeout: floa
 
 
 VIEW_CHOICES = ("overview", "departments", "focus", "dependencies", "lineage", "query")
+#: Pictures that are charts, not networks (only `viz` draws them).
+CHART_CHOICES = ("indicators",)
+PICTURE_FORMATS = ("html", "svg", "png")
 
 
 def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -659,7 +662,7 @@ def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option(
             "--view",
-            type=click.Choice(VIEW_CHOICES),
+            type=click.Choice(VIEW_CHOICES + CHART_CHOICES),
             help="Which picture (default: overview; focus with --focus, query with --query).",
         ),
         click.option(
@@ -733,6 +736,12 @@ def view_spec(
     show_default=True,
 )
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(PICTURE_FORMATS),
+    help="html (interactive page), svg or png (print resolution, 3x); default: from -o's suffix.",
+)
+@click.option(
     "--size-by",
     type=click.Choice(["degree", "amount"]),
     default="degree",
@@ -742,31 +751,67 @@ def view_spec(
 @view_options
 @click.pass_context
 @friendly_errors
-def viz(ctx: click.Context, output: Path, size_by: str, **view: Any) -> None:
-    """Write an interactive network page (self-contained, works offline).
+def viz(ctx: click.Context, output: Path, fmt: str | None, size_by: str, **view: Any) -> None:
+    """Write a picture: an interactive page (self-contained, works offline), SVG or PNG.
 
     Views: overview (plans, goals, initiatives, departments, budget items,
     indicators), departments (who shares initiatives with whom), focus (the
     neighbourhood of one thing), dependencies (what one initiative rests on),
-    lineage (the same initiative across plans) and query (a saved query as a graph).
+    lineage (the same initiative across plans), query (a saved query as a graph)
+    and indicators (baseline, status and target of each indicator, as a chart).
 
     \b
     Example:
         indsatsgraf viz -o graf.html
-        indsatsgraf viz --view departments -o forvaltninger.html
-        indsatsgraf viz --focus 1.4.2 --depth 2 -o 1.4.2.html
+        indsatsgraf viz --view departments -o forvaltninger.svg
+        indsatsgraf viz --focus 1.4.2 --depth 2 -o 1.4.2.png
         indsatsgraf viz --view dependencies --focus 1.4.2 -o afhaengigheder.html
         indsatsgraf viz --view lineage --plan 2015 -o forloeb.html
+        indsatsgraf viz --view indicators -o fremdrift.png
         indsatsgraf viz --query multi-department-initiatives --class Initiative --class Department
     """
-    from .files import check_target
-    from .viz.network import build_view
-    from .viz.render import render_html
+    from .files import check_target, write_atomically
 
     check_target(output)
-    drawn = build_view(open_store(ctx), view_spec(**view))
-    summary = render_html(drawn.graph, output, title=drawn.title, size_by=size_by)
-    click.echo(f"wrote {output}: {summary.nodes} nodes, {summary.edges} edges")
+    fmt = fmt or picture_format(output)
+    if view["view"] == "indicators":
+        from .viz import indicators
+
+        rows = indicators.progress(open_store(ctx), view["plans"][0] if view["plans"] else None)
+        title = "indsatsgraf — Indikatorer: udgangspunkt, status og mål"
+        svg = indicators.progress_svg(rows, title)
+        page = indicators.progress_page(rows, title)
+        what = f"{len(rows)} indicators"
+    else:
+        from .viz.network import build_view
+
+        drawn = build_view(open_store(ctx), view_spec(**view))
+        title, graph = drawn.title, drawn.graph
+        what = f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
+        if fmt == "html":
+            from .viz.render import html_string
+
+            page = html_string(graph, title=title, size_by=size_by)
+        else:
+            from .viz.svg import svg_string
+
+            svg = svg_string(graph, title=title, size_by=size_by)
+    if fmt == "html":
+        data = page.encode("utf-8")
+    elif fmt == "svg":
+        data = svg.encode("utf-8")
+    else:
+        from .viz.svg import png_bytes
+
+        data = png_bytes(svg)
+    write_atomically(output, data)
+    click.echo(f"wrote {output}: {what}")
+
+
+def picture_format(output: Path) -> str:
+    """The format -o's suffix names; a page when it names none of them."""
+    suffix = output.suffix.lower().lstrip(".")
+    return suffix if suffix in PICTURE_FORMATS else "html"
 
 
 def print_result(result: Any, fmt: str) -> None:
