@@ -98,7 +98,7 @@ def test_named_labels_do_not_overlap_at_the_default_zoom(
     assert all(b["right"] - b["left"] > 10 for b in boxes), "every label was measured"
     assert overlapping(boxes) == []
     width, height = page.evaluate("[innerWidth, innerHeight]")
-    assert all(0 <= b["left"] and b["right"] <= width and b["bottom"] <= height for b in boxes)
+    assert all(b["left"] >= 0 and b["right"] <= width and b["bottom"] <= height for b in boxes)
 
 
 def test_overlap_check_finds_overlapping_boxes() -> None:

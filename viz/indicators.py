@@ -38,12 +38,26 @@ class Progress:
     status_year: str
     target: float | None
     target_year: str
+    direction: str = ""
 
     @property
     def to_go(self) -> float | None:
-        """How far the status (else the baseline) still is from the target."""
+        """How far the status (else the baseline) still is from the target; 0 when the
+        target is reached or passed in the direction it asks for (None: unknown)."""
         now = self.status if self.status is not None else self.baseline
-        return None if now is None or self.target is None else self.target - now
+        if now is None or self.target is None:
+            return None
+        way = self.direction or (
+            "up"
+            if self.baseline is not None and self.target > self.baseline
+            else "down"
+            if self.baseline is not None and self.target < self.baseline
+            else ""
+        )
+        gap = self.target - now
+        if (way == "up" and gap <= 0) or (way == "down" and gap >= 0):
+            return 0.0
+        return gap if way in ("up", "down") else None
 
 
 def progress(store: ox.Store, plan: str | None = None) -> list[Progress]:
@@ -73,6 +87,7 @@ def progress(store: ox.Store, plan: str | None = None) -> list[Progress]:
                 status_year=_text(row.get("statusYear")),
                 target=values[2],
                 target_year=_text(row.get("targetYear")),
+                direction=_text(row.get("direction")),
             )
         )
     return rows
@@ -168,13 +183,19 @@ def _row(row: Progress, y: float) -> str:
             f' stroke="{COLORS["status"]}" stroke-width="4"/>'
         )
     now = row.status if row.status is not None else row.baseline
-    if now is not None and row.target is not None and row.to_go:
+    if row.to_go == 0 and row.target is not None:
+        parts.append(
+            f'<text x="{x(row.target):.1f}" y="{mid - 11}" text-anchor="middle"'
+            f' fill="#1e7b34" font-weight="bold">nået</text>'
+        )
+    elif now is not None and row.target is not None and row.to_go:
         parts.append(
             f'<line x1="{x(now):.1f}" y1="{mid}" x2="{x(row.target):.1f}" y2="{mid}"'
             f' stroke="{COLORS["gap"]}" stroke-width="2" stroke-dasharray="5 3"/>'
             f'<text x="{(x(now) + x(row.target)) / 2:.1f}" y="{mid - 9}" text-anchor="middle"'
             f' fill="{COLORS["gap"]}">mangler {_esc(danish(abs(row.to_go), row.unit))}</text>'
         )
+    written: list[float] = []
     for kind, value, year in (
         ("baseline", row.baseline, row.baseline_year),
         ("status", row.status, row.status_year),
@@ -182,6 +203,9 @@ def _row(row: Progress, y: float) -> str:
     ):
         if value is not None:
             parts.append(_mark(kind, x(value), mid))
+            if any(abs(x(value) - at) < 90 for at in written):
+                continue  # the same place: the first value's text says it
+            written.append(x(value))
             text = danish(value, row.unit) + (f" ({year})" if year else "")
             parts.append(
                 f'<text x="{x(value):.1f}" y="{mid + 22}" text-anchor="middle" font-size="11.5"'
@@ -200,7 +224,9 @@ def _sentence(row: Progress) -> str:
     ):
         if value is not None:
             parts.append(f"{word} {danish(value, row.unit)}" + (f" ({year})" if year else ""))
-    if row.to_go:
+    if row.to_go == 0:
+        parts.append("målet er nået")
+    elif row.to_go:
         parts.append(f"mangler {danish(abs(row.to_go), row.unit)}")
     return f"{row.notation} {row.name}: " + ", ".join(parts)
 
