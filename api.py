@@ -296,6 +296,45 @@ def view(store: ox.Store, spec: ViewSpec) -> View:
     return build_view(store, spec)
 
 
+def picture(
+    store: ox.Store, spec: ViewSpec, fmt: str, *, size_by: str = "degree"
+) -> tuple[bytes, str]:
+    """A picture as ``fmt`` (html, svg or png) and what it shows ("N nodes, M edges").
+
+    The indicator view is a chart (``viz.indicators``); every other view is a
+    network, drawn by vis-network in a page or laid out in Python for SVG/PNG.
+    """
+    if spec.view == "indicators":
+        from .viz import indicators
+
+        rows = indicators.progress(store, spec.plans[0] if spec.plans else None)
+        title = "indsatsgraf — Indikatorer: udgangspunkt, status og mål"
+        what = f"{len(rows)} indicators"
+        page = indicators.progress_page(rows, title) if fmt == "html" else None
+        svg = indicators.progress_svg(rows, title) if fmt != "html" else None
+    else:
+        drawn = view(store, spec)
+        graph = drawn.graph
+        what = f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
+        page = svg = None
+        if fmt == "html":
+            from .viz.render import html_string
+
+            page = html_string(graph, title=drawn.title, size_by=size_by)
+        else:
+            from .viz.svg import svg_string
+
+            svg = svg_string(graph, title=drawn.title, size_by=size_by)
+    if page is not None:
+        return page.encode("utf-8"), what
+    assert svg is not None
+    if fmt == "svg":
+        return svg.encode("utf-8"), what
+    from .viz.svg import png_bytes
+
+    return png_bytes(svg), what
+
+
 # -- the whole graph ----------------------------------------------------------------------
 
 

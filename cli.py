@@ -28,7 +28,11 @@ Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 # -- options shared by several commands, each declared once ------------------------------
 
 
-def format_option(default: str = "table", choices: tuple[str, ...] = FORMAT_CHOICES) -> Decorator:
+def format_option(
+    default: str | None = "table",
+    choices: tuple[str, ...] = FORMAT_CHOICES,
+    help: str = "Output format.",
+) -> Decorator:
     """-f/--format: the commands differ only in their default and the formats they offer."""
     return click.option(
         "-f",
@@ -36,8 +40,8 @@ def format_option(default: str = "table", choices: tuple[str, ...] = FORMAT_CHOI
         "fmt",
         type=click.Choice(choices),
         default=default,
-        show_default=True,
-        help="Output format.",
+        show_default=default is not None,
+        help=help,
     )
 
 
@@ -82,6 +86,8 @@ REMEDIES = {
     "links": "copy it from `indsatsgraf links`",
     "focus": "name it with --focus THING",
     "query": "name it with --query NAME",
+    "store": "give a new or empty folder with --store, so nothing of yours is replaced",
+    "decisions": "fix it, or point --decisions / $INDSATSGRAF_LINK_DECISIONS elsewhere",
 }
 
 
@@ -619,6 +625,9 @@ def push(ctx: click.Context, endpoint: str, store_url: str | None, timeout: floa
 
 
 VIEW_CHOICES = ("overview", "departments", "focus", "dependencies", "lineage", "query")
+#: Pictures that are charts, not networks (only `viz` draws them).
+CHART_CHOICES = ("indicators",)
+PICTURE_FORMATS = ("html", "svg", "png")
 
 
 def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -626,7 +635,7 @@ def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option(
             "--view",
-            type=click.Choice(VIEW_CHOICES),
+            type=click.Choice(VIEW_CHOICES + CHART_CHOICES),
             help="Which picture (default: overview; focus with --focus, query with --query).",
         ),
         click.option(
@@ -686,6 +695,11 @@ def view_spec(
 
 @main.command()
 @output_option(Path("indsatsgraf.html"), help="The page to write.")
+@format_option(
+    None,
+    PICTURE_FORMATS,
+    help="html (interactive page), svg or png (print resolution, 3x); default: from -o's suffix.",
+)
 @click.option(
     "--size-by",
     type=click.Choice(["degree", "amount"]),
@@ -696,30 +710,39 @@ def view_spec(
 @view_options
 @click.pass_context
 @friendly_errors
-def viz(ctx: click.Context, output: Path, size_by: str, **view: Any) -> None:
-    """Write an interactive network page (self-contained, works offline).
+def viz(ctx: click.Context, output: Path, fmt: str | None, size_by: str, **view: Any) -> None:
+    """Write a picture: an interactive page (self-contained, works offline), SVG or PNG.
 
     Views: overview (plans, goals, initiatives, departments, budget items,
     indicators), departments (who shares initiatives with whom), focus (the
     neighbourhood of one thing), dependencies (what one initiative rests on),
-    lineage (the same initiative across plans) and query (a saved query as a graph).
+    lineage (the same initiative across plans), query (a saved query as a graph)
+    and indicators (baseline, status and target of each indicator, as a chart).
 
     \b
     Example:
         indsatsgraf viz -o graf.html
-        indsatsgraf viz --view departments -o forvaltninger.html
-        indsatsgraf viz --focus 1.4.2 --depth 2 -o 1.4.2.html
+        indsatsgraf viz --view departments -o forvaltninger.svg
+        indsatsgraf viz --focus 1.4.2 --depth 2 -o 1.4.2.png
         indsatsgraf viz --view dependencies --focus 1.4.2 -o afhaengigheder.html
         indsatsgraf viz --view lineage --plan 2015 -o forloeb.html
+        indsatsgraf viz --view indicators -o fremdrift.png
         indsatsgraf viz --query multi-department-initiatives --class Initiative --class Department
     """
-    from .files import check_target
-    from .viz.render import render_html
+    from .files import check_target, write_atomically
 
     check_target(output)
-    drawn = api.view(open_store(ctx), view_spec(**view))
-    summary = render_html(drawn.graph, output, title=drawn.title, size_by=size_by)
-    click.echo(f"wrote {output}: {summary.nodes} nodes, {summary.edges} edges")
+    data, what = api.picture(
+        open_store(ctx), view_spec(**view), fmt or picture_format(output), size_by=size_by
+    )
+    write_atomically(output, data)
+    click.echo(f"wrote {output}: {what}")
+
+
+def picture_format(output: Path) -> str:
+    """The format -o's suffix names; a page when it names none of them."""
+    suffix = output.suffix.lower().lstrip(".")
+    return suffix if suffix in PICTURE_FORMATS else "html"
 
 
 def print_result(result: Any, fmt: str) -> None:

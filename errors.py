@@ -24,6 +24,8 @@ REMEDIES = {
     "links": "copy the IRI from the list of candidate links",
     "focus": "name the thing at the centre of the view",
     "query": "name the saved query to draw",
+    "store": "give a new or empty folder for the store",
+    "decisions": "fix the decisions file or keep the decisions in another one",
 }
 
 

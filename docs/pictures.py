@@ -29,6 +29,12 @@ PICTURES = [
     ("focus-1.4.2-depth-1", ["--focus", "1.4.2"]),
     ("lineage-timeline", ["--view", "lineage"]),
     ("dependencies-1.4.2", ["--view", "dependencies", "--focus", "1.4.2"]),
+    ("indicators", ["--view", "indicators"]),
+]
+#: (file, viz arguments): pictures exported for print, written without a browser.
+EXPORTS = [
+    ("departments-export.png", ["--view", "departments", "--format", "png"]),
+    ("departments-export.svg", ["--view", "departments"]),
 ]
 
 
@@ -50,6 +56,10 @@ def main() -> None:
             if result.exit_code:
                 sys.exit(result.output)
             pages.append((stem, page))
+        for name, args in EXPORTS:
+            result = runner.invoke(cli, [*store, "viz", *args, "-o", str(OUT / name)])
+            if result.exit_code:
+                sys.exit(result.output)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             for stem, page_path in pages:

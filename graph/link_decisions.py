@@ -98,8 +98,7 @@ def read(path: Path, problems: list[str] | None = None) -> dict[tuple[str, str],
         data = path.read_bytes()
     except OSError as error:
         raise LinkDecisionError(
-            f"{path}: cannot read the link decisions ({reason(error)}); "
-            f"fix it or point --decisions / ${ENV} elsewhere"
+            f"{path}: cannot read the link decisions ({reason(error)})", remedy="decisions"
         ) from None
     found: dict[tuple[str, str], Decision] = {}
     for number, raw in enumerate(data.split(b"\n"), start=1):
@@ -146,7 +145,7 @@ def check_iri(iri: str) -> None:
 
     shown = repr(iri) if len(iri) <= 200 else repr(iri[:200]) + "…"
     if not IRI_SCHEME.match(iri):
-        raise ValueError(f"{shown} is not an IRI; copy it from `indsatsgraf links`")
+        raise ValueError(f"{shown} is not an IRI")
     try:
         ox.NamedNode(iri)
     except ValueError as error:

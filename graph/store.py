@@ -123,7 +123,7 @@ class GraphStore:
             raise StoreError(f"cannot use {self.path} as a store ({reason(error)})") from None
         if not stat.S_ISDIR(mode):
             kind = "a file" if stat.S_ISREG(mode) else "not a folder (a device, pipe or socket)"
-            raise StoreError(f"the store {self.path} is {kind}; give a folder with --store")
+            raise StoreError(f"the store {self.path} is {kind}, not a folder", remedy="store")
         try:
             names = {p.name for p in self.path.iterdir()}
         except OSError as error:
@@ -133,8 +133,7 @@ class GraphStore:
         if names and MARKER not in names and not self._legacy(names):
             listed = ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
             raise StoreError(
-                f"{self.path} is not an indsatsgraf store (it holds {listed}); "
-                f"give a new or empty folder with --store, so nothing of yours is replaced"
+                f"{self.path} is not an indsatsgraf store (it holds {listed})", remedy="store"
             )
         if "current" in names and not self.current.is_symlink():
             kind = "a folder" if self.current.is_dir() else "a file"

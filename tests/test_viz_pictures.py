@@ -21,6 +21,31 @@ LABELS = """(() => { const n = indsatsgrafNetwork, scale = n.getScale();
             color: JSON.stringify(n.body.nodes[d.id].options.color)}; }); })()"""
 
 
+#: Every named label's box on screen (DOM pixels): the text width measured with the
+#: node's own font by the canvas, the height and top from vis-network's label module.
+LABEL_BOXES = """(() => { const n = indsatsgrafNetwork;
+  const ctx = document.createElement("canvas").getContext("2d");
+  return n.body.data.nodes.get().filter(d => d.px).map(d => {
+    const m = n.body.nodes[d.id].labelModule, f = m.fontOptions, at = n.getPositions([d.id])[d.id];
+    ctx.font = (f.bold ? "bold " : "") + f.size + "px " + f.face;
+    const half = ctx.measureText(d.label).width / 2;
+    const a = n.canvasToDOM({x: at.x - half, y: m.size.top});
+    const b = n.canvasToDOM({x: at.x + half, y: m.size.top + m.size.height});
+    return {label: d.label, left: a.x, top: a.y, right: b.x, bottom: b.y}; }); })()"""
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    return [
+        (a["label"], b["label"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    ]
+
+
 def draw(oxstore, tmp_path, open_page, **spec):
     drawn = build_view(oxstore, ViewSpec(**spec))
     render_html(drawn.graph, tmp_path / "page.html", title=drawn.title)
@@ -57,6 +82,30 @@ def test_overview_names_the_initiatives_that_span_departments(oxstore, tmp_path,
     assert page.evaluate("id => indsatsgrafNetwork.body.data.nodes.get(id).label", I142) == "1.4.2"
     legend = page.eval_on_selector_all("#legend li", "items => items.map(i => i.dataset.kind)")
     assert "SharedInitiative" in legend
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("spec", [{"view": "overview"}, {"focus": "1.4.2", "depth": 2}])
+def test_named_labels_do_not_overlap_at_the_default_zoom(
+    oxstore, tmp_path, open_page, spec
+) -> None:
+    graph, page = draw(oxstore, tmp_path, open_page, **spec)
+    boxes = page.evaluate(LABEL_BOXES)
+    named = sum(
+        a.get("emphasis") in ("center", "highlight", "near") for _, a in graph.nodes(data=True)
+    )
+    assert len(boxes) == named >= 8
+    assert all(b["right"] - b["left"] > 10 for b in boxes), "every label was measured"
+    assert overlapping(boxes) == []
+    width, height = page.evaluate("[innerWidth, innerHeight]")
+    assert all(b["left"] >= 0 and b["right"] <= width and b["bottom"] <= height for b in boxes)
+
+
+def test_overlap_check_finds_overlapping_boxes() -> None:
+    a = {"label": "a", "left": 0, "top": 0, "right": 10, "bottom": 10}
+    b = {"label": "b", "left": 9, "top": 9, "right": 20, "bottom": 20}
+    c = {"label": "c", "left": 10, "top": 0, "right": 20, "bottom": 10}  # touches a
+    assert overlapping([a, b, c]) == [("a", "b"), ("b", "c")]
 
 
 @pytest.mark.browser

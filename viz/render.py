@@ -27,6 +27,7 @@ import networkx as nx
 
 from ..files import write_atomically
 from .layouts import Placement, place
+from .styling import canvas_label
 from .tables import pair_matrix_html, table_html
 
 __all__ = [
@@ -50,8 +51,6 @@ MAX_STABILIZATION_ITERATIONS = 200
 STABILIZATION_NODE_ITERATIONS = 100_000
 #: Edge labels are drawn on the canvas only for small pictures; otherwise they are clutter.
 EDGE_LABEL_LIMIT = 60
-#: Long node labels are shortened on the canvas; the tooltip and search use the full label.
-CANVAS_LABEL_CHARS = 40
 #: Detail values (e.g. quotations) are shortened in tooltips to keep them readable.
 DETAIL_CHARS = 300
 MIN_SIZE = 8.0
@@ -156,7 +155,8 @@ def network_data(graph: nx.Graph, *, size_by: str = "degree") -> dict:
     layout = placement.positions if placement else None if physics else _layout(graph)
     return {
         "physics": physics,
-        "nodes": _node_data(graph, _sizes(graph, size_by), layout, _big_picture(graph)),
+        "nodes": _node_data(graph, _sizes(graph, size_by), layout, _big_picture(graph), placement),
+        "fixedLabels": bool(placement and placement.fixed_labels),
         "edges": _edge_data(graph),
         "options": _vis_options(graph, physics),
         "axes": _axes(placement),
@@ -270,18 +270,21 @@ def _node_data(
     sizes: dict[Hashable, float],
     layout: dict[Hashable, tuple[float, float]] | None,
     big_picture: bool,
+    placement: Placement | None = None,
 ) -> list[dict]:
-    """vis-network nodes; with a layout they get fixed positions, else physics places them."""
+    """vis-network nodes; with a layout they get fixed positions, else physics places them.
+
+    A layout with fixed labels also fixes sizes and fonts (canvas units), because it
+    checked the label boxes for collisions with exactly those.
+    """
+    fixed = placement if placement and placement.fixed_labels else None
     nodes = []
     for node, attrs in graph.nodes(data=True):
         label = _label(node, attrs)
         emphasis = attrs.get("emphasis")
-        canvas_label = _collapse(attrs.get("short") or "") or (
-            label if attrs.get("wrap") else _shorten(label, CANVAS_LABEL_CHARS)
-        )
         item = {
             "id": str(node),
-            "label": canvas_label,
+            "label": canvas_label(node, attrs),
             "name": label,
             "title": _tooltip(node, attrs),
             "group": style_of(attrs),
@@ -289,7 +292,10 @@ def _node_data(
         }
         if emphasis:
             item.update(_emphasis(emphasis, item["size"], bool(attrs.get("wrap"))))
-        elif big_picture:
+        if fixed:
+            item["size"] = fixed.sizes[node]
+            item["font"] = dict(item.get("font") or {}, size=fixed.fonts[node])
+        elif not emphasis and big_picture:
             if _kind(attrs) in LANDMARK_KINDS:
                 item["size"] = max(item["size"], LANDMARK_SIZE)
             item["font"] = {"size": _font_size(item["size"], _kind(attrs))}
@@ -654,12 +660,16 @@ $table
 
   // Labels that must be read at first sight keep their on-screen size whatever the zoom
   // needed to fit the picture, and are pushed apart until none overlaps another.
-  var readable = data.nodes.filter(function (node) { return node.px; });
+  // A layout with fixed labels was checked for collisions in Python at canvas sizes,
+  // so its labels scale with the picture and are left alone here.
+  var readable = data.fixedLabels ? [] : data.nodes.filter(function (node) { return node.px; });
   function fitLabels() {
     var scale = network.getScale();
     nodes.update(readable.map(function (node) {
       var font = Object.assign({}, node.font, {size: node.px / scale});
+      // An update without the colour would reset the node to its group's colour.
       var update = {id: node.id, font: font};
+      if (node.color) { update.color = node.color; }
       if (node.wrap) {
         update.widthConstraint = {maximum: data.labelPx.wrapEms * node.px / scale};
       }
@@ -736,9 +746,31 @@ $table
       network.fit();
       markReady();
     });
+  } else if (data.fixedLabels) {
+    network.once("afterDrawing", function () { fitWithLabels(); markReady(); });
+    network.fit();
   } else {
     network.once("afterDrawing", markReady);
     network.fit();
+  }
+
+  // vis-network fits the nodes only; a fixed layout's outermost labels must fit too.
+  function fitWithLabels() {
+    var left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+    Object.values(network.body.nodes).forEach(function (node) {
+      var box = node.shape.boundingBox;
+      var label = node.labelModule.size;
+      left = Math.min(left, box.left, label.width ? label.left : Infinity);
+      right = Math.max(right, box.right, label.width ? label.left + label.width : -Infinity);
+      top = Math.min(top, box.top);
+      bottom = Math.max(bottom, box.bottom, label.height ? label.top + label.height : -Infinity);
+    });
+    var frame = network.canvas.frame.canvas;
+    var margin = 12;
+    var scale = Math.min((frame.clientWidth - 2 * margin) / (right - left),
+      (frame.clientHeight - 2 * margin) / (bottom - top));
+    network.moveTo({position: {x: (left + right) / 2, y: (top + bottom) / 2}, scale: scale});
+    network.redraw();
   }
 
   document.getElementById("save-png").addEventListener("click", function () {

@@ -22,13 +22,16 @@ __all__ = [
     "mark_focus",
     "mark_lineage",
     "mark_overview",
+    "canvas_label",
     "short_label",
 ]
 
 #: The renderer's style for initiatives that involve several departments.
 SHARED_STYLE = "SharedInitiative"
 #: Characters of a highlighted label before it is shortened on the canvas.
-SHORT_CHARS = 26
+SHORT_CHARS = 22
+#: Long node labels are shortened on the canvas; the tooltip and search use the full label.
+CANVAS_LABEL_CHARS = 40
 CORRESPONDS_TO = "https://w3id.org/indsatsgraf/ontology#correspondsTo"
 
 
@@ -40,6 +43,18 @@ def short_label(attrs: Mapping) -> str:
         return str(number)
     label = " ".join(str(attrs.get("label") or "").split())
     return label if len(label) <= SHORT_CHARS else label[: SHORT_CHARS - 1].rstrip() + "…"
+
+
+def canvas_label(node: Hashable, attrs: Mapping) -> str:
+    """The text drawn beside a node: its ``short`` mark, else its label (wrapped plan
+    titles in full, others shortened)."""
+    short = " ".join(str(attrs.get("short") or "").split())
+    if short:
+        return short
+    label = " ".join(str(attrs.get("label") or node).split())
+    if attrs.get("wrap") or len(label) <= CANVAS_LABEL_CHARS:
+        return label
+    return label[: CANVAS_LABEL_CHARS - 1].rstrip() + "…"
 
 
 def mark_overview(graph: nx.Graph) -> nx.Graph:
@@ -54,6 +69,7 @@ def mark_overview(graph: nx.Graph) -> nx.Graph:
             attrs.update(emphasis="highlight", short=short_label(attrs))
         else:
             attrs["emphasis"] = "far"
+    graph.graph["layout"] = "sectors"
     return graph
 
 

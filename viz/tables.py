@@ -117,10 +117,24 @@ def _cell(
         return '<td class="zero">0</td>'
     share = count / heaviest
     light = round(95 - 62 * share)
-    ink = "#ffffff" if light < 60 else "#111111"
+    ink = _ink(210, 0.6, light / 100)
     return (
         f'<td style="background:hsl(210, 60%, {light}%)">'
         f'<button type="button" class="pair" style="color:{ink}" data-a="{_text(a[0])}"'
         f' data-b="{_text(b[0])}" aria-label="{count} fælles indsatser for {_text(a[1])}'
         f' og {_text(b[1])}">{count}</button></td>'
     )
+
+
+def _ink(hue: float, saturation: float, lightness: float) -> str:
+    """White or near-black, whichever contrasts more with the cell (WCAG luminance)."""
+    import colorsys
+
+    red, green, blue = colorsys.hls_to_rgb(hue / 360, lightness, saturation)
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    dark = linear(0x11 / 255)  # #111111: grey, so its luminance is one channel's
+    return "#ffffff" if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / (dark + 0.05)) else "#111111"
