@@ -29,6 +29,10 @@ SECTION = re.compile(
     re.I,
 )
 PROPOSER = re.compile(r"^\s*(?P<who>[A-ZÆØÅ][^.]{2,120}?)\s+indstiller\b", re.I)
+# "Forvaltningen indstiller, at udvalget godkender …": one point on the proposer's own line.
+INLINE_POINT = re.compile(r"\bindstiller\b[^,]{0,80}?,?\s+(?P<text>at\s+\S.*)$", re.I)
+# "Beslutning: Indstillingen blev godkendt." on one line.
+INLINE_DECISION = re.compile(r"^\s*Beslutning\s*:\s*(?P<text>\S.*)$", re.I)
 POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]|[-•*–·])\s+(?P<text>\S.*)$")
 AT_POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]\s*)?at\s+\S")
 COMMITTEE = (
@@ -42,7 +46,7 @@ SENDER_LINE = re.compile(rf"^\s*\((?P<name>{COMMITTEE})\)\s*$")
 # Where a page says whose meeting it is: "Dagsorden til møde i X", "Beslutning i X",
 # "Udvalg: X", "UDVALG" above X, "Mødested: Xs mødesal", "Xs mødemateriale".
 MEETING_OF = re.compile(
-    rf"(?:møde i|referat fra|dagsorden for|beslutning i|udvalg\s*:?\s*\n\s*|udvalg\s*:\s*)"
+    rf"(?:møde(?:t)? i|referat fra|dagsorden for|beslutning i|udvalg\s*:?\s*\n\s*|udvalg\s*:\s*)"
     rf"\s*(?P<name>{COMMITTEE})\b"
     rf"|mødested\s*:\s*(?P<place>{COMMITTEE})s\s+mødesal"
     rf"|(?P<material>{COMMITTEE})s\s+mødemateriale",
@@ -162,6 +166,11 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
         if who and proposer is None:
             proposer = collapse(who["who"])
             inside = True
+            inline = INLINE_POINT.search(line)
+            if inline:
+                close()
+                current = (n, n, [inline["text"]], None)
+                continue
         if not inside:
             continue
         point = POINT.match(line)
@@ -181,6 +190,12 @@ def _decisions(source: SourceText) -> list[Proposal]:
     decisions: list[Proposal] = []
     lines = source.lines
     for n, line in enumerate(lines, 1):
+        inline = INLINE_DECISION.match(line)
+        if inline:
+            key = f"beslutning-{len(decisions) + 1}"
+            label = collapse(inline["text"])[:500]
+            decisions.append(Proposal(key, label, source.span(n, n), "decision"))
+            continue
         m = SECTION.match(line)
         if not m or not m["name"].lower().startswith("beslutning"):
             continue

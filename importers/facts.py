@@ -203,6 +203,11 @@ def _is_meeting_date(
     before = flat[max(0, offset - 30) : offset]
     if re.search(r"mødedato\s*:?\s*$|møde(?:t)?\s+(?:den|d\.)\s*$", before, re.I):
         return True
+    # "Referat af mødet i Social- og Seniorudvalget d. 4. maj 2023" in a heading.
+    if first <= 5 and re.search(
+        r"\bmøde(?:t)?\s+i\s+[^.]{3,80}\s(?:den|d\.)\s*$", flat[max(0, offset - 100) : offset], re.I
+    ):
+        return True
     line = _line_at(first, starts, offset)
     previous = next(
         (

@@ -128,3 +128,25 @@ def test_a_page_of_labelled_fields_is_titled_by_its_body_meeting_and_day() -> No
     assert result.document.committee == "Ældrerådet"
     assert result.document.meeting_date == date(2024, 10, 2)
     assert [p.label for p in result.proposals if p.kind == "decision"] == ["Godkendt."]
+
+
+def test_another_municipalitys_wording_yields_its_facts() -> None:
+    """Inline indstilling and decision, currency before the number, "4/5-2024", "mødet i X d. …"."""
+    result = _case("sag-anden-kommune.txt")
+    doc = result.document
+    assert (doc.committee, doc.meeting_date) == ("Social- og Seniorudvalget", date(2023, 5, 4))
+    assert doc.proposer == "Forvaltningen"
+    assert [(p.kind, p.span.first) for p in result.proposals] == [
+        ("proposal", 11),
+        ("decision", 17),
+    ]
+    assert result.proposals[1].label == "Indstillingen blev godkendt."
+    assert [a.value for a in result.amounts] == [
+        Decimal(2_500_000),
+        Decimal(2_500_000),
+        Decimal(1_200_000),
+    ]
+    dates = [m.value for m in result.mentions if m.kind == "date"]
+    assert dates == ["2023-05-04", "2022-05-04", "2024-05-04"]
+    (code,) = [m for m in result.mentions if m.kind == "budget-code"]
+    assert (code.value, code.confidence) == ("SO30a", 0.9)
