@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .graph.documents import Document
     from .graph.export import Stats
     from .graph.names import Thing
-    from .graph.pipeline import BuildSummary
+    from .graph.pipeline import BuildSummary, Preview
     from .graph.sparql import QueryResult
     from .graph.validate import Violation
     from .queries.catalog import SavedQuery
@@ -138,6 +138,21 @@ def build(
         compact=compact,
         **limits,
     )
+
+
+def preview(
+    store_path: Path,
+    sources: Iterable[Path],
+    *,
+    importer: str | None = None,
+    max_bytes: int | None = None,
+) -> Preview:
+    """What adding ``sources`` would add and which links it would make; writes nothing."""
+    from .graph.pipeline import preview as run_preview
+    from .graph.store import GraphStore
+
+    limits = {} if max_bytes is None else {"max_bytes": max_bytes}
+    return run_preview(GraphStore(store_path), list(sources), importer_name=importer, **limits)
 
 
 def remove(

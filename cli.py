@@ -205,6 +205,11 @@ def build_progress(quiet: bool) -> Callable[[str], None] | None:
     show_default=True,
     help="Refuse source files larger than this many MiB.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what SOURCES would add and which links they would make; write nothing.",
+)
 @compact_option
 @click.pass_context
 @friendly_errors
@@ -215,6 +220,7 @@ def build(
     importer_name: str | None,
     quiet: bool,
     max_file_size: int,
+    dry_run: bool,
     compact: bool,
 ) -> None:
     """Add SOURCES (files or directories) to the graph, keeping its other documents.
@@ -233,7 +239,16 @@ def build(
         indsatsgraf build tests/data/kff-indsatsplan-2025-2028.txt
         indsatsgraf build --fresh data/sources/tvaergaaende-indsatsplan-2015.txt
         indsatsgraf build --compact archive/
+        indsatsgraf build --dry-run tests/data/kff-indsatsplan-2025-2028.txt
     """
+    if dry_run:
+        if not sources:
+            raise click.UsageError("--dry-run needs the SOURCES it would add")
+        found = api.preview(
+            ctx.obj["store"], sources, importer=importer_name, max_bytes=max_file_size * 2**20
+        )
+        print_preview(ctx, found, quiet)
+        return
     summary = api.build(
         ctx.obj["store"],
         sources,
@@ -268,7 +283,19 @@ def remove(ctx: click.Context, document: str, quiet: bool, compact: bool) -> Non
     print_build_summary(ctx, summary, quiet)
 
 
-def print_build_summary(ctx: click.Context, summary: Any, quiet: bool) -> None:
+def print_preview(ctx: click.Context, found: Any, quiet: bool) -> None:
+    """A dry run: what each new document holds, the links it would make, nothing written."""
+    print_build_summary(ctx, found.summary, quiet, verb="would add to")
+    if not quiet:
+        for link in found.links:
+            click.echo(
+                f"link: {link.source_label or link.source} —{link.relation}→ "
+                f"{link.target_label or link.target}"
+            )
+    click.echo(f"{len(found.links)} links would be made; nothing was written")
+
+
+def print_build_summary(ctx: click.Context, summary: Any, quiet: bool, verb: str = "built") -> None:
     """Each document with its counts, what changed, then one summary line."""
     if not quiet:
         for doc in summary.documents:
@@ -277,6 +304,8 @@ def print_build_summary(ctx: click.Context, summary: Any, quiet: bool) -> None:
                 f"{doc.initiatives} initiatives, {doc.indicators} indicators, "
                 f"{doc.budget_items} budget items, {doc.triples} triples"
             )
+            if summary.facts.get(doc.file_name):
+                click.echo(f"  facts: {', '.join(map(str, summary.facts[doc.file_name]))}")
         for file_name, names in sorted(summary.report.unknown_organisations.items()):
             click.echo(f"{escaped(file_name)}: unknown organisations: {'; '.join(sorted(names))}")
         for file_name, names in sorted(summary.report.new_partners.items()):
@@ -294,7 +323,7 @@ def print_build_summary(ctx: click.Context, summary: Any, quiet: bool) -> None:
         click.echo(f"warning: link decision {escaped(problem)}", err=True)
     counted = ", ".join(f"{len(names)} {change}" for change, names in summary.changes.items())
     click.echo(
-        f"built {ctx.obj['store']} with {summary.triples} quads from "
+        f"{verb} {ctx.obj['store']} with {summary.triples} quads from "
         f"{len(summary.documents)} documents ({counted})"
     )
 

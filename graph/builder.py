@@ -170,6 +170,7 @@ class DocumentBuilder:
         self._spans: set[tuple[int, int]] = set()
         self.goal_parents: dict[str, str | None] = {}
         self.publisher_departments: list[Organisation] = []
+        self.year: int | None = None  # the document's year: names are read as used then
 
     # -- primitives -------------------------------------------------------
     def add(self, s: Term, p: Term, o: Term) -> None:
@@ -253,7 +254,7 @@ class DocumentBuilder:
         for mention, target in [(m, responsible_iris) for m in responsible] + [
             (m, involved_iris) for m in involved
         ]:
-            resolution = self.registry.resolve(mention)
+            resolution = self.registry.resolve(mention, self.year)
             for org in resolution.organisations:
                 target.setdefault(org.iri, org)
             if resolution.all_departments:
@@ -262,7 +263,7 @@ class DocumentBuilder:
             others = others or resolution.other_departments
             for name in resolution.unknown:
                 self.report.unknown_organisations.setdefault(self.source.file_name, set()).add(name)
-        for org in self.registry.find(free_text):
+        for org in self.registry.find(free_text, self.year):
             # The municipality as a whole is the setting of every plan, not a participant.
             if org.iri not in responsible_iris and org.kind != "Municipality":
                 involved_iris.setdefault(org.iri, org)
@@ -303,7 +304,7 @@ class DocumentBuilder:
     def partners(self, node: Term, names: Iterable[str]) -> None:
         """Link named partners; one the registry lacks becomes a new ig:Partner."""
         for name in names:
-            known = self.registry.find(name)
+            known = self.registry.find(name, self.year)
             if known:
                 for org in known:
                     self.add(node, ig("partner"), named(org.iri))
@@ -316,6 +317,7 @@ class DocumentBuilder:
 
     # -- records ------------------------------------------------------------
     def document(self, doc: r.Document, importer: str) -> None:
+        self.year = doc.meeting_date.year if doc.meeting_date else doc.year
         self.add(self.plan, A, ig("Plan"))
         self.add(self.plan, LABEL, da(doc.title))
         self.add(self.plan, TITLE, da(doc.title))
@@ -327,7 +329,7 @@ class DocumentBuilder:
         self.number(self.plan, ig("year"), doc.year)
         self.number(self.plan, ig("startYear"), doc.start_year)
         self.number(self.plan, ig("endYear"), doc.end_year)
-        for org in (o for mention in doc.publisher for o in self.registry.find(mention)):
+        for org in (o for mention in doc.publisher for o in self.registry.find(mention, self.year)):
             self.add(self.plan, PUBLISHER, named(org.iri))
             dept = self.registry.answerable_department(org.iri)
             if dept is not None and dept not in self.publisher_departments:
@@ -336,7 +338,7 @@ class DocumentBuilder:
         if doc.meeting_date:
             self.add(self.plan, ig("meetingDate"), f'"{doc.meeting_date.isoformat()}"^^<{XSD}date>')
         self.text(self.plan, ig("committeeName"), doc.committee)
-        for org in self.registry.find(doc.committee or ""):
+        for org in self.registry.find(doc.committee or "", self.year):
             self.add(self.plan, ig("committee"), named(org.iri))
         if doc.case_number:
             self.add(self.plan, ig("caseNumber"), plain(doc.case_number))
@@ -367,7 +369,7 @@ class DocumentBuilder:
             self.add(node, ig("date"), f'"{item.value}"^^<{XSD}date>')
         self.number(node, ig("year"), item.year)
         if item.kind == "department":
-            for org in self.registry.find(item.text):
+            for org in self.registry.find(item.text, self.year):
                 self.add(node, ig("mentionOf"), named(org.iri))
                 self.add(self.plan, ig("mentionsOrganisation"), named(org.iri))
         if item.kind == "budget-code" and item.value in budget_keys:

@@ -5,6 +5,11 @@ name ("Beskæftigelsesforvaltningen"), a genitive ("Socialforvaltningens") or a
 centre abbreviation ("CBH"). All of these live as labels in
 ``ontology/organisations.ttl``; this module turns them into one matcher so that
 importers never need to know organisations and the builder never guesses.
+
+A name may have the years it was used (``ig:nameInUse``): given a document's
+year, the resolver reads such a name only when the year falls within them, so
+that an administration's old name in a text of its own time is found, while the
+same words in a later text (or another municipality's) are reported as unknown.
 """
 
 from __future__ import annotations
@@ -49,6 +54,21 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class NameInUse:
+    """The years a name was used; None where the first or last year is not known."""
+
+    valid_from: int | None = None
+    valid_until: int | None = None
+
+    def covers(self, year: int | None) -> bool:
+        if year is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= year) and (
+            self.valid_until is None or year <= self.valid_until
+        )
+
+
+@dataclass(frozen=True)
 class Resolution:
     """Organisations found in a mention, and the parts of it nobody knows."""
 
@@ -65,10 +85,16 @@ def registry_path() -> Path:
 class Registry:
     """Every known organisation with all its names, loaded from the registry file."""
 
-    def __init__(self, organisations: list[Organisation], names: dict[str, str]) -> None:
+    def __init__(
+        self,
+        organisations: list[Organisation],
+        names: dict[str, str],
+        in_use: dict[str, NameInUse] | None = None,
+    ) -> None:
         self.organisations = {o.iri: o for o in organisations}
         self._names = names  # exact surface form → IRI
-        self._resolved: dict[str, Resolution] = {}
+        self._in_use = {k.lower(): v for k, v in (in_use or {}).items()}  # name → its years
+        self._resolved: dict[tuple[str, int | None], Resolution] = {}
 
     @classmethod
     def load(cls, path: Path | None = None) -> Registry:
@@ -79,14 +105,17 @@ class Registry:
         codes: dict[str, str] = {}
         parents: dict[str, str] = {}
         links: dict[str, str] = {}
+        uses: dict[str, dict[str, object]] = {}  # ig:NameInUse node → its name and years
         for t in triples:
             s, p, o = t.subject.value, t.predicate.value, t.object
             if p == RDF + "type" and o.value in KINDS:
                 # A department is also an org:OrganizationalUnit; the specific kind wins.
                 if kinds.get(s) in (None, "Unit"):
                     kinds[s] = KINDS[o.value]
-            elif p in (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel"):
+            elif p in (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel"):
                 labels.setdefault(s, []).append((o.value, getattr(o, "language", None)))
+            elif p in (IG + "name", IG + "validFrom", IG + "validUntil"):
+                uses.setdefault(s, {})[p.removeprefix(IG)] = o.value
             elif p == SKOS + "notation":
                 codes[s] = o.value
             elif p == ORG + "unitOf":
@@ -106,7 +135,20 @@ class Registry:
                 names.setdefault(value, iri)
             if iri in codes:
                 names.setdefault(codes[iri], iri)
-        return cls(organisations, names)
+        in_use = {
+            str(use["name"]): NameInUse(
+                int(str(use["validFrom"])) if "validFrom" in use else None,
+                int(str(use["validUntil"])) if "validUntil" in use else None,
+            )
+            for use in uses.values()
+            if "name" in use
+        }
+        return cls(organisations, names, in_use)
+
+    def in_use(self, name: str, year: int | None) -> bool:
+        """Whether ``name`` (as registered) was used in ``year``; a name without years always was."""
+        use = self._in_use.get(name.lower())
+        return use is None or use.covers(year)
 
     @property
     def departments(self) -> list[Organisation]:
@@ -170,13 +212,14 @@ class Registry:
         )
         return re.compile(r"(?<![\wÆØÅæøå-])(?:" + alternation + r")(?![\wÆØÅæøå])", re.I)
 
-    def _lookup(self, surface: str) -> str | None:
+    def _lookup(self, surface: str) -> tuple[str, str] | None:
+        """The registered name ``surface`` is written as (a genitive, other case) and its IRI."""
         key = " ".join(surface.split())
         if key in self._names:
-            return self._names[key]
+            return key, self._names[key]
         for candidate in (key, key[:-1], key[:-2]):
             if candidate.lower() in self._lowered_names:
-                return self._lowered_names[candidate.lower()]
+                return candidate, self._lowered_names[candidate.lower()]
         return None
 
     @cached_property
@@ -184,34 +227,49 @@ class Registry:
         """Names (not codes) in lower case → IRI, for genitives and capitalised mentions."""
         return {k.lower(): v for k, v in self._names.items() if not k.isupper()}
 
-    def find(self, text: str) -> list[Organisation]:
-        """Every known organisation named in ``text``, in order of first mention."""
+    def find(self, text: str, year: int | None = None) -> list[Organisation]:
+        """Every known organisation named in ``text``, in order of first mention.
+
+        With ``year`` (the document's), a name is read only if it was used that year.
+        """
         found: dict[str, Organisation] = {}
-        for match in self._pattern.finditer(text or ""):
-            iri = self._lookup(match.group(0))
-            if iri and iri not in found:
+        for match in self._matches(text, year):
+            iri = match[1]
+            if iri not in found:
                 found[iri] = self.organisations[iri]
         return list(found.values())
 
-    def resolve(self, mention: str) -> Resolution:
+    def _matches(self, text: str, year: int | None) -> list[tuple[re.Match[str], str]]:
+        """The names in ``text`` that were in use in ``year``, each with its organisation's IRI."""
+        matches = []
+        for match in self._pattern.finditer(text or ""):
+            known = self._lookup(match.group(0))
+            if known and self.in_use(known[0], year):
+                matches.append((match, known[1]))
+        return matches
+
+    def resolve(self, mention: str, year: int | None = None) -> Resolution:
         """Resolve one mention ("BUF, SOF", "alle forvaltninger", "CBH").
 
         Every fragment that names no known organisation is returned as unknown
         so the build summary can report it instead of dropping it. Remembered,
         since a build resolves the same few mentions ("SOF") thousands of times.
         """
-        if mention not in self._resolved:
-            self._resolved[mention] = self._resolve(mention)
-        return self._resolved[mention]
+        if (mention, year) not in self._resolved:
+            self._resolved[mention, year] = self._resolve(mention, year)
+        return self._resolved[mention, year]
 
-    def _resolve(self, mention: str) -> Resolution:
+    def _resolve(self, mention: str, year: int | None) -> Resolution:
         text = " ".join(mention.split()).strip(" .,;:()")
         if not text:
             return Resolution()
-        remainder = self._pattern.sub(" ", ALL_DEPARTMENTS.sub(" ", text))
+        remainder = ALL_DEPARTMENTS.sub(" ", text)
+        # Only the names in use that year are taken out: an old name in a later text stays unknown.
+        for match, _ in reversed(self._matches(remainder, year)):
+            remainder = remainder[: match.start()] + " " + remainder[match.end() :]
         fragments = (fragment.strip(" .,;:()-") for fragment in _SPLIT.split(remainder))
         return Resolution(
-            organisations=tuple(self.find(text)),
+            organisations=tuple(self.find(text, year)),
             unknown=tuple(fragment for fragment in fragments if _looks_like_a_name(fragment)),
             all_departments=bool(ALL_DEPARTMENTS.search(text))
             and not OTHER_DEPARTMENTS.search(text),

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from ..errors import IndsatsgrafError
 from ..files import reason
 from ..importers import registry
+from ..importers.facts import FactCount, fact_counts
 from ..importers.readers import read_document
 from ..importers.records import ImportResult
 from ..importers.text import MAX_BYTES, UnreadableSource
@@ -42,7 +43,7 @@ from .builder import BuildReport, SourceFile, build_document
 from .documents import Document, DocumentError
 from .organisations import Registry, registry_path
 from .store import GraphStore, StoreError, load, unwritable
-from .vocabulary import ONTOLOGY_GRAPH, ORGANISATIONS_GRAPH, slug
+from .vocabulary import ONTOLOGY_GRAPH, ORGANISATIONS_GRAPH, data_iri_value, slug
 
 Progress = Callable[[str], None]
 BATCH_QUADS = 100_000
@@ -53,6 +54,7 @@ every load into the data loaded before it, and fewer loads mean less merging. Th
 batches in flight stay within a few hundred MiB."""
 
 ADDED, REPLACED, KEPT = "added", "replaced", "kept"
+PROSE_IMPORTERS = ("generic", "committee-case")  # their facts are read from prose, with confidence
 
 
 @dataclass
@@ -105,6 +107,9 @@ class BuildSummary:
     """Entries of the folders given that are not files, each with why it was not read."""
     decision_problems: list[str] = field(default_factory=list)
     """Lines of the link-decisions files that were left out, as ``FILE:LINE: problem``."""
+    facts: dict[str, list[FactCount]] = field(default_factory=dict)
+    """File name → its facts by kind with their mean confidence, for the documents read
+    from prose (the generic and committee-case importers), whose facts are guesses."""
 
 
 def ontology_dir() -> Path:
@@ -327,6 +332,7 @@ class _Run:
     report: BuildReport = field(default_factory=BuildReport)
     documents: list[Document] = field(default_factory=list)
     links: list[linking.Link] = field(default_factory=list)
+    facts: dict[str, list[FactCount]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -456,7 +462,9 @@ def _build_into(target: Path, wanted: list[Wanted], options: _Options) -> BuildS
     changes: dict[str, list[str]] = {ADDED: [], REPLACED: [], KEPT: []}
     for want in wanted:
         changes[want.change].append(want.path.name)
-    summary = BuildSummary(run.documents, total, run.report, accepted, candidates, changes)
+    summary = BuildSummary(
+        run.documents, total, run.report, accepted, candidates, changes, facts=run.facts
+    )
     summary.decision_problems = problems
     return summary
 
@@ -480,6 +488,8 @@ def _batches(
         batch.append("".join(lines).encode())
         quads += len(lines)
         run.documents.append(_document(want, item, len(lines)))
+        if item.result.importer in PROSE_IMPORTERS:
+            run.facts[item.source.file_name] = fact_counts(item.result)
         if decisions is not None:
             records.append((item.source, item.result))
         if quads >= size:
@@ -519,3 +529,121 @@ def _document(want: Wanted, item: Imported, triples: int) -> Document:
         built_at=want.built_at,
         original_path=want.original_path,
     )
+
+
+# -- what a build would do, before it does it ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewLink:
+    """One link the build would make between a new document and the graph (or within it)."""
+
+    source: str
+    source_label: str
+    relation: str  # the property's local name, or "correspondsTo (candidate)"
+    target: str
+    target_label: str
+
+
+@dataclass
+class Preview:
+    """What ``build`` of some files would add, and the links it would make, nothing written."""
+
+    summary: BuildSummary  # the new documents only; ``triples`` counts their quads
+    links: list[PreviewLink]
+
+
+def preview(
+    store: GraphStore,
+    paths: list[Path],
+    *,
+    importer_name: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    decisions: Path | None = None,
+) -> Preview:
+    """Import, build and link ``paths`` with the documents in the store, writing nothing.
+
+    The documents the store holds are read from its copies as a build would
+    read them, so the links are those the build would make; only the ones that
+    touch a new document are returned. A file that cannot be imported raises
+    :class:`BuildError` exactly as the build would.
+    """
+    import tempfile
+
+    files = collect(paths)
+    held = documents.documents(store) if store.exists() else []
+    new_slugs = {slug(path.stem) for path in files}
+    wanted = [Wanted(path, importer_name, _change(path, held), str(path), "") for path in files]
+    wanted += [_kept(store, document) for document in held if document.slug not in new_slugs]
+    run = _Run(Registry.load(registry_path()))
+    records: list[tuple[SourceFile, ImportResult]] = []
+    labels: dict[str, str] = {}
+    triples = 0
+    changes: dict[str, list[str]] = {ADDED: [], REPLACED: []}
+    with tempfile.TemporaryDirectory() as scratch:
+        for want, item in _import_wanted(
+            sorted(wanted, key=lambda w: w.path.name), None, max_bytes, Path(scratch)
+        ):
+            # What the kept documents report, the build has reported before: only the new ones'.
+            report = BuildReport() if want.change == KEPT else run.report
+            lines = build_document(item.result, item.source, run.orgs, report)
+            records.append((item.source, item.result))
+            labels.update(_labels(lines))
+            if want.change == KEPT:
+                continue
+            triples += len(lines)
+            changes[want.change].append(want.path.name)
+            run.documents.append(_document(want, item, len(lines)))
+            if item.result.importer in PROSE_IMPORTERS:
+                run.facts[item.source.file_name] = fact_counts(item.result)
+    link_quads, links = linking.link_quads(records, run.orgs, link_decisions.load(decisions))
+    new = tuple(documents_prefix(s) for s in new_slugs)
+    found = [
+        PreviewLink(
+            q.subject.value,
+            labels.get(q.subject.value, ""),
+            q.predicate.value.rsplit("#", 1)[-1],
+            q.object.value,
+            labels.get(q.object.value, ""),
+        )
+        for q in link_quads
+        if isinstance(q.object, ox.NamedNode)
+        and (q.subject.value.startswith(new) or q.object.value.startswith(new))
+        and q.predicate.value.rsplit("#", 1)[-1] in PREVIEWED
+    ]
+    found += [
+        PreviewLink(
+            link.source,
+            labels.get(link.source, ""),
+            f"correspondsTo ({link.status})",
+            link.target,
+            labels.get(link.target, ""),
+        )
+        for link in links
+        if link.status != "rejected"
+        and (link.source.startswith(new) or link.target.startswith(new))
+    ]
+    summary = BuildSummary(run.documents, triples, run.report, changes=changes, facts=run.facts)
+    summary.links = sum(link.status == "accepted" for link in links)
+    summary.candidate_links = sum(link.status == "candidate" for link in links)
+    return Preview(summary, found)
+
+
+PREVIEWED = ("mentionOf", "crossReference", "fundedBy", "supports", "contributesTo", "resolvesTo")
+"""The explicit links a preview shows; the correspondences are shown from the links' own list."""
+
+
+def documents_prefix(document_slug: str) -> str:
+    """Every IRI of a document's own things begins with this."""
+    return data_iri_value(document_slug, "")
+
+
+def _labels(lines: list[str]) -> dict[str, str]:
+    """IRI → Danish label (rdfs:label) among a document's N-Quads, to name what a link joins."""
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    found: dict[str, str] = {}
+    for quad in ox.parse(
+        "".join(line for line in lines if label in line), format=ox.RdfFormat.N_QUADS
+    ):
+        found.setdefault(quad.subject.value, quad.object.value)
+    return found

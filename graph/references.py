@@ -9,6 +9,9 @@ graph:
   benchmark document whose period covers the plan's year (ig:supports too);
 * "Fremgår også under X" → the theme X of the same document;
 * budget codes ("HA01 (2024)") → the budget item with that code (and year);
+  a code named in another document's prose (a committee case's "HA01 (2024)")
+  is that same budget item: its mention gets ``ig:mentionOf`` the item and the
+  case's own budget item an ``ig:crossReference`` to it;
   an initiative named like a budget item of its own document ("Tæt på
   familien" / "Ø401: Tæt på familien (…)") is funded by it;
 * "spor N i Socialforvaltningens Boligplan" and the tracks ("sporet …") of
@@ -182,6 +185,25 @@ class Resolver:
                 budget = own_budget[fold(item.label)]
                 self.add(node, ig("fundedBy"), record_iri(source.slug, "budget", budget.key))
         self.tracks_in_goals(source, result, plan)
+        self.named_budget_codes(source, result)
+
+    def named_budget_codes(self, source: SourceFile, result: r.ImportResult) -> None:
+        """A budget code named in prose is the budget item of that code in the other documents.
+
+        The document's own item of the code (a committee case keeps one for each
+        code it names in a budget context) points to it as well, so a query can
+        go from a case to the plan that holds the item, or back.
+        """
+        own = {item.code: item for item in result.budget_items if item.code}
+        for n, mention in enumerate(result.mentions, 1):
+            if mention.kind != "budget-code" or not mention.value:
+                continue
+            written = f"{mention.value} ({mention.year})" if mention.year else mention.value
+            for target in self.budget_items(written, besides=source.slug, strict=True):
+                self.add(data_iri(source.slug, "mention", str(n)), ig("mentionOf"), target)
+                if mention.value in own:
+                    item = record_iri(source.slug, "budget", own[mention.value].key)
+                    self.add(item, ig("crossReference"), target)
 
     def tracks_in_goals(self, source: SourceFile, result: r.ImportResult, plan: NamedNode) -> None:
         """'sporet "X" i … omstillingsplan' in a goal's text: the goal and its initiatives serve X."""
@@ -204,8 +226,15 @@ class Resolver:
                 for track in served.get(goal_key, []):
                     self.supports(record_iri(source.slug, "initiative", item.key), track)
 
-    def budget_items(self, written: str) -> list[NamedNode]:
-        """Budget items with the code written (and its year, if written: "HA01 (2024)")."""
+    def budget_items(
+        self, written: str, besides: str | None = None, strict: bool = False
+    ) -> list[NamedNode]:
+        """Budget items with the code written (and its year, if written: "HA01 (2024)").
+
+        ``besides`` leaves out one document's own items (by its slug). ``strict``
+        keeps a written year from matching an item of another budget year (HA01
+        of budget 2026 is another proposal than HA01 of budget 2024).
+        """
         match = BUDGET_CODE.match(written.strip())
         if not match:
             return []
@@ -213,10 +242,13 @@ class Resolver:
         found = [
             (source, item)
             for source, result in self.documents
+            if source.slug != besides
             for item in result.budget_items
             if item.code == code
         ]
         dated = [(s, i) for s, i in found if year is not None and i.budget_year == year]
+        if strict and year is not None and not dated:
+            found = [(s, i) for s, i in found if i.budget_year is None]
         return [record_iri(s.slug, "budget", i.key) for s, i in (dated or found)]
 
 

@@ -29,17 +29,37 @@ SECTION = re.compile(
     re.I,
 )
 PROPOSER = re.compile(r"^\s*(?P<who>[A-ZÆØÅ][^.]{2,120}?)\s+indstiller\b", re.I)
+# "Forvaltningen indstiller, at udvalget godkender …": one point on the proposer's own line.
+INLINE_POINT = re.compile(r"\bindstiller\b[^,]{0,80}?,?\s+(?P<text>at\s+\S.*)$", re.I)
+# "Beslutning: Indstillingen blev godkendt." on one line.
+INLINE_DECISION = re.compile(r"^\s*Beslutning\s*:\s*(?P<text>\S.*)$", re.I)
 POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]|[-•*–·])\s+(?P<text>\S.*)$")
 AT_POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]\s*)?at\s+\S")
 COMMITTEE = (
     r"(?:[A-ZÆØÅ][a-zæøå]+-(?:,\s*[A-ZÆØÅa-zæøå][a-zæøå]+-)*\s+og\s+)?"
+    r"(?:[A-ZÆØÅ][a-zæøå]+\s+(?=Lokaludvalg))?"
     r"[A-ZÆØÅ][a-zæøåA-ZÆØÅ-]*(?:udvalget|udvalg|rådet|repræsentationen|bestyrelsen|Byrådet)"
 )
-COMMITTEE_LINE = re.compile(rf"^\s*\((?P<name>{COMMITTEE})\)\s*$")
-COMMITTEE_IN_TEXT = re.compile(
-    rf"(?:møde i|beslutning i|indstiller til|udvalg\s*:?\s*$|^)\s*(?P<name>{COMMITTEE})\b",
-    re.I | re.M,
+# "(Socialudvalget)" on a line of its own after the indstilling: the committee that sends
+# the case on to the council, not the one holding the meeting.
+SENDER_LINE = re.compile(rf"^\s*\((?P<name>{COMMITTEE})\)\s*$")
+# Where a page says whose meeting it is: "Dagsorden til møde i X", "Beslutning i X",
+# "Udvalg: X", "UDVALG" above X, "Mødested: Xs mødesal", "Xs mødemateriale".
+MEETING_OF = re.compile(
+    rf"(?:møde(?:t)? i|referat fra|dagsorden for|beslutning i|udvalg\s*:?\s*\n\s*|udvalg\s*:\s*)"
+    rf"\s*(?P<name>{COMMITTEE})\b"
+    rf"|mødested\s*:\s*(?P<place>{COMMITTEE})s\s+mødesal"
+    rf"|(?P<material>{COMMITTEE})s\s+mødemateriale",
+    re.I,
 )
+# Who is asked to decide: "indstiller til/over for X", "at X godkender …", "X skal (derfor) godkende".
+DECIDER = re.compile(
+    rf"indstiller,?\s+(?:til|over for|overfor)\s+(?P<to>{COMMITTEE})"
+    rf"|(?:^|\n|,)\s*(?:\d{{1,2}}\s*[.)]\s*|[-•*–·]\s*)?at\s+(?P<at>{COMMITTEE})\b"
+    rf"|(?P<shall>{COMMITTEE})\s+skal\s+(?:derfor\s+|med\s+(?:denne\s+sag|indstillingen)\s+)?"
+    r"(?:godkende|tage stilling|behandle|drøfte|beslutte|vedtage|træffe)",
+)
+COUNCIL = re.compile(r"\b(?P<name>Borgerrepræsentationen|Byrådet|Kommunalbestyrelsen)\b")
 META = re.compile(
     r"^\s*(?:mødedato\s*:|mødested\s*:|den \d{1,2}[.-]\d{1,2}[.-]\d{4} kl\.|dagsorden til møde|referat\s*$)",
     re.I,
@@ -89,14 +109,28 @@ class CommitteeCaseImporter:
 
 
 def _committee(source: SourceText) -> str | None:
-    """The committee: "(Socialudvalget)" on a line of its own, else "møde i …", "Beslutning i …"."""
-    for line in source.lines:
-        m = COMMITTEE_LINE.match(line)
-        if m:
-            return collapse(m["name"])
-    text = "\n".join(source.lines[:80])
-    m = COMMITTEE_IN_TEXT.search(text)
-    return collapse(m["name"]) if m else None
+    """The committee whose meeting treats the case, not any committee the text mentions.
+
+    In order: what the page says of its meeting ("Dagsorden til møde i X",
+    "Beslutning i X", "Mødested: Xs mødesal"); a sender line "(X)" after the
+    indstilling, which passes X's case on to the council (Borgerrepræsentationen,
+    Byrådet) when the text names one, else leaves X; the committee the
+    indstilling asks to decide ("indstiller til X", "at X godkender", "X skal
+    godkende"). A committee that only appears in the history ("Borgerrepræsentationen
+    tiltrådte i 2011 …") is never the case's.
+    """
+    text = "\n".join(source.lines)
+    meeting = MEETING_OF.search("\n".join(source.lines[:80]))
+    if meeting:
+        return collapse(meeting["name"] or meeting["place"] or meeting["material"])
+    sender = next((m for line in source.lines if (m := SENDER_LINE.match(line))), None)
+    if sender:
+        council = COUNCIL.search(text)
+        return collapse(council["name"] if council else sender["name"])
+    deciders = [collapse(m["to"] or m["at"] or m["shall"]) for m in DECIDER.finditer(text)]
+    if deciders:
+        return max(deciders, key=lambda name: (deciders.count(name), -deciders.index(name)))
+    return None
 
 
 def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
@@ -132,6 +166,11 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
         if who and proposer is None:
             proposer = collapse(who["who"])
             inside = True
+            inline = INLINE_POINT.search(line)
+            if inline:
+                close()
+                current = (n, n, [inline["text"]], None)
+                continue
         if not inside:
             continue
         point = POINT.match(line)
@@ -151,6 +190,12 @@ def _decisions(source: SourceText) -> list[Proposal]:
     decisions: list[Proposal] = []
     lines = source.lines
     for n, line in enumerate(lines, 1):
+        inline = INLINE_DECISION.match(line)
+        if inline:
+            key = f"beslutning-{len(decisions) + 1}"
+            label = collapse(inline["text"])[:500]
+            decisions.append(Proposal(key, label, source.span(n, n), "decision"))
+            continue
         m = SECTION.match(line)
         if not m or not m["name"].lower().startswith("beslutning"):
             continue

@@ -193,8 +193,16 @@ BROAD_AMOUNT = re.compile(
     rf"(?:år\s+)?(?P<year>{YEAR})(?!\s*[-–]\s*\d))?",
     re.IGNORECASE,
 )
+# "DKK 1.200.000", "kr. 2,5 mio.": the currency written before the number.
+CURRENCY_FIRST = re.compile(
+    r"(?<![\w.])(?:kr\.|DKK)\s*(?P<number>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+    r"(?:\s*(?P<scale>mia|mio|mill|millioner|million|milliarder|milliard)\.?)?(?![\d,])"
+    rf"(?:\s+(?:i|for)\s+(?P<year>{YEAR})(?!\s*[-–]\s*\d))?",
+    re.IGNORECASE,
+)
 BROAD_SCALES = {**SCALES, "mill": Decimal(1_000_000), "milliard": Decimal(1_000_000_000)}
 IMPOSSIBLE_KRONER = Decimal(10) ** 12  # more than any Danish public budget, by far
+SLASH_DATE = re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})/(?P<m>\d{1,2})-(?P<y>(?:19|20)\d{2})(?!\d)")
 NUMERIC_DATE = re.compile(
     r"(?<![\d.-])(?P<d>\d{1,2})[.-](?P<m>\d{1,2})[.-](?P<y>(?:19|20)\d{2})(?![\d])"
 )
@@ -229,7 +237,18 @@ def broad_amounts(text: str) -> list[tuple[Amount, int]]:
         found.append(
             (Amount(total, collapse(match.group(0)), int(year) if year else None), match.start())
         )
-    return found
+    taken = [(offset, offset + len(amount.text)) for amount, offset in found]
+    for match in CURRENCY_FIRST.finditer(text):
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue  # "kr. 2,5 mio." is already read as "2,5 mio."
+        value = number(match["number"])
+        if value is None:
+            continue
+        total = value * BROAD_SCALES[(match["scale"] or "").lower()]
+        total = total.to_integral_value() if total == total.to_integral_value() else total
+        year = int(match["year"]) if match["year"] else None
+        found.append((Amount(total, collapse(match.group(0)), year), match.start()))
+    return sorted(found, key=lambda f: f[1])
 
 
 def implausible_amount(amount: Amount) -> str | None:
@@ -247,14 +266,14 @@ def reversed_periods(text: str) -> list[str]:
 def dates(text: str) -> list[tuple[str, str, int]]:
     """Every calendar date in ``text``: (ISO date, wording, position).
 
-    Reads "04.05.2023", "15-08-2019", "2023-05-04" and "1. marts 2023";
+    Reads "04.05.2023", "15-08-2019", "2023-05-04", "4/5-2023" and "1. marts 2023";
     impossible dates (31.02.2023) are not dates.
     """
     from datetime import date
 
     found = []
     months = MONTHS.split("|")
-    for pattern in (NUMERIC_DATE, ISO_DATE, WORD_DATE):
+    for pattern in (NUMERIC_DATE, SLASH_DATE, ISO_DATE, WORD_DATE):
         for m in pattern.finditer(text):
             month = (
                 int(m["m"])

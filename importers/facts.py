@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import danish
-from .records import Amount, ImportWarning, Indicator, Measurement, Mention
+from .records import Amount, ImportResult, ImportWarning, Indicator, Measurement, Mention
 from .text import SourceText
 from .textutil import collapse
 
@@ -203,6 +203,11 @@ def _is_meeting_date(
     before = flat[max(0, offset - 30) : offset]
     if re.search(r"mødedato\s*:?\s*$|møde(?:t)?\s+(?:den|d\.)\s*$", before, re.I):
         return True
+    # "Referat af mødet i Social- og Seniorudvalget d. 4. maj 2023" in a heading.
+    if first <= 5 and re.search(
+        r"\bmøde(?:t)?\s+i\s+[^.]{3,80}\s(?:den|d\.)\s*$", flat[max(0, offset - 100) : offset], re.I
+    ):
+        return True
     line = _line_at(first, starts, offset)
     previous = next(
         (
@@ -235,3 +240,57 @@ def _indicator(match: re.Match[str], span, n: int) -> Indicator:  # noqa: ANN001
     indicator.measurements.append(Measurement("target", Decimal(value), "percent", label, target))
     indicator.baseline_year = int(base[1]) if base else None
     return indicator
+
+
+# -- what a document's facts add up to, for the build's report -------------------------
+
+FACT_NAMES = {
+    "budget-code": ("budget code", "budget codes"),
+    "amount": ("amount", "amounts"),
+    "department": ("department", "departments"),
+    "date": ("date", "dates"),
+    "period": ("period", "periods"),
+    "case-number": ("case number", "case numbers"),
+    "legal-reference": ("legal reference", "legal references"),
+    "indicator": ("indicator", "indicators"),
+    "proposal": ("indstilling point", "indstilling points"),
+    "decision": ("decision", "decisions"),
+}
+
+
+@dataclass(frozen=True)
+class FactCount:
+    """How many facts of one kind a document named, and how sure their readings are on average.
+
+    ``confidence`` is None for kinds whose every reading is certain by its form
+    (an amount with "kr.", a numbered indstilling point), which carry none.
+    """
+
+    kind: str
+    count: int
+    confidence: float | None = None
+
+    def __str__(self) -> str:
+        one, many = FACT_NAMES.get(self.kind, (self.kind, self.kind))
+        sure = f" ({self.confidence:.2f})" if self.confidence is not None else ""
+        return f"{self.count} {one if self.count == 1 else many}{sure}"
+
+
+def fact_counts(result: ImportResult) -> list[FactCount]:
+    """The facts in ``result`` by kind, in the order of :data:`FACT_NAMES`, none left out."""
+    by_kind: dict[str, list[float]] = {}
+    for mention in result.mentions:
+        by_kind.setdefault(mention.kind, []).append(mention.confidence)
+    counts = [
+        FactCount(kind, len(sure), round(sum(sure) / len(sure), 2))
+        for kind, sure in by_kind.items()
+    ]
+    counts.append(FactCount("amount", len(result.amounts)))
+    counts.append(FactCount("indicator", len(result.indicators)))
+    for kind in ("proposal", "decision"):
+        counts.append(FactCount(kind, sum(p.kind == kind for p in result.proposals)))
+    order = list(FACT_NAMES)
+    return sorted(
+        (c for c in counts if c.count),
+        key=lambda c: (order.index(c.kind) if c.kind in order else len(order), c.kind),
+    )

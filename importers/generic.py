@@ -56,6 +56,12 @@ NOT_A_TITLE = re.compile(
     r"|sagsfremstilling|indstilling|resumé|problemstilling|løsning|økonomi|beslutning|indholdsfortegnelse)$",
     re.I,
 )
+# A page of labelled fields ("UDVALG" above "Handicaprådet", "MØDE" above "Referat"),
+# as meeting systems print a meeting's heading: its title is made of those fields.
+FIELD_LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ]{3,}(?: [A-ZÆØÅ]{2,})?)\s*:?$")
+BODY_LABELS = ("UDVALG", "KOMITÉ", "RÅD", "FORUM")
+MEETING_LABELS = ("MØDE", "MØDETYPE")
+WHEN_LABELS = ("STARTTIDSPUNKT", "DATO", "MØDEDATO", "TIDSPUNKT")
 FACT_KINDS = ("date", "period", "department", "budget-code", "case-number", "legal-reference")
 
 
@@ -153,8 +159,12 @@ class _Reader:
         self._field_filled = False
 
     def document(self, facts: Facts | None = None) -> Document:
-        """The document: its title (the first line that is not site furniture) and period."""
-        number, title = next(
+        """The document: its title (the first line that is not site furniture) and period.
+
+        A page of labelled fields is titled by them ("Handicaprådet – Referat
+        15-08-2019"), since its first line that is no label names only the body.
+        """
+        number, title = self._field_title() or next(
             (
                 (n, collapse(line).lstrip("# "))
                 for n, line in enumerate(self.source.lines, 1)
@@ -174,6 +184,24 @@ class _Reader:
             span=self.source.span(number, number) if self.source.lines else None,
             meeting_date=_date(facts.meeting_date) if facts else None,
         )
+
+    def _field_title(self) -> tuple[int, str] | None:
+        """The title of a page of labelled fields: its body, its kind of meeting and its day."""
+        fields: dict[str, tuple[int, str]] = {}
+        lines = [(n, collapse(line)) for n, line in enumerate(self.source.lines[:40], 1)]
+        lines = [(n, text) for n, text in lines if text]
+        for (_, label), (n, value) in zip(lines, lines[1:], strict=False):
+            match = FIELD_LABEL.match(label)
+            if match and not FIELD_LABEL.match(value):
+                fields.setdefault(match["label"], (n, value))
+        body = next((fields[k] for k in BODY_LABELS if k in fields), None)
+        if body is None:
+            return None
+        meeting = next((fields[k][1] for k in MEETING_LABELS if k in fields), None)
+        when = next((fields[k][1] for k in WHEN_LABELS if k in fields), "")
+        day = re.match(r"\S+", when)
+        parts = [body[1], " ".join(filter(None, [meeting, day.group(0) if day else None]))]
+        return body[0], " – ".join(p for p in parts if p)
 
     def feed(self, number: int, line: str) -> None:
         if TABLE_RULE.match(line):

@@ -98,3 +98,55 @@ def test_a_text_with_only_a_title_and_amounts_is_imported_not_refused() -> None:
     assert result.document.title == "Nyt om budgettet"
     assert [a.value for a in result.amounts] == [Decimal(7_500_000)]
     assert [m.value for m in result.mentions if m.kind == "date"] == ["2024-04-03"]
+
+
+def _case(name: str):  # noqa: ANN202
+    source = read_source(DATA / name)
+    assert registry.choose(source).importer.name == "committee-case"
+    return IMPORTER.parse(source)
+
+
+def test_the_committee_is_the_one_asked_to_decide_not_one_in_the_history() -> None:
+    """The council's decision of 2019 opens a paragraph; the case is still the committee's."""
+    result = _case("udvalgssag-skolestart.txt")
+    assert result.document.committee == "Børne- og Ungdomsudvalget"
+    assert result.document.proposer == "Børne- og Ungdomsforvaltningen"
+    assert [p.number for p in result.proposals if p.kind == "proposal"] == [1, 2]
+
+
+def test_a_committee_that_sends_its_case_on_leaves_it_to_the_council() -> None:
+    """ "(Kultur- og Fritidsudvalget)" under the indstilling is the sender; the council decides."""
+    result = _case("br-sag-fra-kulturudvalget.txt")
+    assert result.document.committee == "Borgerrepræsentationen"
+    assert result.document.meeting_date == date(2025, 11, 6)
+
+
+def test_a_page_of_labelled_fields_is_titled_by_its_body_meeting_and_day() -> None:
+    result = _case("raadsmoede-felter.txt")
+    assert result.document.title == "Ældrerådet – Dagsorden 02-10-2024"
+    assert result.document.span is not None and result.document.span.first == 3
+    assert result.document.committee == "Ældrerådet"
+    assert result.document.meeting_date == date(2024, 10, 2)
+    assert [p.label for p in result.proposals if p.kind == "decision"] == ["Godkendt."]
+
+
+def test_another_municipalitys_wording_yields_its_facts() -> None:
+    """Inline indstilling and decision, currency before the number, "4/5-2024", "mødet i X d. …"."""
+    result = _case("sag-anden-kommune.txt")
+    doc = result.document
+    assert (doc.committee, doc.meeting_date) == ("Social- og Seniorudvalget", date(2023, 5, 4))
+    assert doc.proposer == "Forvaltningen"
+    assert [(p.kind, p.span.first) for p in result.proposals] == [
+        ("proposal", 11),
+        ("decision", 17),
+    ]
+    assert result.proposals[1].label == "Indstillingen blev godkendt."
+    assert [a.value for a in result.amounts] == [
+        Decimal(2_500_000),
+        Decimal(2_500_000),
+        Decimal(1_200_000),
+    ]
+    dates = [m.value for m in result.mentions if m.kind == "date"]
+    assert dates == ["2023-05-04", "2022-05-04", "2024-05-04"]
+    (code,) = [m for m in result.mentions if m.kind == "budget-code"]
+    assert (code.value, code.confidence) == ("SO30a", 0.9)

@@ -34,6 +34,8 @@ CLASSES = [
     "Correspondence", "LinkStatus", "Programme", "ProgrammeTrack",
     # committee cases and facts read from prose (importers/committee_case.py, importers/facts.py)
     "Proposal", "Decision", "Mention",
+    # names of organisations with their years (ontology/organisations.ttl)
+    "NameInUse",
 ]  # fmt: skip
 # involvedBody is not in the written contract but the builder writes it (graph/builder.py).
 OBJECT_PROPERTIES = [
@@ -46,6 +48,7 @@ OBJECT_PROPERTIES = [
     "document",
     "linkSource", "linkTarget", "linkStatus", "resolvesTo", "hasTrack",
     "committee", "hasProposal", "mentions", "mentionOf", "mentionsOrganisation", "statesAmount",
+    "nameInUse",
 ]  # fmt: skip
 DATATYPE_PROPERTIES = [
     "value", "year", "comparator", "footnote", "amountDKK", "budgetYear", "startYear", "endYear",
@@ -55,6 +58,7 @@ DATATYPE_PROPERTIES = [
     "linkScore", "linkMethod", "evidence",
     "firstPage", "lastPage", "meetingDate", "committeeName", "caseNumber", "proposerName",
     "mentionKind", "mentionValue", "confidence", "date", "baselineYear",
+    "name", "validFrom", "validUntil",
 ]  # fmt: skip
 INDIVIDUALS = {
     "MeasurementKind": ["Baseline", "Status", "Target", "Actual"],
