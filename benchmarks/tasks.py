@@ -4,10 +4,11 @@ benchmarks/run.py starts this script once per measurement and reads the JSON it
 prints (or, for rdflib, the JSON lines it writes as it goes, so a query that
 runs past the time limit still leaves the finished ones behind)::
 
-    python benchmarks/tasks.py build DOCUMENTS_DIR STORE_DIR [link|nolink]
+    python benchmarks/tasks.py build DOCUMENTS_DIR STORE_DIR [link|nolink] [compact|nocompact]
     python benchmarks/tasks.py linking DOCUMENTS_DIR
     python benchmarks/tasks.py embedded STORE_DIR REPEAT
     python benchmarks/tasks.py remote ENDPOINT_URL REPEAT
+    python benchmarks/tasks.py narrowed STORE_DIR REPEAT DOCUMENTS_DIR [pages|nopages]
     python benchmarks/tasks.py rdflib NQUADS_FILE REPEAT LIMIT_SECONDS OUTPUT.jsonl
 """
 
@@ -23,10 +24,11 @@ from pathlib import Path
 from indsatsgraf.queries.catalog import SavedQuery, ad_hoc, saved_queries
 
 
-def build(documents: str, store: str, link: str = "link") -> dict:
+def build(documents: str, store: str, link: str = "link", compact: str = "nocompact") -> dict:
     """Time ``pipeline.build`` end to end, and each of its phases by its progress messages.
 
-    ``nolink`` builds without cross-document links (see ``linking`` below).
+    ``nolink`` builds without cross-document links (see ``linking`` below);
+    ``compact`` compacts the indexes before the generation goes live.
     """
     from indsatsgraf.graph.pipeline import build as run_build
     from indsatsgraf.graph.store import GraphStore
@@ -40,7 +42,13 @@ def build(documents: str, store: str, link: str = "link") -> dict:
             marks.append((time.perf_counter(), phase))
 
     start = time.perf_counter()
-    summary = run_build(GraphStore(Path(store)), files, progress=progress, link=link == "link")
+    summary = run_build(
+        GraphStore(Path(store)),
+        files,
+        progress=progress,
+        link=link == "link",
+        compact=compact == "compact",
+    )
     end = time.perf_counter()
     phases: dict[str, float] = {}
     for (at, phase), (following, _) in zip(marks, [*marks[1:], (end, "")], strict=True):
@@ -187,7 +195,8 @@ def embedded(store: str, repeat: str, documents: str) -> dict:
     for name, query in _queries():
         bindings = query.bindings(corpus_parameters(name, documents))
         results[name] = _timed(
-            lambda q=query, b=bindings: len(run_embedded(oxstore, q, b).rows), int(repeat)
+            lambda q=query, b=bindings: len(run_embedded(oxstore, q, b, timeout=3600).rows),
+            int(repeat),
         )
     floor = ad_hoc(FLOOR_QUERY)
     return {
@@ -195,6 +204,52 @@ def embedded(store: str, repeat: str, documents: str) -> dict:
         "queries": results,
         "floor": _timed(lambda: len(run_embedded(oxstore, floor, {}).rows), int(repeat)),
     }
+
+
+#: The department a one-department question is asked about (the one with most initiatives).
+NARROW_DEPARTMENT = "SOF"
+#: Rows on a page of a list, as the web application shows them.
+PAGE_ROWS = 50
+
+
+def narrowed(store: str, repeat: str, documents: str, pages: str = "pages") -> dict:
+    """The questions a planner asks: about one plan, about one department, a first page.
+
+    Every saved query with a ``plan`` parameter runs narrowed to the first
+    generated cross-departmental plan, every one with a ``department``
+    parameter narrowed to SOF. ``pages`` also times the first page
+    (PAGE_ROWS rows, read and converted) of every answer longer than a page,
+    with the default parameters; ``whole`` is the whole answer with the
+    number of rows it holds, for the streaming rate.
+    """
+    from indsatsgraf.graph.sparql import run_embedded
+    from indsatsgraf.graph.store import GraphStore
+
+    oxstore = GraphStore(Path(store)).open()
+    plan = min(Path(documents).glob("tvaergaaende-indsatsplan-*.txt")).name
+    results: dict[str, dict] = {"plan": {}, "department": {}, "page": {}}
+    for name, query in _queries():
+        declared = {p.name: p.type for p in query.parameters}
+        asked = corpus_parameters(name, documents)
+        for kind, value in (("plan", plan), ("department", NARROW_DEPARTMENT)):
+            if declared.get(kind) == kind:
+                bindings = query.bindings({**asked, kind: value})
+                results[kind][name] = {
+                    **_timed(
+                        lambda q=query, b=bindings: len(run_embedded(oxstore, q, b).rows),
+                        int(repeat),
+                    ),
+                    "scoped": query.scoped_graphs(bindings) is not None,
+                }
+        if pages == "pages":
+            bindings = query.bindings(asked)
+            results["page"][name] = _timed(
+                lambda q=query, b=bindings: len(
+                    run_embedded(oxstore, q, b, limit=PAGE_ROWS, timeout=3600).rows
+                ),
+                int(repeat),
+            )
+    return {"plan_name": plan, "department_name": NARROW_DEPARTMENT, **results}
 
 
 def remote(endpoint: str, repeat: str, documents: str) -> dict:
@@ -282,6 +337,7 @@ TASKS: dict[str, Callable[..., dict]] = {
     "linking": linking,
     "embedded": embedded,
     "remote": remote,
+    "narrowed": narrowed,
     "rdflib": rdflib_queries,
 }
 

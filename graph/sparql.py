@@ -6,7 +6,10 @@ compared row by row.
 
 Saved queries read the default graph as the union of all named graphs (one per
 document). The embedded store is queried that way; a remote endpoint is given
-the project's graphs as the query's dataset (docs/endpoints.md).
+the project's graphs as the query's dataset (docs/endpoints.md). A query that
+declares a scope (``#+ scope: plan``) and is narrowed to one plan reads only
+that document's graph with the organisations and the ontology, on both paths
+(:meth:`..queries.catalog.SavedQuery.scoped_graphs`).
 """
 
 from __future__ import annotations
@@ -203,17 +206,28 @@ def run_embedded(
     deadline = time.monotonic() + check_timeout(timeout)
     check(query, allow_service, timeout)
     text = with_values(query.text, bindings)  # adds only serialised, validated terms
-    return call_with_deadline(_evaluate, store, text, limit, timeout=timeout, deadline=deadline)
+    graphs = query.scoped_graphs(bindings)
+    return call_with_deadline(
+        _evaluate, store, text, limit, graphs, timeout=timeout, deadline=deadline
+    )
 
 
-def _evaluate(store: ox.Store, text: str, limit: int | None) -> QueryResult:
+def _evaluate(
+    store: ox.Store, text: str, limit: int | None, graphs: list[str] | None = None
+) -> QueryResult:
     """The query's answer as plain values (it crosses a process boundary).
 
-    Oxigraph reports evaluation errors (an unknown function, a store file
-    gone) as OSError or RuntimeError, at the call or while rows are read.
+    ``graphs`` are the default graph of a scoped query; without them it is
+    the union of every named graph. Oxigraph reports evaluation errors (an
+    unknown function, a store file gone) as OSError or RuntimeError, at the
+    call or while rows are read.
     """
     try:
-        return _answer(store.query(text, use_default_graph_as_union=True), limit)
+        if graphs is None:
+            answer = store.query(text, use_default_graph_as_union=True)
+        else:
+            answer = store.query(text, default_graph=[ox.NamedNode(g) for g in graphs])
+        return _answer(answer, limit)
     except (OSError, RuntimeError) as error:
         raise QueryError(f"the query failed while running: {error}") from None
 
@@ -279,6 +293,7 @@ def run_remote(
 
     check(query, allow_service, timeout)
     credentials = Credentials.from_env()
+    scoped = query.scoped_graphs(bindings)
     form = query.form
     accept = (
         "application/sparql-results+json"
@@ -286,7 +301,9 @@ def run_remote(
         else "application/n-triples, text/turtle;q=0.5"
     )
     try:
-        if graphs is None:
+        if scoped is not None:
+            graphs = scoped
+        elif graphs is None:
             graphs = project_graphs(endpoint, timeout=timeout, credentials=credentials)
         response = checked(
             sparql_request(
