@@ -383,9 +383,12 @@ def query(
             endpoint, saved, bindings, timeout=timeout, limit=limit, allow_service=allowed
         )
     else:
+        from .graph import answers
+
         store = open_store(ctx)
         bindings = saved.bindings(given, Names.of_store(store))
-        result = sparql.run_embedded(
+        generation = Path(ctx.obj["store"], "current").resolve()
+        result = answers.stored(generation, saved, given, limit) or sparql.run_embedded(
             store, saved, bindings, limit=limit, timeout=timeout, allow_service=allowed
         )
     if fmt == "table" and result.form == "SELECT":

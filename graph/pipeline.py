@@ -32,7 +32,7 @@ from ..importers import registry
 from ..importers.readers import read_document
 from ..importers.records import ImportResult
 from ..importers.text import MAX_BYTES, UnreadableSource
-from . import documents, link_decisions, linking
+from . import answers, documents, link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document
 from .documents import Document, DocumentError
 from .organisations import Registry, registry_path
@@ -375,6 +375,7 @@ def _build_into(target: Path, wanted: list[Wanted], options: _Options) -> BuildS
     )
     batches = _batches(run, imported, options.progress, decided)
     total = load(target, batches, options.compact, options.progress)
+    answers.compute(target, options.progress)
     documents.write(target, run.documents)
     accepted = sum(link.status == "accepted" for link in run.links)
     candidates = sum(link.status == "candidate" for link in run.links)

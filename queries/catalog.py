@@ -33,6 +33,10 @@ When that parameter is given, the query reads only the plan's named graph, the
 organisations and the ontology (and the links) as its default graph instead of
 the union of every document: on an archive of thousands of documents the store
 then never scans the others, which a FILTER on the plan cannot spare it.
+
+``#+ stored: yes`` asks every build to compute the query's default answer
+once and keep it beside the graph (:mod:`..graph.answers`): for archive-wide
+aggregates whose few rows cost a scan of every document.
 """
 
 from __future__ import annotations
@@ -222,6 +226,8 @@ class SavedQuery:
     scope: str | None = None
     #: Whether the narrowed query still reads the cross-document links.
     scope_links: bool = False
+    #: Whether each build keeps the default answer beside the graph (``#+ stored: yes``).
+    stored: bool = False
 
     @property
     def form(self) -> str:
@@ -300,7 +306,16 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
         parameters=tuple(params),
         scope=scope,
         scope_links=scope_links,
+        stored=_stored(path, meta.get("stored", [])),
     )
+
+
+def _stored(path: Path, values: list[str]) -> bool:
+    """``#+ stored: yes`` or ``no``; anything else is a mistake worth naming."""
+    words = {value.strip().lower() for value in values}
+    if not words <= {"yes", "no"} or len(words) > 1:
+        raise QueryError(f"{path}: '#+ stored:' is yes or no, not {', '.join(sorted(words))}")
+    return words == {"yes"}
 
 
 def _scope(path: Path, text: str, params: list[Parameter]) -> tuple[str | None, bool]:

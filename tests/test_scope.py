@@ -62,7 +62,9 @@ def test_a_scoped_run_reads_only_the_plans_graph(oxstore) -> None:
     plan = next(p for p in _plans(oxstore) if "2015" in p)
     graphs = query.scoped_graphs(query.bindings({"plan": plan}))
     assert graphs[0] == GRAPH + "tvaergaaende-indsatsplan-2015"
-    count = "SELECT (COUNT(*) AS ?n) WHERE { ?i a <https://w3id.org/indsatsgraf/ontology#Initiative> }"
+    count = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?i a <https://w3id.org/indsatsgraf/ontology#Initiative> }"
+    )
     scoped = next(iter(oxstore.query(count, default_graph=[ox.NamedNode(g) for g in graphs])))
     everywhere = next(iter(oxstore.query(count, use_default_graph_as_union=True)))
     assert 0 < int(scoped["n"].value) < int(everywhere["n"].value)
