@@ -23,6 +23,20 @@ HELP_SECONDS = 0.3
 QUERY_WALL_SECONDS = 1.0
 VIZ_NODES = 5000
 VIZ_SECONDS = 3.0
+# The archive-scale targets (issue 13): what a planner sees, at ×1000.
+ARCHIVE_SCALE = 1000
+PAGE_ROWS = 50
+AGGREGATE_ROWS = 1000
+AGGREGATE_SECONDS = 1.0
+PAGE_SECONDS = 1.0
+PLAN_SECONDS = 0.050
+DEPARTMENT_SECONDS = 0.200
+STREAM_ROWS = 10_000
+STREAM_ROWS_PER_SECOND = 50_000
+LINKING_SECONDS = 120.0
+LINKING_PRECISION = 0.8
+LINKING_RECALL = 0.95
+LINKING_SCALE = 100
 
 
 def ms(seconds: float | None) -> str:
@@ -162,6 +176,7 @@ def targets(results: dict) -> list[dict]:
                 else "",
             )
         )
+    found += archive_targets(results)
     startup = results.get("startup")
     if startup:
         found.append(
@@ -200,6 +215,152 @@ def targets(results: dict) -> list[dict]:
                 f"{page['ready_seconds'] / VIZ_SECONDS:.1f}× over"
                 if page["ready_seconds"] >= VIZ_SECONDS
                 else "",
+            )
+        )
+    return found
+
+
+def _median(entry: dict) -> float | None:
+    return statistics.median(entry["times"]) if entry.get("times") else None
+
+
+def _archive(results: dict) -> tuple[int, dict, str]:
+    """The scale the archive targets are judged at, its data, and a note when it is not ×1000."""
+    scales = [(s, d) for s, d in _scales(results) if "narrowed" in d]
+    if not scales:
+        return 0, {}, ""
+    at = next(((s, d) for s, d in scales if s == ARCHIVE_SCALE), scales[-1])
+    note = "" if at[0] >= ARCHIVE_SCALE else f" (×{ARCHIVE_SCALE} not measured)"
+    return at[0], at[1], note
+
+
+def _limit(
+    name: str, goal: str, times: dict[str, float], limit: float, scale: int, note: str
+) -> dict:
+    """A target that every measured time stays under ``limit`` seconds."""
+    if not times:
+        return _target(name, goal, "not measured", None)
+    worst = max(times, key=times.__getitem__)
+    over = sorted(n for n, t in times.items() if t >= limit)
+    return _target(
+        name,
+        goal,
+        f"slowest at ×{scale}{note}: {worst}, {ms(times[worst])} ms",
+        None if note else not over,
+        f"{len(over)} of {len(times)} over: {', '.join(over)}" if over else "",
+    )
+
+
+def archive_targets(results: dict) -> list[dict]:
+    """Targets 1-6 of the archive-scale issue, judged at ×1000 (or said not to be)."""
+    scale, data, note = _archive(results)
+    if not data:
+        return []
+    found = []
+    narrowed = data["narrowed"]
+    aggregates = {}
+    for name, q in data["embedded"]["queries"].items():
+        if q.get("rows", AGGREGATE_ROWS + 1) <= AGGREGATE_ROWS and "median" in q:
+            kept = narrowed.get("stored", {}).get(name)
+            aggregates[name] = _median(kept) if kept else q["median"]
+    found.append(
+        _limit(
+            "aggregates",
+            f"1. every answer of at most {number(AGGREGATE_ROWS)} rows (aggregates) under "
+            f"{AGGREGATE_SECONDS:g} s at ×{ARCHIVE_SCALE} (stored answers where kept)",
+            aggregates,
+            AGGREGATE_SECONDS,
+            scale,
+            note,
+        )
+    )
+    pages = {
+        name: _median(q)
+        for name, q in narrowed.get("page", {}).items()
+        if data["embedded"]["queries"].get(name, {}).get("rows", 0) > AGGREGATE_ROWS
+        and _median(q) is not None
+    }
+    found.append(
+        _limit(
+            "first-page",
+            f"2a. the first page ({number(PAGE_ROWS)} rows) of every list under "
+            f"{PAGE_SECONDS:g} s at ×{ARCHIVE_SCALE}",
+            pages,
+            PAGE_SECONDS,
+            scale,
+            note,
+        )
+    )
+    for kind, limit, label in (
+        ("plan", PLAN_SECONDS, "2b. every question narrowed to one plan"),
+        ("department", DEPARTMENT_SECONDS, "2c. every question narrowed to one department"),
+    ):
+        times = {n: _median(q) for n, q in narrowed.get(kind, {}).items() if _median(q)}
+        found.append(
+            _limit(
+                kind,
+                f"{label} under {limit * 1000:g} ms at ×{ARCHIVE_SCALE}",
+                times,
+                limit,
+                scale,
+                note,
+            )
+        )
+    rates = {
+        name: q["rows"] / q["median"]
+        for name, q in data["embedded"]["queries"].items()
+        if q.get("rows", 0) >= STREAM_ROWS and q.get("median")
+    }
+    if rates:
+        slowest = min(rates, key=rates.__getitem__)
+        below = sorted(n for n, r in rates.items() if r < STREAM_ROWS_PER_SECOND)
+        found.append(
+            _target(
+                "stream",
+                f"3. whole answers ({number(STREAM_ROWS)} rows and more) at ≥ "
+                f"{number(STREAM_ROWS_PER_SECOND)} rows/s at ×{ARCHIVE_SCALE}, not all held "
+                "in memory",
+                f"slowest at ×{scale}{note}: {slowest}, {number(rates[slowest])} rows/s; "
+                "every answer is held whole before its first row is written",
+                None if note else False,
+                f"{len(below)} of {len(rates)} below" if below else "rows held in memory",
+            )
+        )
+    found.append(
+        _target(
+            "web",
+            "4. web pages p95 under 1 s at ×1000 with 20 concurrent clients",
+            "not measured: the web application is on another branch",
+            None,
+        )
+    )
+    linking = results.get("linking", [])
+    k = growth(linking)
+    if k is not None:
+        last = linking[-1]
+        projected = last["seconds"] * (ARCHIVE_SCALE / last["scale"]) ** k
+        judged = next((m for m in linking if m["scale"] == LINKING_SCALE), last)
+        precision, recall = judged.get("precision") or 0, judged.get("recall") or 0
+        misses = []
+        if projected >= LINKING_SECONDS:
+            misses.append(f"{projected / LINKING_SECONDS:.1f}× too slow")
+        if k > 1.05:
+            misses.append(f"grows as scale^{k:.2f}")
+        if precision < LINKING_PRECISION:
+            misses.append(f"precision {precision:.2f}")
+        if recall < LINKING_RECALL:
+            misses.append(f"recall {recall:.2f}")
+        found.append(
+            _target(
+                "linking",
+                f"5. linking at ×{ARCHIVE_SCALE} under {LINKING_SECONDS:g} s, at most linear; "
+                f"precision ≥ {LINKING_PRECISION} and recall ≥ {LINKING_RECALL} at ×"
+                f"{judged['scale']}",
+                f"{last['seconds']:.1f} s at ×{last['scale']}, scale^{k:.2f}, about "
+                f"{projected:,.0f} s projected at ×{ARCHIVE_SCALE}; precision {precision:.2f}, "
+                f"recall {recall:.2f}",
+                not misses,
+                "; ".join(misses),
             )
         )
     return found
@@ -335,6 +496,53 @@ def _queries(scale: int, data: dict) -> list[str]:
               "rdflib ÷ embedded"]  # fmt: skip
     notes = [f"{mark} {error}  " for error, mark in errors.items()]
     return [f"### ×{scale}", "", *_table(header, rows), *notes, note, ""]
+
+
+def _narrowed(scale: int, data: dict) -> list[str]:
+    """The planner's questions at one scale: one plan, one department, a first page, stored."""
+    n = data.get("narrowed")
+    if not n:
+        return []
+    embedded = data.get("embedded", {}).get("queries", {})
+    names = sorted(set(n["plan"]) | set(n["department"]) | set(n["page"]) | set(n["stored"]))
+
+    def cell(entry: dict | None) -> str:
+        if entry is None:
+            return ""
+        if "error" in entry:
+            return "error"
+        return f"{ms(_median(entry))} ({number(entry['rows'])})"
+
+    rows = []
+    for name in names:
+        plan = n["plan"].get(name)
+        unscoped = plan.get("unscoped") if plan else None
+        rows.append(
+            [
+                f"`{name}`",
+                cell(embedded.get(name) and {"times": embedded[name].get("times", []),
+                                              "rows": embedded[name].get("rows", 0)}),
+                cell(plan),
+                cell(unscoped) if unscoped else ("" if plan is None else "not scoped"),
+                cell(n["department"].get(name)),
+                cell(n["page"].get(name)),
+                cell(n["stored"].get(name)),
+            ]
+        )  # fmt: skip
+    header = ["query", "whole answer", "one plan", "same, over every graph",
+              f"one department ({n['department_name']})", f"first page ({PAGE_ROWS} rows)",
+              "stored answer"]  # fmt: skip
+    return [
+        f"### ×{scale}: the questions a planner asks",
+        "",
+        f"Milliseconds (rows). One plan is `{n['plan_name']}`; a query that declares "
+        "`#+ scope: plan` reads only that plan's graph (and the organisations, ontology and, "
+        "where declared, links), and the next column runs the same query over every graph with "
+        "its FILTER. A first page is the first rows of the answer read and converted; the stored "
+        "answer is the one the build kept (`graph.answers`).",
+        "",
+        *_table(header, rows),
+    ]
 
 
 def growth(linking: list[dict]) -> float | None:
@@ -592,6 +800,7 @@ def markdown(results: dict) -> str:
     ]
     for scale, data in scales:
         out += _queries(scale, data)
+        out += _narrowed(scale, data)
     startup = results.get("startup")
     if startup:
         out += [

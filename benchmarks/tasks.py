@@ -19,6 +19,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from indsatsgraf.queries.catalog import SavedQuery, ad_hoc, saved_queries
@@ -219,28 +220,34 @@ def narrowed(store: str, repeat: str, documents: str, pages: str = "pages") -> d
     generated cross-departmental plan, every one with a ``department``
     parameter narrowed to SOF. ``pages`` also times the first page
     (PAGE_ROWS rows, read and converted) of every answer longer than a page,
-    with the default parameters; ``whole`` is the whole answer with the
-    number of rows it holds, for the streaming rate.
+    with the default parameters. ``stored`` reads back each answer the build
+    stored (``graph.answers``).
     """
+    from indsatsgraf.graph import answers
     from indsatsgraf.graph.sparql import run_embedded
     from indsatsgraf.graph.store import GraphStore
 
     oxstore = GraphStore(Path(store)).open()
     plan = min(Path(documents).glob("tvaergaaende-indsatsplan-*.txt")).name
-    results: dict[str, dict] = {"plan": {}, "department": {}, "page": {}}
+    results: dict[str, dict] = {"plan": {}, "department": {}, "page": {}, "stored": {}}
     for name, query in _queries():
         declared = {p.name: p.type for p in query.parameters}
         asked = corpus_parameters(name, documents)
         for kind, value in (("plan", plan), ("department", NARROW_DEPARTMENT)):
             if declared.get(kind) == kind:
                 bindings = query.bindings({**asked, kind: value})
-                results[kind][name] = {
-                    **_timed(
-                        lambda q=query, b=bindings: len(run_embedded(oxstore, q, b).rows),
+                results[kind][name] = _timed(
+                    lambda q=query, b=bindings: len(run_embedded(oxstore, q, b, timeout=3600).rows),
+                    int(repeat),
+                )
+                if query.scoped_graphs(bindings) is not None:  # the same, over every graph
+                    unscoped = replace(query, scope=None)
+                    results[kind][name]["unscoped"] = _timed(
+                        lambda q=unscoped, b=bindings: len(
+                            run_embedded(oxstore, q, b, timeout=3600).rows
+                        ),
                         int(repeat),
-                    ),
-                    "scoped": query.scoped_graphs(bindings) is not None,
-                }
+                    )
         if pages == "pages":
             bindings = query.bindings(asked)
             results["page"][name] = _timed(
@@ -249,6 +256,11 @@ def narrowed(store: str, repeat: str, documents: str, pages: str = "pages") -> d
                 ),
                 int(repeat),
             )
+    generation = GraphStore(Path(store)).current.resolve()
+    for query in answers.storable():
+        results["stored"][query.name] = _timed(
+            lambda q=query: len(answers.stored(generation, q, {}).rows), int(repeat)
+        )
     return {"plan_name": plan, "department_name": NARROW_DEPARTMENT, **results}
 
 
