@@ -6,7 +6,8 @@ runs past the time limit still leaves the finished ones behind)::
 
     python benchmarks/tasks.py build DOCUMENTS_DIR STORE_DIR [link|nolink] [compact|nocompact]
     python benchmarks/tasks.py linking DOCUMENTS_DIR
-    python benchmarks/tasks.py embedded STORE_DIR REPEAT
+    python benchmarks/tasks.py embedded STORE_DIR REPEAT DOCUMENTS_DIR [NAME,NAME…]
+    python benchmarks/tasks.py store_answers STORE_DIR
     python benchmarks/tasks.py remote ENDPOINT_URL REPEAT
     python benchmarks/tasks.py narrowed STORE_DIR REPEAT DOCUMENTS_DIR [pages|nopages]
     python benchmarks/tasks.py rdflib NQUADS_FILE REPEAT LIMIT_SECONDS OUTPUT.jsonl
@@ -184,8 +185,11 @@ def corpus_parameters(name: str, documents: str) -> dict[str, str]:
     return {}
 
 
-def embedded(store: str, repeat: str, documents: str) -> dict:
-    """Every saved query on the embedded store (pyoxigraph), as ``indsatsgraf query`` runs it."""
+def embedded(store: str, repeat: str, documents: str, only: str = "") -> dict:
+    """Every saved query on the embedded store (pyoxigraph), as ``indsatsgraf query`` runs it.
+
+    ``only`` (comma-separated names) limits the pass to those queries.
+    """
     from indsatsgraf.graph.sparql import run_embedded
     from indsatsgraf.graph.store import GraphStore
 
@@ -194,6 +198,8 @@ def embedded(store: str, repeat: str, documents: str) -> dict:
     opened = time.perf_counter() - start
     results = {}
     for name, query in _queries():
+        if only and name not in only.split(","):
+            continue
         bindings = query.bindings(corpus_parameters(name, documents))
         results[name] = _timed(
             lambda q=query, b=bindings: len(run_embedded(oxstore, q, b, timeout=3600).rows),
@@ -203,7 +209,9 @@ def embedded(store: str, repeat: str, documents: str) -> dict:
     return {
         "open_seconds": opened,
         "queries": results,
-        "floor": _timed(lambda: len(run_embedded(oxstore, floor, {}).rows), int(repeat)),
+        "floor": {}
+        if only
+        else _timed(lambda: len(run_embedded(oxstore, floor, {}).rows), int(repeat)),
     }
 
 
@@ -262,6 +270,16 @@ def narrowed(store: str, repeat: str, documents: str, pages: str = "pages") -> d
             lambda q=query: len(answers.stored(generation, q, {}).rows), int(repeat)
         )
     return {"plan_name": plan, "department_name": NARROW_DEPARTMENT, **results}
+
+
+def store_answers(store: str) -> dict:
+    """Time ``graph.answers.compute`` on a store built without it (the build's last step)."""
+    from indsatsgraf.graph import answers
+    from indsatsgraf.graph.store import GraphStore
+
+    start = time.perf_counter()
+    count = answers.compute(GraphStore(Path(store)).current.resolve())
+    return {"seconds": time.perf_counter() - start, "answers": count}
 
 
 def remote(endpoint: str, repeat: str, documents: str) -> dict:
@@ -350,6 +368,7 @@ TASKS: dict[str, Callable[..., dict]] = {
     "embedded": embedded,
     "remote": remote,
     "narrowed": narrowed,
+    "store_answers": store_answers,
     "rdflib": rdflib_queries,
 }
 
