@@ -173,14 +173,25 @@ def targets(results: dict) -> list[dict]:
     if scales and scales[-1][0] >= 1000:
         scale, data = scales[-1]
         rate = data["build"]["triples_per_second"]
+        phases = data["build"]["phases"]
+        optional = {p: phases[p] for p in ("compacting", "storing") if p in phases}
+        without = (
+            f"; {number(data['build']['triples'] / (data['build']['seconds'] - sum(optional.values())))}"
+            f" triples/s without {' and '.join(optional)} ("
+            + ", ".join(f"{p} {v:.0f} s" for p, v in optional.items())
+            + ")"
+            if optional
+            else ""
+        )
         found.append(
             _target(
                 "build",
-                f"build of ×{scale} at ≥ {number(BUILD_TRIPLES_PER_SECOND)} triples/s end to end",
+                f"6. build of ×{scale} at ≥ {number(BUILD_TRIPLES_PER_SECOND)} triples/s end to end",
                 f"{number(rate)} triples/s ({number(data['build']['triples'])} triples in "
                 f"{data['build']['seconds']:.0f} s"
                 + ("" if data["build"].get("links", True) else ", without cross-document links")
-                + ")",
+                + ")"
+                + without,
                 rate >= BUILD_TRIPLES_PER_SECOND,
                 f"{BUILD_TRIPLES_PER_SECOND / rate:.1f}× too slow"
                 if rate < BUILD_TRIPLES_PER_SECOND
@@ -822,6 +833,23 @@ def _memory(scales: list[tuple[int, dict]]) -> list[str]:
     ]
 
 
+def _shared_machine(results: dict) -> list[str]:
+    """A warning when other work ran beside the measurements: every time is then inflated."""
+    m = results["machine"]
+    load = (m.get("load_average") or [0])[0]
+    if load <= m["cores"]:
+        return []
+    return [
+        f"**The machine was shared during this run**: the load average was {load:.1f} on "
+        f"{m['cores']} cores when it started (other jobs were running), so each measurement "
+        f"got a fraction of a core and absolute times are inflated, by up to {load / m['cores']:.0f}× "
+        "against an idle machine. Ratios within the run (a scoped query against the same query "
+        "over every graph, a stored answer against the live one) hold; a target missed by less "
+        "than that factor may be met on an idle machine.",
+        "",
+    ]
+
+
 def _what_ran(results: dict) -> list[str]:
     """Which scales ran in full and which only in part, so no reader mistakes one for the other."""
     scales = _scales(results)
@@ -895,6 +923,7 @@ def markdown(results: dict) -> str:
             ],
             "llll",
         ),
+        *_shared_machine(results),
         *_explanations(results),
         "## Corpora",
         "",
