@@ -84,7 +84,34 @@ def linking(documents: str) -> dict:
         "accepted": len(accepted),
         "quads": len(quads),
         **_against_the_generator(records, accepted),
+        **({"profile": _linking_profile(records)} if len(records) <= PROFILE_DOCUMENTS else {}),
     }
+
+
+#: Linking is profiled (a second, untimed run) on corpora up to this many documents.
+PROFILE_DOCUMENTS = 50
+#: The steps of ``link_quads`` whose share of the time the report shows.
+LINKING_STEPS = ("entities", "candidate_pairs", "score", "correspondence_quads", "reference_quads")
+
+
+def _linking_profile(records: list) -> dict[str, float]:
+    """Each linking step's share of a profiled run (profiling slows all, the shares hold)."""
+    import cProfile
+    import pstats
+
+    from indsatsgraf.graph import link_decisions
+    from indsatsgraf.graph.linking import link_quads
+    from indsatsgraf.graph.organisations import Registry
+
+    profiler = cProfile.Profile()
+    profiler.runcall(link_quads, records, Registry.load(), link_decisions.load(None))
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = max((entry[3] for entry in stats.values()), default=0.0) or 1.0
+    shares = {}
+    for (_, _, function), entry in stats.items():
+        if function in LINKING_STEPS:
+            shares[function] = shares.get(function, 0.0) + entry[3] / total
+    return shares
 
 
 def _against_the_generator(records: list, accepted: list[tuple[str, str]]) -> dict:
