@@ -25,11 +25,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..queries.catalog import SavedQuery, saved_queries
-from .sparql import QueryResult, run_embedded
+from .sparql import QueryResult, run_in_process
 
 FOLDER = "answers"
-#: Seconds one stored query may take during a build (an archive of 5,000 documents needs ~5).
-BUILD_TIMEOUT = 3_600.0
 
 
 def _digest(query: SavedQuery) -> str:
@@ -57,7 +55,7 @@ def compute(target: Path, progress: Callable[[str], None] | None = None) -> int:
         for query in queries:
             if progress:
                 progress(f"storing the answer of {query.name}")
-            result = run_embedded(store, query, query.bindings({}), timeout=BUILD_TIMEOUT)
+            result = run_in_process(store, query, query.bindings({}))
             record = {"query": _digest(query), "variables": result.variables, "rows": result.rows}
             (folder / f"{query.name}.json").write_text(
                 json.dumps(record, ensure_ascii=False), encoding="utf-8"

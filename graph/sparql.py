@@ -212,6 +212,20 @@ def run_embedded(
     )
 
 
+def run_in_process(
+    store: ox.Store, query: SavedQuery, bindings: dict[str, ox.NamedNode | ox.Literal]
+) -> QueryResult:
+    """Run one of the package's own saved queries here, without a worker or a deadline.
+
+    For the build, which answers its stored queries on the generation it has
+    just written: forking while that writable store's RocksDB threads hold a
+    lock leaves the child waiting on it for good (see :mod:`.deadline`), and
+    the package's own queries need no guard against runaway text.
+    """
+    text = with_values(query.text, bindings)
+    return _evaluate(store, text, None, query.scoped_graphs(bindings))
+
+
 def _evaluate(
     store: ox.Store, text: str, limit: int | None, graphs: list[str] | None = None
 ) -> QueryResult:

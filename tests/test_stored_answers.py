@@ -81,3 +81,20 @@ def test_a_bad_stored_header_names_the_file(tmp_path: Path) -> None:
     path.write_text("#+ stored: always\nSELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\n")
     with pytest.raises(QueryError, match=r"q\.rq: '#\+ stored:' is yes or no, not always"):
         parse_query_file(path)
+
+
+def test_the_build_answers_without_forking(built_store, tmp_path: Path, monkeypatch) -> None:
+    """A child forked beside the build's writable store hung on a RocksDB lock for an hour."""
+    import os
+
+    copy = tmp_path / "generation"
+    shutil.copytree(built_store.current.resolve(), copy)
+    shutil.rmtree(copy / answers.FOLDER)
+
+    def no_fork() -> int:
+        raise AssertionError("the build forked a query worker")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert answers.compute(copy) == len(STORED)
+    for query in answers.storable():
+        assert answers.stored(copy, query, {}) is not None
