@@ -700,15 +700,19 @@ def _explanations(results: dict) -> list[str]:
                 "reach the target: one bulk load for the whole corpus instead of one per batch "
                 "(each load merges into what is already there), and importing documents in a "
                 "second process."
+                + (
+                    " Compacting and storing the answers are optional steps of this build "
+                    "(`--compact`, `#+ stored: yes`); the rate without them is given beside it."
+                    if {"compacting", "storing"} & set(b["phases"])
+                    else ""
+                )
             )
             lines.append("")
             k = growth(results.get("linking", []))
             if k is not None and not b.get("links", True):
                 lines.append(
                     f"This rate leaves out cross-document linking, timed on its own (see "
-                    f"*Cross-document linking*): it grows as scale^{k:.1f}, and on generated "
-                    "titles, which differ in one word, its low precision joins repetitions into "
-                    "large components that lineage queries would walk."
+                    f"*Cross-document linking*): it grows as scale^{k:.1f}."
                 )
                 lines.append("")
     return lines
