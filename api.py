@@ -96,7 +96,7 @@ def open_graph(
 
         if progress:
             progress(f"no graph at {location.path} yet; building it from the bundled documents")
-        run_build(location)
+        run_build(location, stored=stored_queries())
     return location.open()
 
 
@@ -136,6 +136,7 @@ def build(
         importer_name=importer,
         progress=progress,
         compact=compact,
+        stored=stored_queries(),
         **limits,
     )
 
@@ -162,10 +163,21 @@ def remove(
     from .graph.pipeline import remove as run_remove
     from .graph.store import GraphStore
 
-    return run_remove(GraphStore(store_path), document, progress=progress, compact=compact)
+    return run_remove(
+        GraphStore(store_path),
+        document,
+        progress=progress,
+        compact=compact,
+        stored=stored_queries(),
+    )
 
 
 # -- queries ------------------------------------------------------------------------------
+
+
+def stored_queries() -> list[SavedQuery]:
+    """The saved queries whose default answer every build keeps beside the graph."""
+    return [query for query in saved_queries().values() if query.stored]
 
 
 def saved_queries() -> dict[str, SavedQuery]:
@@ -218,8 +230,13 @@ def run_query(
     limit: int | None = None,
     timeout: float = QUERY_TIMEOUT,
     allow_service: Iterable[str] = (),
+    store_path: Path | None = None,
 ) -> QueryResult:
     """The answer of ``query`` (see :func:`find_query`) on ``store`` or at ``endpoint``.
+
+    With ``store_path`` (the store folder ``store`` was opened from), a query
+    asked without parameters is answered from the answer its build kept, when
+    the build kept one for this very query text (:mod:`.graph.answers`).
 
     Parameters are checked against their declared types and bound as RDF
     terms; a plan or thing is named as :func:`resolve` takes it, looked up in
@@ -249,6 +266,13 @@ def run_query(
             allow_service=allowed,
         )
     assert store is not None
+    if store_path is not None:
+        from .graph import answers
+        from .graph.store import GraphStore
+
+        kept = answers.stored(GraphStore(store_path).current.resolve(), saved, given, limit)
+        if kept is not None:
+            return kept
     return sparql.run_embedded(
         store,
         saved,

@@ -433,6 +433,7 @@ def query(
         limit=limit,
         timeout=timeout,
         allow_service=allow_service,
+        store_path=None if endpoint else ctx.obj["store"],
     )
     print_result(result, fmt)
     if result.form == "ASK" and not result.boolean:

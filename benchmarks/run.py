@@ -156,18 +156,25 @@ def corpus(work: Path, scale: int, seed: int) -> tuple[Path, dict, float | None]
     return folder / "documents", manifest, seconds
 
 
-def builds(documents: Path, store: Path, repeat: int, link: bool) -> dict:
+def builds(documents: Path, store: Path, repeat: int, link: bool, compact: bool) -> dict:
     """Build ``repeat`` times into fresh stores; the last one is kept for the queries."""
     runs = []
     for _ in range(repeat):
         shutil.rmtree(store, ignore_errors=True)
-        result, wall, peak = task("build", str(documents), str(store), "link" if link else "nolink")
+        result, wall, peak = task(
+            "build",
+            str(documents),
+            str(store),
+            "link" if link else "nolink",
+            "compact" if compact else "nocompact",
+        )
         runs.append({**result, "process_seconds": wall, "peak_bytes": peak})
     seconds = median([run["seconds"] for run in runs])
     phases = sorted({phase for run in runs for phase in run["phases"]})
     return {
         "repeat": repeat,
         "links": link,
+        "compact": compact,
         "documents": runs[-1]["documents"],
         "triples": runs[-1]["triples"],
         "seconds": seconds,
@@ -345,6 +352,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and stores")
     parser.add_argument("--no-viz", action="store_true", help="skip the browser measurements")
+    parser.add_argument("--no-server", action="store_true", help="skip the oxigraph server")
+    parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib's in-memory store")
+    parser.add_argument(
+        "--no-compact", action="store_true", help="leave the built stores uncompacted"
+    )
+    parser.add_argument(
+        "--pages-up-to",
+        type=int,
+        default=1000,
+        help="time the first page of every list up to this scale (each costs a full pass)",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="×1 and ×10, two repetitions, rdflib stopped at 10 s"
     )
@@ -377,6 +395,8 @@ def main(argv: list[str] | None = None) -> None:
             "rdflib_max_quads": args.rdflib_max_quads,
             "seed": args.seed,
             "link_up_to": args.link_up_to,
+            "compact": not args.no_compact,
+            "pages_up_to": args.pages_up_to,
             "cli": " ".join(cli_command()),
         },
         "scales": {},
@@ -392,22 +412,32 @@ def main(argv: list[str] | None = None) -> None:
             store,
             args.large_repeat if large else args.repeat,
             link=scale <= args.link_up_to,
+            compact=not args.no_compact,
         )
         repeat = args.large_repeat if large else args.repeat
         say(f"×{scale}: queries on the embedded store")
         embedded, _, query_peak = task("embedded", str(store), str(repeat), str(documents))
-        say(f"×{scale}: queries on an oxigraph server")
-        remote = served(store, documents, repeat)
-        say(f"×{scale}: queries on rdflib")
-        rdflib = with_rdflib(
-            store,
-            documents,
-            args.work / "stores" / f"x{scale}.nq",
-            repeat,
-            args.rdflib_limit,
-            built["triples"],
-            args.rdflib_max_quads,
-        )
+        say(f"×{scale}: questions about one plan, one department, a first page")
+        pages = "pages" if scale <= args.pages_up_to else "nopages"
+        narrowed, _, _ = task("narrowed", str(store), str(repeat), str(documents), pages)
+        if args.no_server:
+            remote = {"skipped": "not asked for (--no-server)"}
+        else:
+            say(f"×{scale}: queries on an oxigraph server")
+            remote = served(store, documents, repeat)
+        if args.no_rdflib:
+            rdflib = {"skipped": "not asked for (--no-rdflib)"}
+        else:
+            say(f"×{scale}: queries on rdflib")
+            rdflib = with_rdflib(
+                store,
+                documents,
+                args.work / "stores" / f"x{scale}.nq",
+                repeat,
+                args.rdflib_limit,
+                built["triples"],
+                args.rdflib_max_quads,
+            )
         results["scales"][str(scale)] = {
             "corpus": {
                 "documents": len(manifest["documents"]),
@@ -422,6 +452,7 @@ def main(argv: list[str] | None = None) -> None:
                 "floor": embedded["floor"],
                 "peak_bytes": query_peak,
             },
+            "narrowed": narrowed,
             "server": remote,
             "rdflib": rdflib,
         }

@@ -4,10 +4,12 @@ benchmarks/run.py starts this script once per measurement and reads the JSON it
 prints (or, for rdflib, the JSON lines it writes as it goes, so a query that
 runs past the time limit still leaves the finished ones behind)::
 
-    python benchmarks/tasks.py build DOCUMENTS_DIR STORE_DIR [link|nolink]
+    python benchmarks/tasks.py build DOCUMENTS_DIR STORE_DIR [link|nolink] [compact|nocompact]
     python benchmarks/tasks.py linking DOCUMENTS_DIR
-    python benchmarks/tasks.py embedded STORE_DIR REPEAT
+    python benchmarks/tasks.py embedded STORE_DIR REPEAT DOCUMENTS_DIR [NAME,NAME…]
+    python benchmarks/tasks.py store_answers STORE_DIR
     python benchmarks/tasks.py remote ENDPOINT_URL REPEAT
+    python benchmarks/tasks.py narrowed STORE_DIR REPEAT DOCUMENTS_DIR [pages|nopages]
     python benchmarks/tasks.py rdflib NQUADS_FILE REPEAT LIMIT_SECONDS OUTPUT.jsonl
 """
 
@@ -18,15 +20,18 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+from indsatsgraf import api
 from indsatsgraf.queries.catalog import SavedQuery, ad_hoc, saved_queries
 
 
-def build(documents: str, store: str, link: str = "link") -> dict:
+def build(documents: str, store: str, link: str = "link", compact: str = "nocompact") -> dict:
     """Time ``pipeline.build`` end to end, and each of its phases by its progress messages.
 
-    ``nolink`` builds without cross-document links (see ``linking`` below).
+    ``nolink`` builds without cross-document links (see ``linking`` below);
+    ``compact`` compacts the indexes before the generation goes live.
     """
     from indsatsgraf.graph.pipeline import build as run_build
     from indsatsgraf.graph.store import GraphStore
@@ -40,7 +45,14 @@ def build(documents: str, store: str, link: str = "link") -> dict:
             marks.append((time.perf_counter(), phase))
 
     start = time.perf_counter()
-    summary = run_build(GraphStore(Path(store)), files, progress=progress, link=link == "link")
+    summary = run_build(
+        GraphStore(Path(store)),
+        files,
+        progress=progress,
+        link=link == "link",
+        compact=compact == "compact",
+        stored=api.stored_queries(),
+    )
     end = time.perf_counter()
     phases: dict[str, float] = {}
     for (at, phase), (following, _) in zip(marks, [*marks[1:], (end, "")], strict=True):
@@ -74,7 +86,34 @@ def linking(documents: str) -> dict:
         "accepted": len(accepted),
         "quads": len(quads),
         **_against_the_generator(records, accepted),
+        **({"profile": _linking_profile(records)} if len(records) <= PROFILE_DOCUMENTS else {}),
     }
+
+
+#: Linking is profiled (a second, untimed run) on corpora up to this many documents.
+PROFILE_DOCUMENTS = 50
+#: The steps of ``link_quads`` whose share of the time the report shows.
+LINKING_STEPS = ("entities", "candidate_pairs", "score", "correspondence_quads", "reference_quads")
+
+
+def _linking_profile(records: list) -> dict[str, float]:
+    """Each linking step's share of a profiled run (profiling slows all, the shares hold)."""
+    import cProfile
+    import pstats
+
+    from indsatsgraf.graph import link_decisions
+    from indsatsgraf.graph.linking import link_quads
+    from indsatsgraf.graph.organisations import Registry
+
+    profiler = cProfile.Profile()
+    profiler.runcall(link_quads, records, Registry.load(), link_decisions.load(None))
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = max((entry[3] for entry in stats.values()), default=0.0) or 1.0
+    shares = {}
+    for (_, _, function), entry in stats.items():
+        if function in LINKING_STEPS:
+            shares[function] = shares.get(function, 0.0) + entry[3] / total
+    return shares
 
 
 def _against_the_generator(records: list, accepted: list[tuple[str, str]]) -> dict:
@@ -175,8 +214,11 @@ def corpus_parameters(name: str, documents: str) -> dict[str, str]:
     return {}
 
 
-def embedded(store: str, repeat: str, documents: str) -> dict:
-    """Every saved query on the embedded store (pyoxigraph), as ``indsatsgraf query`` runs it."""
+def embedded(store: str, repeat: str, documents: str, only: str = "") -> dict:
+    """Every saved query on the embedded store (pyoxigraph), as ``indsatsgraf query`` runs it.
+
+    ``only`` (comma-separated names) limits the pass to those queries.
+    """
     from indsatsgraf.graph.sparql import run_embedded
     from indsatsgraf.graph.store import GraphStore
 
@@ -185,16 +227,88 @@ def embedded(store: str, repeat: str, documents: str) -> dict:
     opened = time.perf_counter() - start
     results = {}
     for name, query in _queries():
+        if only and name not in only.split(","):
+            continue
         bindings = query.bindings(corpus_parameters(name, documents))
         results[name] = _timed(
-            lambda q=query, b=bindings: len(run_embedded(oxstore, q, b).rows), int(repeat)
+            lambda q=query, b=bindings: len(run_embedded(oxstore, q, b, timeout=3600).rows),
+            int(repeat),
         )
     floor = ad_hoc(FLOOR_QUERY)
     return {
         "open_seconds": opened,
         "queries": results,
-        "floor": _timed(lambda: len(run_embedded(oxstore, floor, {}).rows), int(repeat)),
+        "floor": {}
+        if only
+        else _timed(lambda: len(run_embedded(oxstore, floor, {}).rows), int(repeat)),
     }
+
+
+#: The department a one-department question is asked about (the one with most initiatives).
+NARROW_DEPARTMENT = "SOF"
+#: Rows on a page of a list, as the web application shows them.
+PAGE_ROWS = 50
+
+
+def narrowed(store: str, repeat: str, documents: str, pages: str = "pages") -> dict:
+    """The questions a planner asks: about one plan, about one department, a first page.
+
+    Every saved query with a ``plan`` parameter runs narrowed to the first
+    generated cross-departmental plan, every one with a ``department``
+    parameter narrowed to SOF. ``pages`` also times the first page
+    (PAGE_ROWS rows, read and converted) of every answer longer than a page,
+    with the default parameters. ``stored`` reads back each answer the build
+    stored (``graph.answers``).
+    """
+    from indsatsgraf.graph import answers
+    from indsatsgraf.graph.sparql import run_embedded
+    from indsatsgraf.graph.store import GraphStore
+
+    oxstore = GraphStore(Path(store)).open()
+    plan = min(Path(documents).glob("tvaergaaende-indsatsplan-*.txt")).name
+    results: dict[str, dict] = {"plan": {}, "department": {}, "page": {}, "stored": {}}
+    for name, query in _queries():
+        declared = {p.name: p.type for p in query.parameters}
+        asked = corpus_parameters(name, documents)
+        for kind, value in (("plan", plan), ("department", NARROW_DEPARTMENT)):
+            if declared.get(kind) == kind:
+                bindings = query.bindings({**asked, kind: value})
+                results[kind][name] = _timed(
+                    lambda q=query, b=bindings: len(run_embedded(oxstore, q, b, timeout=3600).rows),
+                    int(repeat),
+                )
+                if query.scoped_graphs(bindings) is not None:  # the same, over every graph
+                    unscoped = replace(query, scope=None)
+                    results[kind][name]["unscoped"] = _timed(
+                        lambda q=unscoped, b=bindings: len(
+                            run_embedded(oxstore, q, b, timeout=3600).rows
+                        ),
+                        int(repeat),
+                    )
+        if pages == "pages":
+            bindings = query.bindings(asked)
+            results["page"][name] = _timed(
+                lambda q=query, b=bindings: len(
+                    run_embedded(oxstore, q, b, limit=PAGE_ROWS, timeout=3600).rows
+                ),
+                int(repeat),
+            )
+    generation = GraphStore(Path(store)).current.resolve()
+    for query in api.stored_queries():
+        results["stored"][query.name] = _timed(
+            lambda q=query: len(answers.stored(generation, q, {}).rows), int(repeat)
+        )
+    return {"plan_name": plan, "department_name": NARROW_DEPARTMENT, **results}
+
+
+def store_answers(store: str) -> dict:
+    """Time ``graph.answers.compute`` on a store built without it (the build's last step)."""
+    from indsatsgraf.graph import answers
+    from indsatsgraf.graph.store import GraphStore
+
+    start = time.perf_counter()
+    count = answers.compute(GraphStore(Path(store)).current.resolve(), api.stored_queries())
+    return {"seconds": time.perf_counter() - start, "answers": count}
 
 
 def remote(endpoint: str, repeat: str, documents: str) -> dict:
@@ -282,6 +396,8 @@ TASKS: dict[str, Callable[..., dict]] = {
     "linking": linking,
     "embedded": embedded,
     "remote": remote,
+    "narrowed": narrowed,
+    "store_answers": store_answers,
     "rdflib": rdflib_queries,
 }
 

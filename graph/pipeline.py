@@ -23,7 +23,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -38,7 +38,7 @@ from ..importers.facts import FactCount, fact_counts
 from ..importers.readers import read_document
 from ..importers.records import ImportResult
 from ..importers.text import MAX_BYTES, UnreadableSource
-from . import documents, link_decisions, linking
+from . import answers, documents, link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document
 from .documents import Document, DocumentError
 from .organisations import Registry, registry_path
@@ -342,6 +342,7 @@ class _Options:
     decisions: Path | None
     link: bool
     compact: bool
+    stored: Sequence[answers.StorableQuery] = ()
 
 
 def build(
@@ -355,6 +356,7 @@ def build(
     decisions: Path | None = None,
     link: bool = True,
     compact: bool = False,
+    stored: Sequence[answers.StorableQuery] = (),
 ) -> BuildSummary:
     """Add ``paths`` to the store's graph, replacing documents of the same slug; keep the rest.
 
@@ -370,10 +372,12 @@ def build(
     without them and time linking on its own, so the build rate stays comparable).
     ``compact=True`` compacts the store's indexes before the new graph goes live
     (:meth:`.store.GenerationWriter.finish`): slower builds, faster queries.
+    ``stored`` are the saved queries whose answers are kept with the generation
+    (:mod:`.answers`); the caller names them, because graph/ knows no catalog.
     """
     # a missing path fails before the store is locked
     files, skipped = collect_sources(paths) if paths else (None, [])
-    options = _Options(progress, max_bytes, decisions, link, compact)
+    options = _Options(progress, max_bytes, decisions, link, compact, tuple(stored))
     with store.new_generation() as target:
         held = [] if fresh or not store.exists() else documents.documents(store)
         if files is None and not held:
@@ -403,6 +407,7 @@ def remove(
     max_bytes: int = MAX_BYTES,
     decisions: Path | None = None,
     compact: bool = False,
+    stored: Sequence[answers.StorableQuery] = (),
 ) -> BuildSummary:
     """Take the document ``name`` (file name or slug) out of the graph and link the rest anew.
 
@@ -410,7 +415,7 @@ def remove(
     store, which the readers fill with the bundled documents; start over with
     ``build(store, paths, fresh=True)`` instead.
     """
-    options = _Options(progress, max_bytes, decisions, True, compact)
+    options = _Options(progress, max_bytes, decisions, True, compact, tuple(stored))
     with store.new_generation() as target:
         held = documents.documents(store)
         gone = documents.find(held, name)
@@ -456,6 +461,7 @@ def _build_into(target: Path, wanted: list[Wanted], options: _Options) -> BuildS
     )
     batches = _batches(run, imported, options.progress, decided)
     total = load(target, batches, options.compact, options.progress)
+    answers.compute(target, options.stored, options.progress)
     documents.write(target, run.documents)
     accepted = sum(link.status == "accepted" for link in run.links)
     candidates = sum(link.status == "candidate" for link in run.links)

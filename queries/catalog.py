@@ -22,6 +22,21 @@ absolute IRI, taken as given), ``integer``, ``year``, ``text`` (non-empty) and
 on, through the resolver given to :meth:`SavedQuery.bindings`; without one (as
 when a file is read) only their form is checked. A default is checked when the
 file is read, so a bad header is reported with its line.
+
+A query whose every row, once narrowed to one plan, comes from that plan's own
+document may say so::
+
+    #+ scope: plan            (the name of a ``plan`` parameter)
+    #+ scope: plan + links    (the answer also follows cross-document links)
+
+When that parameter is given, the query reads only the plan's named graph, the
+organisations and the ontology (and the links) as its default graph instead of
+the union of every document: on an archive of thousands of documents the store
+then never scans the others, which a FILTER on the plan cannot spare it.
+
+``#+ stored: yes`` asks every build to compute the query's default answer
+once and keep it beside the graph (:mod:`..graph.answers`): for archive-wide
+aggregates whose few rows cost a scan of every document.
 """
 
 from __future__ import annotations
@@ -39,7 +54,18 @@ from pyoxigraph import Literal, NamedNode
 
 from ..errors import QueryError
 from ..graph.sparql import query_form
-from ..graph.vocabulary import ID, PREFIXES, XSD, data_iri, organisation_iri, slug
+from ..graph.vocabulary import (
+    ID,
+    LINKS_GRAPH,
+    ONTOLOGY_GRAPH,
+    ORGANISATIONS_GRAPH,
+    PREFIXES,
+    XSD,
+    data_iri,
+    graph_iri,
+    organisation_iri,
+    slug,
+)
 
 PARAM = re.compile(
     r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>\w+)(?:\((?P<choices>[a-z0-9_|-]+)\))?"
@@ -194,11 +220,33 @@ class SavedQuery:
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     #: Lines put before the user's text (declared prefixes); errors are reported without them.
     prologue_lines: int = 0
+    #: The ``plan`` parameter that narrows the query to one document's graph (``#+ scope:``).
+    scope: str | None = None
+    #: Whether the narrowed query still reads the cross-document links.
+    scope_links: bool = False
+    #: Whether each build keeps the default answer beside the graph (``#+ stored: yes``).
+    stored: bool = False
 
     @property
     def form(self) -> str:
         """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query keyword outside comments."""
         return query_form(self.text)
+
+    def scoped_graphs(self, bindings: dict[str, NamedNode | Literal]) -> list[str] | None:
+        """The graphs the query reads as its default graph when narrowed to one plan.
+
+        None (the union of every graph) unless the query declares a scope and
+        its plan is bound to a plan IRI.
+        """
+        plan = bindings.get(self.scope) if self.scope else None
+        if not isinstance(plan, NamedNode) or not plan.value.startswith(PLAN_IRI):
+            return None
+        graphs = [
+            graph_iri(plan.value.removeprefix(PLAN_IRI)).value,
+            ORGANISATIONS_GRAPH.value,
+            ONTOLOGY_GRAPH.value,
+        ]
+        return [*graphs, LINKS_GRAPH.value] if self.scope_links else graphs
 
     def bindings(
         self, given: dict[str, str], names: Resolver | None = None
@@ -239,6 +287,7 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
         if key == "param":
             param_lines.append((number, value))
     params = [_parameter(path, number, value) for number, value in param_lines]
+    scope, scope_links = _scope(path, text, params)
     tags = tuple(t.strip() for v in meta.get("tags", []) for t in v.split(",") if t.strip())
     return SavedQuery(
         name=name or path.stem,
@@ -248,7 +297,40 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
         description=" ".join(meta.get("description", [])),
         tags=tags,
         parameters=tuple(params),
+        scope=scope,
+        scope_links=scope_links,
+        stored=_stored(path, meta.get("stored", [])),
     )
+
+
+def _stored(path: Path, values: list[str]) -> bool:
+    """``#+ stored: yes`` or ``no``; anything else is a mistake worth naming."""
+    words = {value.strip().lower() for value in values}
+    if not words <= {"yes", "no"} or len(words) > 1:
+        raise QueryError(f"{path}: '#+ stored:' is yes or no, not {', '.join(sorted(words))}")
+    return words == {"yes"}
+
+
+def _scope(path: Path, text: str, params: list[Parameter]) -> tuple[str | None, bool]:
+    """The ``#+ scope:`` line's plan parameter and whether it keeps the links, checked."""
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"^#\+\s*scope\s*:\s*(.*)$", line.strip(), re.I)
+        if not match:
+            continue
+        words = [w.strip() for w in match.group(1).split("+")]
+        name, extra = words[0], words[1:]
+        if extra not in ([], ["links"]):
+            raise QueryError(
+                f"{path}:{number}: a scope is a plan parameter, optionally followed by "
+                f"'+ links' (e.g. '#+ scope: plan + links'), not {match.group(1)!r}"
+            )
+        if not any(p.name == name and p.type == "plan" for p in params):
+            raise QueryError(
+                f"{path}:{number}: the scope {name!r} is not a parameter of type plan "
+                "declared by a '#+ param:' line"
+            )
+        return name, bool(extra)
+    return None, False
 
 
 def read_query_text(path: Path) -> str:

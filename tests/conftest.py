@@ -32,12 +32,13 @@ def scale_generator():
 
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory):
-    """A GraphStore built from the bundled documents (shared, read-only)."""
+    """A GraphStore built from the bundled documents (shared, read-only), as `build` makes it."""
+    from indsatsgraf.api import stored_queries
     from indsatsgraf.graph.pipeline import build
     from indsatsgraf.graph.store import GraphStore
 
     store = GraphStore(tmp_path_factory.mktemp("store"))
-    build(store)
+    build(store, stored=stored_queries())
     return store
 
 

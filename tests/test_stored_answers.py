@@ -1,0 +1,101 @@
+"""Aggregates answered once per build and read back instead of scanning every document."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from indsatsgraf import api
+from indsatsgraf.cli import main
+from indsatsgraf.graph import answers
+from indsatsgraf.graph.sparql import run_embedded
+from indsatsgraf.queries.catalog import QueryError, parse_query_file, saved_queries
+
+STORED = ("budget-items-per-department", "department-collaboration-matrix")
+
+
+def test_the_archive_wide_aggregates_are_stored() -> None:
+    assert {q.name for q in api.stored_queries()} == set(STORED)
+
+
+@pytest.mark.parametrize("name", STORED)
+def test_a_build_keeps_the_live_answer(built_store, oxstore, name: str) -> None:
+    query = saved_queries()[name]
+    generation = built_store.current.resolve()
+    kept = answers.stored(generation, query, {})
+    live = run_embedded(oxstore, query, query.bindings({}))
+    assert kept is not None
+    assert live.rows, "an empty answer would prove nothing"
+    assert (kept.variables, kept.rows) == (live.variables, live.rows)
+    assert answers.stored(generation, query, {}, limit=1).rows == live.rows[:1]
+
+
+def test_parameters_or_a_changed_query_are_answered_live(built_store) -> None:
+    query = saved_queries()["department-collaboration-matrix"]
+    generation = built_store.current.resolve()
+    assert answers.stored(generation, query, {"department": "BUF"}) is None
+    edited = replace(query, text=query.text.replace("DESC(?sharedInitiatives)", "?plans"))
+    assert answers.stored(generation, edited, {}) is None
+    assert answers.stored(generation, replace(query, stored=False), {}) is None
+
+
+@pytest.fixture
+def store_copy(built_store, tmp_path: Path) -> Path:
+    copy = tmp_path / "store"
+    shutil.copytree(built_store.path, copy, symlinks=True)
+    return copy
+
+
+def _query(store: Path, *args: str) -> dict:
+    result = CliRunner().invoke(
+        main, ["--store", str(store), "query", *args, "--format", "json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_the_command_reads_the_stored_answer(store_copy: Path) -> None:
+    """A marker written into the stored file shows that `query` read it and ran nothing."""
+    path = store_copy / "current" / answers.FOLDER / "department-collaboration-matrix.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    live = _query(store_copy, "department-collaboration-matrix", "--param", "plan=2015")
+    record["rows"][0]["departmentA"] = "STORED"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    shown = _query(store_copy, "department-collaboration-matrix")
+    assert shown[0]["departmentA"] == "STORED"
+    assert "STORED" not in json.dumps(live)
+
+
+def test_a_store_without_stored_answers_answers_live(store_copy: Path, oxstore) -> None:
+    shutil.rmtree(store_copy / "current" / answers.FOLDER)
+    query = saved_queries()["budget-items-per-department"]
+    expected = run_embedded(oxstore, query, query.bindings({})).rows
+    assert _query(store_copy, "budget-items-per-department") == expected
+
+
+def test_a_bad_stored_header_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("#+ stored: always\nSELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\n")
+    with pytest.raises(QueryError, match=r"q\.rq: '#\+ stored:' is yes or no, not always"):
+        parse_query_file(path)
+
+
+def test_the_build_answers_without_forking(built_store, tmp_path: Path, monkeypatch) -> None:
+    """A child forked beside the build's writable store hung on a RocksDB lock for an hour."""
+    import os
+
+    copy = tmp_path / "generation"
+    shutil.copytree(built_store.current.resolve(), copy)
+    shutil.rmtree(copy / answers.FOLDER)
+
+    def no_fork() -> int:
+        raise AssertionError("the build forked a query worker")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert answers.compute(copy, api.stored_queries()) == len(STORED)
+    for query in api.stored_queries():
+        assert answers.stored(copy, query, {}) is not None
