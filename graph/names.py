@@ -37,30 +37,11 @@ import pyoxigraph as ox
 from ..errors import IndsatsgrafError
 from .describe import compact
 from .query_files import query_file
-from .vocabulary import ID, IG, ORG, PREFIXES
+from .vocabulary import ID, IG, KIND_ORDER, PREFIXES
 
 Value = str | int | float | bool | None
 Select = Callable[[str, Mapping[str, ox.NamedNode | ox.Literal]], list[dict[str, Value]]]
 
-#: The most specific class names the kind of a thing that has several.
-KINDS = (
-    ("Priority", IG + "Priority"),
-    ("Benchmark", IG + "Benchmark"),
-    ("Theme", IG + "Theme"),
-    ("Goal", IG + "Goal"),
-    ("Initiative", IG + "Initiative"),
-    ("BudgetItem", IG + "BudgetItem"),
-    ("Indicator", IG + "Indicator"),
-    ("Measurement", IG + "Measurement"),
-    ("Plan", IG + "Plan"),
-    ("ProgrammeTrack", IG + "ProgrammeTrack"),
-    ("Programme", IG + "Programme"),
-    ("Department", IG + "Department"),
-    ("PoliticalBody", IG + "PoliticalBody"),
-    ("Partner", IG + "Partner"),
-    ("Unit", ORG + "OrganizationalUnit"),
-    ("Organisation", ORG + "Organization"),
-)
 #: What a planner usually means by a name: what plans promise, then organisations last.
 FIRST_KINDS = frozenset({"Initiative", "Goal", "Theme", "Priority", "Benchmark"})
 LAST_KINDS = frozenset({"Department", "PoliticalBody", "Partner", "Unit", "Organisation"})
@@ -120,7 +101,7 @@ class _Facts:
 
     @property
     def kind(self) -> str:
-        for kind, iri in KINDS:
+        for kind, iri in KIND_ORDER:
             if iri in self.classes:
                 return kind
         return min(self.classes).rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -75,3 +75,25 @@ def organisation_iri(code_or_name: str) -> NamedNode:
 
 def graph_iri(document_slug: str) -> NamedNode:
     return NamedNode(GRAPH + document_slug)
+
+
+#: The kind of a thing that has several classes is its most specific one, first in this
+#: order (a department is also an org:OrganizationalUnit, a partner an org:Organization).
+KIND_ORDER = (
+    ("Priority", IG + "Priority"),
+    ("Benchmark", IG + "Benchmark"),
+    ("Theme", IG + "Theme"),
+    ("Goal", IG + "Goal"),
+    ("Initiative", IG + "Initiative"),
+    ("BudgetItem", IG + "BudgetItem"),
+    ("Indicator", IG + "Indicator"),
+    ("Measurement", IG + "Measurement"),
+    ("Plan", IG + "Plan"),
+    ("ProgrammeTrack", IG + "ProgrammeTrack"),
+    ("Programme", IG + "Programme"),
+    ("Department", IG + "Department"),
+    ("PoliticalBody", IG + "PoliticalBody"),
+    ("Partner", IG + "Partner"),
+    ("Unit", ORG + "OrganizationalUnit"),
+    ("Organisation", ORG + "Organization"),
+)

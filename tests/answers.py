@@ -63,3 +63,18 @@ def assert_same_answer(local: QueryResult, remote: QueryResult, query: SavedQuer
     assert normalised(local, query) == normalised(remote, query)
     assert sorted(local.triples) == sorted(remote.triples)
     assert local.boolean == remote.boolean
+
+
+def assert_same_answer_at(endpoint: str, oxstore, name: str, params: dict[str, str]) -> None:
+    """The saved query ``name`` answers the same on ``oxstore`` and at ``endpoint``.
+
+    Names (2.1.5, Familiehus, 2015) are looked up in each store on its own, as
+    a user of either would have them looked up.
+    """
+    from indsatsgraf.graph.names import Names
+    from indsatsgraf.graph.sparql import run_embedded, run_remote
+
+    query = saved_queries()[name]
+    local = run_embedded(oxstore, query, query.bindings(params, Names.of_store(oxstore)))
+    remote_bindings = query.bindings(params, Names.at_endpoint(endpoint, 30.0))
+    assert_same_answer(local, run_remote(endpoint, query, remote_bindings), query)

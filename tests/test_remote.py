@@ -7,8 +7,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from answers import assert_same_answer, parameter_sets
-from indsatsgraf.graph.names import Names
+from answers import assert_same_answer_at, parameter_sets
 from indsatsgraf.graph.remote import Endpoint, push
 from indsatsgraf.graph.sparql import run_embedded, run_remote
 from indsatsgraf.queries.catalog import saved_queries
@@ -50,11 +49,7 @@ def test_push_checks_counts_per_graph(pushed: str, oxstore) -> None:
 def test_every_saved_query_gives_the_same_answer_remotely(
     name: str, params: dict[str, str], pushed: str, oxstore
 ) -> None:
-    query = saved_queries()[name]
-    # Names (2.1.5, Familiehus, 2015) are looked up in each store on its own.
-    local = run_embedded(oxstore, query, query.bindings(params, Names.of_store(oxstore)))
-    remote_bindings = query.bindings(params, Names.at_endpoint(pushed, 30.0))
-    assert_same_answer(local, run_remote(pushed, query, remote_bindings), query)
+    assert_same_answer_at(pushed, oxstore, name, params)
 
 
 def test_parameters_are_bound_identically_remotely(pushed: str, oxstore) -> None:

@@ -10,14 +10,13 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from answers import assert_same_answer, parameter_sets
+from answers import assert_same_answer_at, parameter_sets
 from click.testing import CliRunner
 from indsatsgraf.cli import main
 from indsatsgraf.graph.http import Credentials, exchange
-from indsatsgraf.graph.names import Names
 from indsatsgraf.graph.remote import Endpoint, project_graphs, push
-from indsatsgraf.graph.sparql import run_embedded, run_remote
-from indsatsgraf.queries.catalog import ad_hoc, saved_queries
+from indsatsgraf.graph.sparql import run_remote
+from indsatsgraf.queries.catalog import ad_hoc
 from servers import VIRTUOSO_USER, virtuoso_server
 
 pytestmark = pytest.mark.virtuoso
@@ -117,11 +116,7 @@ def virtuoso_sets() -> list:
 def test_every_saved_query_gives_the_same_answer_on_virtuoso(
     name: str, params: dict[str, str], pushed: str, oxstore
 ) -> None:
-    query = saved_queries()[name]
-    # Names (2.1.5, Familiehus, 2015) are looked up in each store on its own.
-    local = run_embedded(oxstore, query, query.bindings(params, Names.of_store(oxstore)))
-    remote_bindings = query.bindings(params, Names.at_endpoint(pushed, 30.0))
-    assert_same_answer(local, run_remote(pushed, query, remote_bindings), query)
+    assert_same_answer_at(pushed, oxstore, name, params)
 
 
 def test_readme_push_and_query_work_as_written(virtuoso: str, built_store, oxstore) -> None:

@@ -30,6 +30,7 @@ from ..errors import IndsatsgrafError
 from ..graph.names import Names, Plan, UnresolvedName, match_plans
 from ..graph.query_files import query_file
 from ..graph.sparql import run_embedded, with_values
+from ..graph.vocabulary import IG, KIND_ORDER, ORG
 from ..queries.catalog import find as find_query
 from .render import KIND_STYLES
 from .styling import mark_departments, mark_focus, mark_lineage, mark_overview
@@ -55,8 +56,6 @@ __all__ = [
     "with_thing",
 ]
 
-IG = "https://w3id.org/indsatsgraf/ontology#"
-ORG = "http://www.w3.org/ns/org#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 
@@ -78,22 +77,12 @@ OVERVIEW_KINDS = frozenset(
     }
 )
 
-#: The most specific class decides the kind when a thing has several (a department is
-#: also an org:OrganizationalUnit, a partner also an org:Organization).
-KIND_ORDER = (
-    ("Priority", IG + "Priority"),
-    ("Benchmark", IG + "Benchmark"),
-    ("Theme", IG + "Theme"),
-    ("Goal", IG + "Goal"),
-    ("Initiative", IG + "Initiative"),
-    ("BudgetItem", IG + "BudgetItem"),
-    ("Indicator", IG + "Indicator"),
-    ("Measurement", IG + "Measurement"),
-    ("Plan", IG + "Plan"),
-    ("Department", IG + "Department"),
-    ("PoliticalBody", IG + "PoliticalBody"),
-    ("Partner", IG + "Partner"),
-    ("Unit", ORG + "OrganizationalUnit"),
+#: The kinds a view draws, most specific first (graph.vocabulary.KIND_ORDER); programmes
+#: and other organisations are not drawn as kinds of their own.
+VIEW_KINDS = tuple(
+    (kind, iri)
+    for kind, iri in KIND_ORDER
+    if kind not in {"ProgrammeTrack", "Programme", "Organisation"}
 )
 
 #: A class name given to ``--class`` also selects its subclasses.
@@ -181,7 +170,7 @@ class Thing:
 
     @property
     def kind(self) -> str:
-        for kind, iri in KIND_ORDER:
+        for kind, iri in VIEW_KINDS:
             if iri in self.classes:
                 return kind
         return "Other"
