@@ -227,8 +227,15 @@ def test_each_shared_option_is_declared_once_in_the_cli() -> None:
 
 
 def test_package_data_ships_every_query_folder() -> None:
-    """pip install must carry the .rq files beside graph/ and viz/ code, not only queries/."""
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    """pip install must carry the .rq files beside graph/ and viz/ code, not only queries/.
+
+    ``ROOT`` is the package as installed (in CI a plain ``pip install``), so the
+    files are looked for where an installed package has them; the declaration
+    is read from the checkout's pyproject.toml.
+    """
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(
+        encoding="utf-8"
+    )
     for folder in ("graph", "viz"):
         assert list((ROOT / folder / "queries").glob("*.rq")), folder
         assert f'"indsatsgraf.{folder}" = ["queries/*.rq"]' in pyproject, folder
