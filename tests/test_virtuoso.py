@@ -145,3 +145,23 @@ def test_readme_push_and_query_work_as_written(virtuoso: str, built_store, oxsto
     )
     assert answer.exit_code == 0, answer.output
     assert len(answer.output.strip().splitlines()) == 1 + 4
+
+
+# Every pair of initiatives: more rows than a stock Virtuoso sends (ResultSetMaxRows 10,000).
+PAIRS = """PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
+SELECT ?a ?b WHERE { ?a a ig:Initiative . ?b a ig:Initiative }"""
+
+
+def test_an_answer_cut_at_the_endpoints_row_limit_is_an_error(pushed: str, oxstore) -> None:
+    whole = run_embedded(oxstore, ad_hoc(PAIRS), {})
+    assert len(whole.rows) > 10000  # what Virtuoso would have cut silently
+    answer = CliRunner().invoke(main, ["query", "-e", PAIRS, "--endpoint", pushed, "-f", "csv"])
+    assert answer.exit_code != 0
+    assert "cut the answer at 10,000 rows" in answer.output
+    assert "ResultSetMaxRows" in answer.output
+    assert "Traceback" not in answer.output
+
+
+def test_an_answer_just_below_the_row_limit_is_whole(pushed: str, oxstore) -> None:
+    query = ad_hoc(PAIRS + " LIMIT 9999")
+    assert len(run_remote(pushed, query, {}).rows) == 9999
