@@ -165,3 +165,31 @@ def test_an_answer_cut_at_the_endpoints_row_limit_is_an_error(pushed: str, oxsto
 def test_an_answer_just_below_the_row_limit_is_whole(pushed: str, oxstore) -> None:
     query = ad_hoc(PAIRS + " LIMIT 9999")
     assert len(run_remote(pushed, query, {}).rows) == 9999
+
+
+def test_a_large_graph_goes_in_batches_and_a_second_push_replaces_it(
+    pushed: str, oxstore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One request with a ×100 links graph (about 100 MB) is reset by Virtuoso (issue 12)."""
+    from indsatsgraf.graph import remote
+
+    methods: list[str] = []
+
+    def recorded(method: str, url: str, **kwargs):  # type: ignore[no-untyped-def]
+        if "sparql-graph-crud" in url:  # the Graph Store, not the count queries
+            methods.append(method)
+        return exchange(method, url, **kwargs)
+
+    monkeypatch.setattr(remote, "exchange", recorded)
+    endpoint = Endpoint.discover(pushed, credentials=ADMIN, timeout=30)
+    largest = max(
+        sum(1 for _ in oxstore.quads_for_pattern(None, None, None, g))
+        for g in oxstore.named_graphs()
+    )
+    assert largest > 500
+    for _ in range(2):  # counted back each time: a second push must not add to the first
+        methods.clear()
+        counts = push(oxstore, endpoint, 60, ADMIN, batch=500)
+        assert sum(counts.values()) == len(oxstore)
+        assert methods.count("PUT") == len(list(oxstore.named_graphs()))
+        assert "POST" in methods
