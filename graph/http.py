@@ -146,7 +146,12 @@ def _once(
     if parts.query:
         target += "?" + parts.query
     try:
-        connection.request(method, target, body=body, headers=headers)
+        try:
+            connection.request(method, target, body=body, headers=headers)
+        except (BrokenPipeError, ConnectionResetError):
+            # A server may answer from the headers alone (401 before a large body, as
+            # Virtuoso does) and close; its answer is read below, or the error raised there.
+            pass
         answer = connection.getresponse()
         chunks = []
         while not expired.is_set():
