@@ -43,6 +43,8 @@ VIRTUOSO_BUFFERS = 170_000
 #: Raised from Virtuoso's 10,000 rows and 60 s so that no answer is cut short here.
 VIRTUOSO_MAX_ROWS = 1_000_000
 VIRTUOSO_MAX_SECONDS = 3600
+#: Seconds a store gets for one run of a query.
+LIMIT = 120.0
 #: Seconds for pushing the graph to Virtuoso.
 PUSH_TIMEOUT = 3600.0
 STORES = ("embedded", "oxigraph", "virtuoso")
@@ -162,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="warm runs after the cold one")
     parser.add_argument(
-        "--limit", type=float, default=120, help="seconds a store gets for one run of a query"
+        "--limit", type=float, default=LIMIT, help="seconds a store gets for one run of a query"
     )
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and stores")
     parser.add_argument("--results", type=Path, default=HERE / "results" / "results.json")

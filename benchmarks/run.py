@@ -440,7 +440,7 @@ def main(argv: list[str] | None = None) -> None:
 
         say(f"×{args.endpoints_scale}: embedded store, oxigraph server and Virtuoso")
         results["endpoints"] = endpoints.measure(
-            args.work, args.endpoints_scale, args.seed, args.repeat, args.rdflib_limit
+            args.work, args.endpoints_scale, args.seed, args.repeat, endpoints.LIMIT
         )
         write(results, results_path, markdown_path)
     say("cross-document linking alone")
