@@ -74,8 +74,19 @@ def timed(call: Callable[[], int], repeat: int) -> dict:
     return {"cold": times[0], "warm": min(times[1:]) if repeat else times[0], "rows": rows}
 
 
-def measure(work: Path, scale: int, seed: int, repeat: int, limit: float) -> dict:
-    """Build, serve, push and query; every figure of the report's endpoint section."""
+def measure(
+    work: Path,
+    scale: int,
+    seed: int,
+    repeat: int,
+    limit: float,
+    progress: Callable[[dict], None] | None = None,
+) -> dict:
+    """Build, serve, push and query; every figure of the report's endpoint section.
+
+    ``progress`` gets the results so far after each query (marked unfinished),
+    so a run stopped part-way still leaves its measurements.
+    """
     import pyoxigraph as ox
     from indsatsgraf.graph.http import Credentials
     from indsatsgraf.graph.remote import Endpoint, project_graphs, push
@@ -145,6 +156,8 @@ def measure(work: Path, scale: int, seed: int, repeat: int, limit: float) -> dic
                     run_remote(urls[r], q, b, timeout=limit, graphs=graphs[r]).rows
                 )
             result["queries"][name] = {store: timed(calls[store], repeat) for store in STORES}
+            if progress:
+                progress({**result, "unfinished": True})
         result["memory"]["queried"] = rss(virtuoso.pid)
     return result
 
@@ -171,7 +184,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    result = measure(args.work, args.scale, args.seed, args.repeat, args.limit)
+    result = measure(
+        args.work,
+        args.scale,
+        args.seed,
+        args.repeat,
+        args.limit,
+        lambda partial: save(partial, args.results, args.markdown),
+    )
     result["seconds"] = time.perf_counter() - started
     save(result, args.results, args.markdown)
     run.say(f"wrote {args.results} and {args.markdown} in {result['seconds'] / 60:.1f} min")

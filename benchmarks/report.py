@@ -585,6 +585,8 @@ def _endpoints(data: dict) -> list[str]:
     ]
     if errors:
         out += [f"- {mark} {text}" for text, mark in errors.items()] + [""]
+    if data.get("unfinished"):
+        out += [f"The run was stopped after {len(rows)} queries; the rest were not measured.", ""]
     out += _table(
         ["step", "figure"],
         [
@@ -598,9 +600,12 @@ def _endpoints(data: dict) -> list[str]:
             ["Virtuoso resident memory after the push", mib(memory["pushed"]["rss_bytes"])],
             [
                 f"Virtuoso resident memory after {1 + data['repeat']} passes",
-                mib(memory["queried"]["rss_bytes"]),
+                mib(memory.get("queried", {}).get("rss_bytes")),
             ],
-            ["Virtuoso peak resident memory", mib(memory["queried"]["peak_bytes"])],
+            [
+                "Virtuoso peak resident memory",
+                mib(memory.get("queried", memory["pushed"])["peak_bytes"]),
+            ],
         ],
         "lr",
     )
