@@ -146,12 +146,10 @@ def _once(
     if parts.query:
         target += "?" + parts.query
     try:
-        try:
+        # A server may answer from the headers alone (401 before a large body, as
+        # Virtuoso does) and close; its answer is read below, or the error raised there.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             connection.request(method, target, body=body, headers=headers)
-        except (BrokenPipeError, ConnectionResetError):
-            # A server may answer from the headers alone (401 before a large body, as
-            # Virtuoso does) and close; its answer is read below, or the error raised there.
-            pass
         answer = connection.getresponse()
         chunks = []
         while not expired.is_set():
