@@ -900,6 +900,95 @@ def _what_ran(results: dict) -> list[str]:
     return [" ".join(lines), ""]
 
 
+def _endpoint_cell(entry: dict, errors: dict[str, str], store: str) -> str:
+    """Cold / warm in ms, or a numbered reference to the store's error."""
+    if "error" in entry:
+        mark = f"{store}: {entry['error']}"
+        errors.setdefault(mark, f"[{len(errors) + 1}]")
+        return f"error {errors[mark]}"
+    return f"{ms(entry['cold'])} / {ms(entry['warm'])}"
+
+
+def _endpoints(data: dict) -> list[str]:
+    """benchmarks/endpoints.py: the three stores on one corpus, Virtuoso's memory beside."""
+    stores = ("embedded", "oxigraph", "virtuoso")
+    config = data["virtuoso_config"]
+    memory = data["memory"]
+    errors: dict[str, str] = {}
+    rows = []
+    for name, runs in sorted(data["queries"].items()):
+        answered = {store: runs[store].get("rows") for store in stores if "rows" in runs[store]}
+        counts = sorted(set(answered.values()))
+        if len(counts) > 1:
+            shown = " / ".join(f"{store} {number(rows)}" for store, rows in answered.items())
+        else:
+            shown = number(counts[0]) if counts else "—"
+        warm = {store: runs[store].get("warm") for store in stores}
+        ratio = (
+            f"{warm['virtuoso'] / warm['embedded']:.2f}"
+            if warm["virtuoso"] and warm["embedded"]
+            else "—"
+        )
+        rows.append(
+            [f"`{name}`", shown, *(_endpoint_cell(runs[s], errors, s) for s in stores), ratio]
+        )
+    out = [
+        f"## Embedded store, Oxigraph server and Virtuoso at ×{data['scale']}",
+        "",
+        f"`benchmarks/endpoints.py` on commit `{data['commit']}` ({data['date']}): the ×"
+        f"{data['scale']} corpus ({number(data['documents'])} documents, "
+        f"{number(data['triples'])} triples) built into the embedded store, served by "
+        "`oxigraph serve-read-only` from the same files, and pushed to `virtuoso-t` "
+        f"(NumberOfBuffers {number(config['NumberOfBuffers'])}, ResultSetMaxRows "
+        f"{number(config['ResultSetMaxRows'])}, MaxQueryExecutionTime "
+        f"{number(config['MaxQueryExecutionTime'])} s; tests/servers.py). Each saved query "
+        "runs on the three stores in turn; cold is its first run, warm the least of the next "
+        f"{data['repeat']}, in ms, rows fetched and converted. Remote queries go through "
+        "`graph.sparql.run_remote` (the project's own HTTP client, graph/http.py) with the "
+        f"project's graphs as the dataset. A store gets {data['limit']:g} s for one run. "
+        "All figures come from this one run on a shared machine: compare them within a row.",
+        "",
+        *_table(
+            [
+                "query",
+                "rows",
+                "embedded cold / warm",
+                "oxigraph server cold / warm",
+                "Virtuoso cold / warm",
+                "Virtuoso ÷ embedded (warm)",
+            ],
+            rows,
+        ),
+    ]
+    if errors:
+        out += [f"- {mark} {text}" for text, mark in errors.items()] + [""]
+    if data.get("unfinished"):
+        out += [f"The run was stopped after {len(rows)} queries; the rest were not measured.", ""]
+    out += _table(
+        ["step", "figure"],
+        [
+            ["build into the embedded store (with links)", f"{data['build_seconds']:.1f} s"],
+            [
+                f"push to Virtuoso ({number(data['pushed_triples'])} triples, Graph Store PUT "
+                "per graph, counted back)",
+                f"{data['push_seconds']:.1f} s",
+            ],
+            ["Virtuoso resident memory, started empty", mib(memory["started"]["rss_bytes"])],
+            ["Virtuoso resident memory after the push", mib(memory["pushed"]["rss_bytes"])],
+            [
+                f"Virtuoso resident memory after {1 + data['repeat']} passes",
+                mib(memory.get("queried", {}).get("rss_bytes")),
+            ],
+            [
+                "Virtuoso peak resident memory",
+                mib(memory.get("queried", memory["pushed"])["peak_bytes"]),
+            ],
+        ],
+        "lr",
+    )
+    return out
+
+
 def markdown(results: dict) -> str:
     scales = _scales(results)
     config = results["config"]
@@ -979,7 +1068,8 @@ def markdown(results: dict) -> str:
         "",
         "Median latency of every saved query with rows fetched and converted: (a) the embedded "
         "Oxigraph store (`graph.sparql.run_embedded`), (b) an `oxigraph serve-read-only` server "
-        "on 127.0.0.1 through SPARQLWrapper (`graph.sparql.run_remote`), (c) rdflib's default "
+        "on 127.0.0.1 through `graph.sparql.run_remote` (the project's own HTTP client, graph/http.py, "
+        "since commit 3aec9a2; runs on earlier commits went through SPARQLWrapper), (c) rdflib's default "
         "in-memory store (`Dataset(default_union=True)`, as kglab and plain rdflib run) "
         "loaded with the same quads.",
         "",
@@ -1031,6 +1121,8 @@ def markdown(results: dict) -> str:
         ]
     elif viz:
         out += ["## Network pages", "", f"Not measured: {viz.get('error')}", ""]
+    if "endpoints" in results:
+        out += _endpoints(results["endpoints"])
     if scales:
         out += _memory(scales)
     if "seconds" in results:

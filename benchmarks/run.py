@@ -3,7 +3,7 @@
 It generates synthetic corpora at each scale (benchmarks/generate.py), builds
 them with the library, runs every saved query on the embedded Oxigraph store,
 on rdflib's in-memory store loaded with the same quads, and on an oxigraph
-server on 127.0.0.1 through SPARQLWrapper, times the command line's start-up,
+server on 127.0.0.1 through the project's HTTP client (graph/http.py), times the command line's start-up,
 renders network pages in headless Chromium (benchmarks/viz_stable.py), and
 records peak memory. Every measurement runs in a fresh process; figures are
 medians of the repetitions. Results go to benchmarks/results/results.json and,
@@ -11,6 +11,9 @@ as tables, to BENCHMARKS.md at the repository root::
 
     python benchmarks/run.py                      # ×1, ×100, ×1000 (about two hours)
     python benchmarks/run.py --quick              # ×1 and ×10, a smoke test (minutes)
+
+The embedded store, an Oxigraph server and Virtuoso are compared at
+``--endpoints-scale`` (benchmarks/endpoints.py, which also runs alone).
 
 At scales of ``--large`` (1000) and above, every measurement runs
 ``--large-repeat`` times (default once, without a warm-up run), and each rdflib
@@ -218,7 +221,7 @@ def free_port() -> int:
 
 
 def served(store: Path, documents: Path, repeat: int) -> dict:
-    """Every saved query through SPARQLWrapper against ``oxigraph serve-read-only``."""
+    """Every saved query through ``graph.sparql.run_remote`` against ``oxigraph serve-read-only``."""
     binary = oxigraph_binary()
     if binary is None:
         return {"error": "the oxigraph server binary is not installed (pip install oxigraph)"}
@@ -349,6 +352,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--link-scales", default="1,10,100", help="scales at which linking alone is timed"
     )
+    parser.add_argument(
+        "--endpoints-scale",
+        type=int,
+        default=100,
+        help="scale of the embedded/Oxigraph server/Virtuoso comparison (0: skip it)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and stores")
     parser.add_argument("--no-viz", action="store_true", help="skip the browser measurements")
@@ -456,6 +465,14 @@ def main(argv: list[str] | None = None) -> None:
             "server": remote,
             "rdflib": rdflib,
         }
+        write(results, results_path, markdown_path)
+    if args.endpoints_scale and not args.quick:
+        import endpoints
+
+        say(f"×{args.endpoints_scale}: embedded store, oxigraph server and Virtuoso")
+        results["endpoints"] = endpoints.measure(
+            args.work, args.endpoints_scale, args.seed, args.repeat, endpoints.LIMIT
+        )
         write(results, results_path, markdown_path)
     say("cross-document linking alone")
     results["linking"] = linking_growth(

@@ -312,7 +312,7 @@ def store_answers(store: str) -> dict:
 
 
 def remote(endpoint: str, repeat: str, documents: str) -> dict:
-    """Every saved query through SPARQLWrapper, as ``indsatsgraf query --endpoint`` runs it."""
+    """Every saved query through graph/http.py, as ``indsatsgraf query --endpoint`` runs it."""
     from indsatsgraf.graph.sparql import run_remote
 
     results = {}

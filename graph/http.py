@@ -146,7 +146,10 @@ def _once(
     if parts.query:
         target += "?" + parts.query
     try:
-        connection.request(method, target, body=body, headers=headers)
+        # A server may answer from the headers alone (401 before a large body, as
+        # Virtuoso does) and close; its answer is read below, or the error raised there.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            connection.request(method, target, body=body, headers=headers)
         answer = connection.getresponse()
         chunks = []
         while not expired.is_set():

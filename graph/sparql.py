@@ -335,6 +335,33 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
     return clean[: match.end()] + block + clean[match.end() :]
 
 
+def refuse_cut_answer(endpoint: str, headers: dict[str, str], rows: int) -> None:
+    """Raise QueryError when the endpoint says it sent only part of the answer.
+
+    Virtuoso cuts a SELECT at its ResultSetMaxRows without an error: it sends
+    ``X-SPARQL-MaxRows: N`` with N rows. It sends that header, too, when the
+    answer happens to be exactly N rows long, so an answer of N rows is refused
+    as possibly cut; a shorter one is complete. A query stopped at its
+    MaxQueryExecutionTime may answer with the rows found so far and says so in
+    ``X-SQL-State``/``X-SQL-Message``. Either way a partial answer would read
+    as the whole one, so it is an error, not a warning.
+    """
+    cap = headers.get("x-sparql-maxrows", "").strip()
+    if cap.isdigit() and rows >= int(cap):
+        raise QueryError(
+            f"{endpoint}: the endpoint cut the answer at {int(cap):,} rows (its limit for one "
+            "answer); raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini, or "
+            "narrow the query with its parameters"
+        )
+    state = headers.get("x-sql-state", "").strip()
+    if state:
+        message = headers.get("x-sql-message", "").strip() or "no message"
+        raise QueryError(
+            f"{endpoint}: the endpoint sent a partial answer ({state}: {message}); raise "
+            "MaxQueryExecutionTime in the [SPARQL] section of virtuoso.ini, or narrow the query"
+        )
+
+
 def run_remote(
     endpoint: str,
     query: Runnable,
@@ -385,6 +412,8 @@ def run_remote(
     except RemoteError as error:
         raise QueryError(str(error)) from error
     raw = _decoded(endpoint, response.content_type, response.body)
+    if form == "SELECT":
+        refuse_cut_answer(endpoint, response.headers, len(raw["results"]["bindings"]))
     if form == "ASK":
         return QueryResult("ASK", boolean=bool(raw.get("boolean")))
     if form == "SELECT":

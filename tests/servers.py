@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 VIRTUOSO = "/usr/bin/virtuoso-t"
@@ -110,6 +111,14 @@ def oxigraph_server(data: Path, *, read_only: bool = False) -> Iterator[str]:
         _stop(process)
 
 
+@dataclass(frozen=True)
+class Running:
+    """A started store: where it answers, and its process (whose memory benchmarks read)."""
+
+    url: str
+    pid: int
+
+
 @contextmanager
 def virtuoso_server(
     folder: Path, *, buffers: int = 10000, max_rows: int = 10000, max_seconds: int = 60
@@ -119,6 +128,17 @@ def virtuoso_server(
     The defaults are Virtuoso's own (ResultSetMaxRows 10,000,
     MaxQueryExecutionTime 60 s), so tests see what a stock install answers.
     """
+    with virtuoso_process(
+        folder, buffers=buffers, max_rows=max_rows, max_seconds=max_seconds
+    ) as running:
+        yield running.url
+
+
+@contextmanager
+def virtuoso_process(
+    folder: Path, *, buffers: int = 10000, max_rows: int = 10000, max_seconds: int = 60
+) -> Iterator[Running]:
+    """As ``virtuoso_server``, yielding the process id too."""
     if not Path(VIRTUOSO).exists():
         raise ServerError(f"{VIRTUOSO} is missing: apt-get install virtuoso-opensource")
     folder.mkdir(parents=True, exist_ok=True)
@@ -145,6 +165,6 @@ def virtuoso_server(
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
         _await(url + "?query=ASK%7B%7D", process, 120, folder / "virtuoso.log")
-        yield url
+        yield Running(url, process.pid)
     finally:
         _stop(process)

@@ -188,3 +188,33 @@ def test_a_dripping_endpoint_cannot_outlast_the_timeout(endpoint, built_store) -
     )
     assert pushed.exit_code == 1 and "timeout" in pushed.output
     assert time.monotonic() - start < 4
+
+
+class EarlyGate(BasicGate):
+    """Answers 401 from the headers and closes without reading the body, as Virtuoso does."""
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self.seen.append(self.headers.get("Authorization", ""))
+        if self.allowed():
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.reply(201, b"", "text/plain")
+        self.close_connection = True
+
+
+@pytest.mark.parametrize("endpoint", [EarlyGate], indirect=True)
+def test_a_large_body_refused_before_it_is_read_gets_its_challenge_answered(endpoint) -> None:
+    """Pushing a ×100 graph: the server's 401 came while the body was still being sent."""
+    from indsatsgraf.graph.http import Credentials, exchange
+
+    url, seen = endpoint
+    body = b"<urn:a> <urn:b> <urn:c> .\n" * 400_000  # 10 MB: more than a socket buffer holds
+    answer = exchange(
+        "PUT",
+        url.replace("/sparql", "/store?graph=urn:g"),
+        timeout=60,
+        body=body,
+        headers={"Content-Type": "text/turtle"},
+        credentials=Credentials("planlaegger", "hemmelig"),
+    )
+    assert answer.status == 201
+    assert seen[0] == "" and seen[-1].startswith("Basic ")

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from answers import assert_same_answer_at, parameter_sets
 from indsatsgraf.graph.remote import Endpoint, push
-from indsatsgraf.graph.sparql import run_embedded, run_remote
-from indsatsgraf.queries.catalog import saved_queries
+from indsatsgraf.graph.sparql import refuse_cut_answer, run_embedded, run_remote
+from indsatsgraf.queries.catalog import QueryError, saved_queries
 from servers import oxigraph_server
 
 pytestmark = pytest.mark.server
@@ -58,3 +58,15 @@ def test_parameters_are_bound_identically_remotely(pushed: str, oxstore) -> None
     local = run_embedded(oxstore, query, bindings)
     assert local.rows and all("BUF" in r["departments"] for r in local.rows)
     assert run_remote(pushed, query, bindings).rows == local.rows
+
+
+def test_a_partial_answer_after_the_execution_time_is_an_error() -> None:
+    """Virtuoso's anytime answer: 200 with the rows so far, the cause in X-SQL-State."""
+    headers = {"x-sql-state": "S1TAT", "x-sql-message": "RC...: Returning incomplete results"}
+    with pytest.raises(
+        QueryError, match=r"partial answer \(S1TAT: .*incomplete.*MaxQueryExecutionTime"
+    ):
+        refuse_cut_answer("http://x/sparql", headers, 3)
+    refuse_cut_answer("http://x/sparql", {"x-sparql-maxrows": "10000"}, 9999)  # complete
+    with pytest.raises(QueryError, match="cut the answer at 10,000 rows"):
+        refuse_cut_answer("http://x/sparql", {"x-sparql-maxrows": "10000"}, 10000)

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from indsatsgraf.cli import main
 from indsatsgraf.graph.http import Credentials, exchange
 from indsatsgraf.graph.remote import Endpoint, project_graphs, push
-from indsatsgraf.graph.sparql import run_remote
+from indsatsgraf.graph.sparql import run_embedded, run_remote
 from indsatsgraf.queries.catalog import ad_hoc
 from servers import VIRTUOSO_USER, virtuoso_server
 
@@ -140,3 +140,51 @@ def test_readme_push_and_query_work_as_written(virtuoso: str, built_store, oxsto
     )
     assert answer.exit_code == 0, answer.output
     assert len(answer.output.strip().splitlines()) == 1 + 4
+
+
+# Every pair of initiatives: more rows than a stock Virtuoso sends (ResultSetMaxRows 10,000).
+PAIRS = """PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
+SELECT ?a ?b WHERE { ?a a ig:Initiative . ?b a ig:Initiative }"""
+
+
+def test_an_answer_cut_at_the_endpoints_row_limit_is_an_error(pushed: str, oxstore) -> None:
+    whole = run_embedded(oxstore, ad_hoc(PAIRS), {})
+    assert len(whole.rows) > 10000  # what Virtuoso would have cut silently
+    answer = CliRunner().invoke(main, ["query", "-e", PAIRS, "--endpoint", pushed, "-f", "csv"])
+    assert answer.exit_code != 0
+    assert "cut the answer at 10,000 rows" in answer.output
+    assert "ResultSetMaxRows" in answer.output
+    assert "Traceback" not in answer.output
+
+
+def test_an_answer_just_below_the_row_limit_is_whole(pushed: str, oxstore) -> None:
+    query = ad_hoc(PAIRS + " LIMIT 9999")
+    assert len(run_remote(pushed, query, {}).rows) == 9999
+
+
+def test_a_large_graph_goes_in_batches_and_a_second_push_replaces_it(
+    pushed: str, oxstore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One request with a ×100 links graph (about 100 MB) is reset by Virtuoso (issue 12)."""
+    from indsatsgraf.graph import remote
+
+    methods: list[str] = []
+
+    def recorded(method: str, url: str, **kwargs):  # type: ignore[no-untyped-def]
+        if "sparql-graph-crud" in url:  # the Graph Store, not the count queries
+            methods.append(method)
+        return exchange(method, url, **kwargs)
+
+    monkeypatch.setattr(remote, "exchange", recorded)
+    endpoint = Endpoint.discover(pushed, credentials=ADMIN, timeout=30)
+    largest = max(
+        sum(1 for _ in oxstore.quads_for_pattern(None, None, None, g))
+        for g in oxstore.named_graphs()
+    )
+    assert largest > 500
+    for _ in range(2):  # counted back each time: a second push must not add to the first
+        methods.clear()
+        counts = push(oxstore, endpoint, 60, ADMIN, batch=500)
+        assert sum(counts.values()) == len(oxstore)
+        assert methods.count("PUT") == len(list(oxstore.named_graphs()))
+        assert "POST" in methods
