@@ -21,7 +21,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def viz(built_store, tmp_path, name: str, *args: str):
     out = tmp_path / name
-    result = CliRunner().invoke(main, ["--store", str(built_store.path), "viz", *args, "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["--store", str(built_store.path), "viz", *args, "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     return out
 
