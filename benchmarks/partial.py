@@ -16,7 +16,7 @@ import argparse
 import json
 from pathlib import Path
 
-from run import HERE, builds, corpus, say, summarise, task
+from run import HERE, builds, corpus, corpus_summary, say, summarise, task
 
 #: Saved queries that answered in at most 1,000 rows at ×1000 in the last full run.
 FEW_ROWS = (
@@ -81,12 +81,7 @@ def main(argv: list[str] | None = None) -> None:
         ),
         "scales": {
             str(args.scale): {
-                "corpus": {
-                    "documents": len(manifest["documents"]),
-                    **manifest["totals"],
-                    "bytes": sum(p.stat().st_size for p in documents.glob("*.txt")),
-                    "generate_seconds": generated,
-                },
+                "corpus": corpus_summary(manifest, documents, generated),
                 "build": built,
                 "embedded": {
                     "open_seconds": embedded["open_seconds"],

@@ -189,6 +189,16 @@ def builds(documents: Path, store: Path, repeat: int, link: bool, compact: bool)
     }
 
 
+def corpus_summary(manifest: dict, documents: Path, generated: float) -> dict:
+    """What a generated corpus holds, as every results file records it."""
+    return {
+        "documents": len(manifest["documents"]),
+        **manifest["totals"],
+        "bytes": sum(p.stat().st_size for p in documents.glob("*.txt")),
+        "generate_seconds": generated,
+    }
+
+
 def summarise(queries: dict) -> dict:
     """Median per query; an error, or a first run stopped at the time limit, instead."""
     summary = {}
@@ -448,12 +458,7 @@ def main(argv: list[str] | None = None) -> None:
                 args.rdflib_max_quads,
             )
         results["scales"][str(scale)] = {
-            "corpus": {
-                "documents": len(manifest["documents"]),
-                **manifest["totals"],
-                "bytes": sum(p.stat().st_size for p in documents.glob("*.txt")),
-                "generate_seconds": generated,
-            },
+            "corpus": corpus_summary(manifest, documents, generated),
             "build": built,
             "embedded": {
                 "open_seconds": embedded["open_seconds"],
