@@ -70,7 +70,7 @@ Progress = Callable[[str], None]
 
 def default_store_path() -> Path:
     """Where the graph lives when neither the caller nor INDSATSGRAF_STORE says."""
-    from .graph.store import default_location
+    from .graph.location import default_location
 
     return default_location()
 

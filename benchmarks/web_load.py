@@ -75,8 +75,9 @@ def main() -> None:
     args = parser.parse_args()
 
     import uvicorn
+    from indsatsgraf.graph.location import default_location
     from indsatsgraf.graph.pipeline import build
-    from indsatsgraf.graph.store import GraphStore, default_location
+    from indsatsgraf.graph.store import GraphStore
     from indsatsgraf.web.app import Settings, create_app
 
     store = GraphStore(args.store or default_location())

@@ -46,7 +46,6 @@ import pyoxigraph as ox
 from ..errors import IndsatsgrafError
 from ..files import reason
 
-ENV_VAR = "INDSATSGRAF_STORE"
 MARKER = "indsatsgraf-store"
 COMPLETE = "complete"
 LAYOUT = {"current", "generations", "build.lock", MARKER, "current.new"}
@@ -75,14 +74,6 @@ def _reason(error: OSError) -> str:
             if os.strerror(number) in str(error):
                 return reason(OSError(number, os.strerror(number)))
     return reason(error)
-
-
-def default_location() -> Path:
-    """``$INDSATSGRAF_STORE``, else ``$XDG_DATA_HOME/indsatsgraf/store``, else ~/.local/share/…"""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "indsatsgraf" / "store"
 
 
 class GraphStore:
