@@ -51,6 +51,14 @@ FACT_NAMES_DA = {
     "proposal": "indstillingspunkter",
     "decision": "beslutninger",
 }
+# The links' relations by their Danish labels in ontology/indsatsgraf.ttl.
+RELATIONS_DA = {
+    "mentionOf": "omtale af",
+    "crossReference": "krydshenvisning",
+    "correspondsTo (accepted)": "svarer til",
+    "correspondsTo (candidate)": "svarer måske til (forslag)",
+    "correspondsTo (rejected)": "svarer ikke til (afvist)",
+}
 # The readers' and importers' reasons, in Danish; an unknown reason is shown as it is.
 REASONS_DA = (
     (re.compile(r"no text layer"), "PDF-filen har intet tekstlag (en scanning?). Kør OCR på den først."),
@@ -220,7 +228,7 @@ def _described(found: Any) -> dict[str, Any]:
         "links": [
             {
                 "source": link.source_label or link.source,
-                "relation": link.relation,
+                "relation": RELATIONS_DA.get(link.relation, link.relation),
                 "target": link.target_label or link.target,
             }
             for link in found.links
