@@ -139,6 +139,7 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
     proposer: str | None = None
     inside = False
     current: tuple[int, int, list[str], int | None] | None = None
+    inline_open = False  # the current point stands on the proposer's own line
 
     def close() -> None:
         nonlocal current
@@ -170,11 +171,15 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
             if inline:
                 close()
                 current = (n, n, [inline["text"]], None)
+                inline_open = True
                 continue
         if not inside:
             continue
         point = POINT.match(line)
         if point:
+            if inline_open and current is not None and _leads_in(current[2]):
+                current = None  # "indstiller, at udvalget godkender," only leads in to the points
+            inline_open = False
             close()
             current = (n, n, [point["text"]], int(point["number"]) if point["number"] else None)
         elif current is not None and line.strip() and not line.strip().startswith("("):
@@ -183,6 +188,11 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
             close()
     close()
     return proposals, proposer
+
+
+def _leads_in(parts: list[str]) -> bool:
+    """Text ending in "," or ":" before numbered points introduces them; it is no point itself."""
+    return collapse(" ".join(parts)).endswith((",", ":"))
 
 
 def _decisions(source: SourceText) -> list[Proposal]:
