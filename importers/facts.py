@@ -29,6 +29,7 @@ DEPARTMENT = re.compile(
     r"|Borgercenter\s+[A-ZÆØÅ][a-zæøå]+"
     # Other municipalities' administrations: "Center for Handicap og Psykiatri".
     r"|Center\s+for\s+[A-ZÆØÅ][a-zæøå]+(?:(?:,\s*|\s+og\s+)[A-ZÆØÅ][a-zæøå]+)*"
+    r"|[A-ZÆØÅ][a-zæøå]{3,}afdeling(?:en)?"
     rf"|(?-i:{CODES}))"
     r"(?:s|'s)?(?![\wÆØÅæøå])"
 )
@@ -46,7 +47,8 @@ LABELLED_CASE_NUMBER = re.compile(
 )
 # The municipal chart of accounts: "konto 5.38.50", "funktion 5.32.32".
 ACCOUNT = re.compile(
-    r"\b(?:konto|funktion|hovedkonto)\s+(?P<code>\d\.\d{2}\.\d{2}(?:\.\d{2})?)\b", re.I
+    r"\b(?:konto|kontonr\.?|funktion|hovedkonto|ramme)\s+(?P<code>\d\.\d{2}\.\d{2}(?:\.\d{2})?)\b",
+    re.I,
 )
 LEGAL = re.compile(
     r"(?P<ref>(?P<law>[A-ZÆØÅa-zæøå-]+lovens|lov om [a-zæøå ]{3,60}?)\s+§{1,2}\s*"
@@ -68,7 +70,10 @@ TARGET_YEAR = re.compile(
     rf"(?:i|inden|senest i|frem mod|i løbet af|by|til)\s+(?:udgangen af\s+)?({danish.YEAR})", re.I
 )
 WEEKDAY = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)"
-TIME_AFTER = re.compile(r"^[,\s]*(?:kl\.?\s*)?\d{1,2}[:.]\d{2}")
+# "kl. 15.00", or on the next line "Tidspunkt: 16:00"
+TIME_AFTER = re.compile(
+    r"^[,\s]*(?:(?:møde)?tidspunkt\s*:?\s*)?(?:kl\.?\s*)?\d{1,2}[:.]\d{2}", re.I
+)
 MEETING_LABEL = re.compile(r"(?:mødedato|møde(?:t)?\s+den|starttidspunkt|dato)\s*:?\s*$", re.I)
 DECREASE = {"fald", "reduktion", "nedgang"}
 PERCENT = r"(?:%|pct\.?|procent)"

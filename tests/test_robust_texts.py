@@ -1,13 +1,14 @@
 """Unseen forms of real texts: other headings, amounts, codes, dates and case numbers.
 
-The four documents in tests/data/robust/ were written for this test in the
+The five documents in tests/data/robust/ were written for this test in the
 forms a Danish committee case, budget note or another municipality's plan
 takes: "Sagsfremstilling" and "Indstilling og beslutning" headings,
 "kr. 2,5 mio.", "2.500 t.kr.", "DKK 1.750.000", "3/3-2025", "den 3. marts
 2025", "Sagsnr.: 25/4471", "BF-12", "konto 5.38.50", a table in "1.000 kr.",
-an indicator "fra 61 % i 2024 til 70 % i 2027". Every expected value below
+an indicator "fra 61 % i 2024 til 70 % i 2027", points "a) … b) …" under a
+proposer's line, "Beslutningstema" and "Sagens indhold". Every expected value below
 was read from the documents (line numbers in the comments); the last test
-scores recall over all four for each kind of fact.
+scores recall over all of them for each kind of fact.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ CASE = ROBUST / "sag-sagsfremstilling-naestved.txt"
 NOTE = ROBUST / "budgetnotat-ledsagelse.txt"
 PAGE = ROBUST / "indstilling-og-beslutning.html"
 PLAN = ROBUST / "handleplan-holbaek-lignende.txt"
+LETTERED = ROBUST / "sag-bogstavpunkter.txt"
 
 # What a reader finds in each document, by kind.
 EXPECTED = {
@@ -69,6 +71,15 @@ EXPECTED = {
         "case numbers": set(),
         "indstilling points": 0,
     },
+    LETTERED.name: {
+        "codes": {"5.32.32"},  # line 13 "ramme 5.32.32"
+        "amounts": {2_500_000},  # line 12 "2.500 tkr.", line 16 "2,5 mio kr."
+        "departments": {"Social- og Sundhedsforvaltningen", "Handicapafdelingen"},  # 11, 16
+        "meeting dates": {"2025-03-03"},  # line 2 "Dato: 3. marts 2025", line 3 "Tidspunkt: 16:00"
+        "dates": {"2025-03-03"},
+        "case numbers": set(),
+        "indstilling points": 2,  # lines 12-13, "a)" and "b)"
+    },
 }
 
 
@@ -96,7 +107,7 @@ def test_every_fact_of_each_form_is_found_and_nothing_else(results, name: str) -
     assert found(results[name]) == EXPECTED[name]
 
 
-def test_recall_per_kind_over_the_four_documents(results) -> None:
+def test_recall_per_kind_over_the_documents(results) -> None:
     for kind in ("codes", "amounts", "departments", "meeting dates", "indstilling points"):
         expected = found_count = 0
         for name, facts in EXPECTED.items():
@@ -143,3 +154,16 @@ def test_an_indicator_from_one_share_to_another_has_both_values_and_years(result
         2027,
         2023,
     )
+
+
+def test_lettered_points_under_the_proposers_line_and_a_page_headed_by_its_committee(results):
+    case = results[LETTERED.name]
+    assert case.document.committee == "Ældre- og Handicapudvalget"  # line 1 alone
+    points = [p for p in case.proposals if p.kind == "proposal"]
+    assert [p.label for p in points] == [
+        "godkender puljen på 2.500 tkr. i 2025,",
+        "godkender, at puljen finansieres af ramme 5.32.32.",
+    ]
+    assert [(p.span.first, p.span.last) for p in points] == [(12, 12), (13, 13)]
+    # "Beslutningstema" (line 7) is a heading, not the decision; "Beslutning" (line 18) is.
+    assert [p.label for p in case.proposals if p.kind == "decision"] == ["Godkendt."]
