@@ -50,6 +50,7 @@ CASE_TITLE = "Ledsageordning for unge med handicap 2026-2027"
 class Server:
     url: str
     store: Path
+    app: object
 
 
 def _serve(store: Path, *, read_only: bool) -> Iterator[Server]:
@@ -73,7 +74,7 @@ def _serve(store: Path, *, read_only: bool) -> Iterator[Server]:
         time.sleep(0.05)
     url = f"http://127.0.0.1:{port}"
     urllib.request.urlopen(url + "/", timeout=300).read()
-    yield Server(url, store)
+    yield Server(url, store, app)
     server.should_exit = True
     thread.join(timeout=30)
 
@@ -226,3 +227,26 @@ def test_an_uploaded_name_is_reduced_to_a_harmless_file_name(given, kept):
     from indsatsgraf.web.upload import safe_name
 
     assert safe_name(given) == kept
+
+
+def test_a_preview_left_unadded_for_an_hour_is_dropped(writable):
+    import os
+
+    import httpx
+    from indsatsgraf.web import upload
+
+    def pending() -> set[Path]:
+        return set(writable.app.state.uploads.iterdir())
+
+    with httpx.Client(base_url=writable.url) as client:
+        client.get("/upload")
+        data = {"csrf_token": client.cookies.get("indsatsgraf_csrf")}
+        files = {"document": ("sag.txt", "\n".join(CASE_LINES).encode())}
+        first = client.post("/upload/preview", data=data, files=files)
+        assert first.status_code == 200 and "Forhåndsvisning af sag.txt" in first.text
+        left = pending()
+        hour_ago = time.time() - upload.PENDING_SECONDS - 1
+        for folder in left:
+            os.utime(folder, (hour_ago, hour_ago))
+        client.post("/upload/preview", data=data, files=files)
+        assert left and not left & pending() and len(pending()) == 1

@@ -18,6 +18,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from ..importers.text import MAX_BYTES
 from . import security
 
 PATH = "/upload"
+PENDING_SECONDS = 3600  # a preview nobody acted on within an hour is dropped
 CHUNK = 1 << 16
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 UNSAFE = re.compile(r"[^\w.-]+")
@@ -98,6 +100,14 @@ def _folder(request: Request) -> Path:
     return state.uploads
 
 
+def _prune(folder: Path) -> None:
+    """Drop uploads whose preview was left without adding them, so the folder does not grow."""
+    limit = time.time() - PENDING_SECONDS
+    for pending in folder.iterdir():
+        if pending.stat().st_mtime < limit:
+            shutil.rmtree(pending, ignore_errors=True)
+
+
 def _refuse_unless_writable(request: Request) -> None:
     if request.app.state.settings.read_only:
         raise HTTPException(403, "Serveren kører skrivebeskyttet; dokumenter kan ikke tilføjes.")
@@ -143,6 +153,7 @@ async def preview(request: Request) -> Response:
     if upload is None or isinstance(upload, str) or not upload.filename:
         return _page(request, 400, error="Vælg en fil at tilføje.")
     token = secrets.token_urlsafe(24)
+    _prune(_folder(request))
     folder = _folder(request) / token
     folder.mkdir()
     path = folder / safe_name(upload.filename)
