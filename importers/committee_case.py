@@ -35,6 +35,8 @@ PROPOSER = re.compile(r"^\s*(?P<who>[A-ZÆØÅ][^.]{2,120}?)\s+indstiller\b", re
 INLINE_POINT = re.compile(r"\bindstiller\b[^,]{0,80}?,?\s+(?P<text>at\s+\S.*)$", re.I)
 # "Beslutning: Indstillingen blev godkendt." on one line.
 INLINE_DECISION = re.compile(r"^\s*Beslutning\s*:\s*(?P<text>\S.*)$", re.I)
+# ", og at …" / "; samt at …" starts the next point of a one-sentence indstilling.
+JOINED_POINTS = re.compile(r"[,;]\s+(?:og|samt)\s+(?=at\s)")
 POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]|[a-h]\)|[-•*–·])\s+(?P<text>\S.*)$")
 AT_POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]\s*)?at\s+\S")
 COMMITTEE = (
@@ -152,8 +154,11 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
         if current is None:
             return
         first, last, parts, number = current
-        label = collapse(" ".join(parts))
-        if label:
+        text = collapse(" ".join(parts))
+        # "at udvalget godkender planen, og at der afsættes 2 mio. kr." is two points in one
+        # sentence when it stands on the proposer's line; a list item is one point.
+        labels = JOINED_POINTS.split(text) if inline_open else [text]
+        for label in filter(None, labels):
             key = f"indstilling-{len(proposals) + 1}"
             amounts = [a for a, _ in danish.broad_amounts(label)]
             proposals.append(

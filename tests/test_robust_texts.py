@@ -167,3 +167,37 @@ def test_lettered_points_under_the_proposers_line_and_a_page_headed_by_its_commi
     assert [(p.span.first, p.span.last) for p in points] == [(12, 12), (13, 13)]
     # "Beslutningstema" (line 7) is a heading, not the decision; "Beslutning" (line 18) is.
     assert [p.label for p in case.proposals if p.kind == "decision"] == ["Godkendt."]
+
+
+def test_points_joined_in_one_sentence_on_the_proposers_line_are_each_a_point():
+    from indsatsgraf.importers.committee_case import IMPORTER
+    from indsatsgraf.importers.text import from_string
+
+    case = IMPORTER.parse(
+        from_string(
+            "Teknik- og Miljøudvalget\n\nTilgængelige stoppesteder\n\nIndstilling\n"
+            "Teknik- og Miljøforvaltningen indstiller, at udvalget godkender planen for 40 "
+            "stoppesteder, og at der afsættes 2,1 mio. kr. i 2026 til ombygning; samt at "
+            "forvaltningen orienterer udvalget i 2027.\n\nProblemstilling\nMange stoppesteder "
+            "er ikke tilgængelige.\n\nBeslutning\nGodkendt.\n"
+        )
+    )
+    points = [p for p in case.proposals if p.kind == "proposal"]
+    assert [p.label for p in points] == [
+        "at udvalget godkender planen for 40 stoppesteder",
+        "at der afsættes 2,1 mio. kr. i 2026 til ombygning",
+        "at forvaltningen orienterer udvalget i 2027.",
+    ]
+    assert [a.value for a in points[1].amounts] == [Decimal(2_100_000)]
+    # "godkender, at …" inside one point is no new point: only ", og at" and "samt at" are.
+    (one,) = [
+        p
+        for p in IMPORTER.parse(
+            from_string(
+                "Indstilling\nForvaltningen indstiller, at udvalget godkender, at planen "
+                "sendes i høring.\n\nProblemstilling\nIngen.\n"
+            )
+        ).proposals
+        if p.kind == "proposal"
+    ]
+    assert one.label == "at udvalget godkender, at planen sendes i høring."
