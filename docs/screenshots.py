@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -33,6 +34,9 @@ PAGES = {
     "links": "/links",
 }
 WAIT_FOR_DRAWING = {"thing", "network", "sparql"}
+# The upload page needs a writable server: it gets a store of its own, never the user's.
+UPLOAD_CASE = HERE.parent / "tests" / "data" / "udvalgssag-handicapraad.txt"
+UPLOAD_PLAN = HERE.parent / "data" / "sources" / "sof-indsatsplan-2023-2026.txt"
 
 
 def free_port() -> int:
@@ -42,11 +46,23 @@ def free_port() -> int:
 
 
 def main() -> None:
+    shoot(PAGES, ["serve", "--read-only"])
+    with tempfile.TemporaryDirectory() as store:
+        subprocess.run(
+            [sys.executable, "-m", "indsatsgraf.cli", "--store", store, "build", "-q", UPLOAD_PLAN],
+            check=True,
+        )
+        shoot({"upload": "/upload"}, ["--store", store, "serve"], upload=UPLOAD_CASE)
+
+
+def shoot(pages: dict[str, str], command: list[str], upload: Path | None = None) -> None:
+    """Screenshots of ``pages`` served by ``indsatsgraf COMMAND``; with ``upload``, the
+    page shows that file's preview."""
     from playwright.sync_api import sync_playwright
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "indsatsgraf.cli", "serve", "--port", str(port), "--read-only"]
+        [sys.executable, "-m", "indsatsgraf.cli", *command, "--port", str(port)]
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -69,12 +85,16 @@ def main() -> None:
                 ],
             )
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            for name, path in PAGES.items():
+            for name, path in pages.items():
                 page.goto(base + path)
                 if name in WAIT_FOR_DRAWING:
                     # A selector, not wait_for_function: the pages' CSP forbids evaluating strings.
                     page.wait_for_selector("html[data-ready=true]", timeout=120_000)
-                page.screenshot(path=str(OUT / f"{name}.png"))
+                if upload is not None:
+                    page.locator("#document").set_input_files(str(upload))
+                    page.get_by_role("button", name="Vis forhåndsvisning").click()
+                    page.wait_for_selector("#preview-title", timeout=120_000)
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=upload is not None)
                 print(f"wrote {OUT / (name + '.png')}")
             browser.close()
     finally:

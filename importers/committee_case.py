@@ -25,7 +25,9 @@ SECTION = re.compile(
     r"^\s*(?:#+\s*)?(?P<name>Resumé|Indstilling(?: og beslutning)?|Problemstilling|Løsning|Økonomi"
     r"|Videre proces|Beslutning(?: i .{3,60})?|Sagsfremstilling|Baggrund|Beskrivelse af sagen"
     r"|Kommunikation|Bilag(?:sliste)?|Høring|Sagsgang og sagstype|Lovgrundlag|Vurdering"
-    r"|Miljøvurdering|Politisk behandling)\s*:?\s*$",
+    r"|Miljøvurdering|Politisk behandling|Beslutningstema|Sagens indhold|Sagsbeskrivelse"
+    r"|Beslutningskompetence|Alternativ indstilling|Økonomiske konsekvenser"
+    r"|Bevillingsmæssige konsekvenser|Tidsplan|Det videre forløb)\s*:?\s*$",
     re.I,
 )
 PROPOSER = re.compile(r"^\s*(?P<who>[A-ZÆØÅ][^.]{2,120}?)\s+indstiller\b", re.I)
@@ -33,7 +35,9 @@ PROPOSER = re.compile(r"^\s*(?P<who>[A-ZÆØÅ][^.]{2,120}?)\s+indstiller\b", re
 INLINE_POINT = re.compile(r"\bindstiller\b[^,]{0,80}?,?\s+(?P<text>at\s+\S.*)$", re.I)
 # "Beslutning: Indstillingen blev godkendt." on one line.
 INLINE_DECISION = re.compile(r"^\s*Beslutning\s*:\s*(?P<text>\S.*)$", re.I)
-POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]|[-•*–·])\s+(?P<text>\S.*)$")
+# ", og at …" / "; samt at …" starts the next point of a one-sentence indstilling.
+JOINED_POINTS = re.compile(r"[,;]\s+(?:og|samt)\s+(?=at\s)")
+POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]|[a-h]\)|[-•*–·])\s+(?P<text>\S.*)$")
 AT_POINT = re.compile(r"^\s*(?:(?P<number>\d{1,2})\s*[.)]\s*)?at\s+\S")
 COMMITTEE = (
     r"(?:[A-ZÆØÅ][a-zæøå]+-(?:,\s*[A-ZÆØÅa-zæøå][a-zæøå]+-)*\s+og\s+)?"
@@ -112,7 +116,8 @@ def _committee(source: SourceText) -> str | None:
     """The committee whose meeting treats the case, not any committee the text mentions.
 
     In order: what the page says of its meeting ("Dagsorden til møde i X",
-    "Beslutning i X", "Mødested: Xs mødesal"); a sender line "(X)" after the
+    "Beslutning i X", "Mødested: Xs mødesal", or X's name alone as the page's
+    first line); a sender line "(X)" after the
     indstilling, which passes X's case on to the council (Borgerrepræsentationen,
     Byrådet) when the text names one, else leaves X; the committee the
     indstilling asks to decide ("indstiller til X", "at X godkender", "X skal
@@ -123,6 +128,9 @@ def _committee(source: SourceText) -> str | None:
     meeting = MEETING_OF.search("\n".join(source.lines[:80]))
     if meeting:
         return collapse(meeting["name"] or meeting["place"] or meeting["material"])
+    head = next((collapse(line) for line in source.lines if line.strip()), "")
+    if re.fullmatch(COMMITTEE, head):
+        return head  # an agenda page headed by its committee's name alone
     sender = next((m for line in source.lines if (m := SENDER_LINE.match(line))), None)
     if sender:
         council = COUNCIL.search(text)
@@ -139,14 +147,18 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
     proposer: str | None = None
     inside = False
     current: tuple[int, int, list[str], int | None] | None = None
+    inline_open = False  # the current point stands on the proposer's own line
 
     def close() -> None:
         nonlocal current
         if current is None:
             return
         first, last, parts, number = current
-        label = collapse(" ".join(parts))
-        if label:
+        text = collapse(" ".join(parts))
+        # "at udvalget godkender planen, og at der afsættes 2 mio. kr." is two points in one
+        # sentence when it stands on the proposer's line; a list item is one point.
+        labels = JOINED_POINTS.split(text) if inline_open else [text]
+        for label in filter(None, labels):
             key = f"indstilling-{len(proposals) + 1}"
             amounts = [a for a, _ in danish.broad_amounts(label)]
             proposals.append(
@@ -170,11 +182,15 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
             if inline:
                 close()
                 current = (n, n, [inline["text"]], None)
+                inline_open = True
                 continue
         if not inside:
             continue
         point = POINT.match(line)
         if point:
+            if inline_open and current is not None and _leads_in(current[2]):
+                current = None  # "indstiller, at udvalget godkender," only leads in to the points
+            inline_open = False
             close()
             current = (n, n, [point["text"]], int(point["number"]) if point["number"] else None)
         elif current is not None and line.strip() and not line.strip().startswith("("):
@@ -183,6 +199,18 @@ def _proposals(source: SourceText) -> tuple[list[Proposal], str | None]:
             close()
     close()
     return proposals, proposer
+
+
+def _leads_in(parts: list[str]) -> bool:
+    """The proposer's line directly above the points introduces them ("indstiller, at
+    udvalget:", "… at udvalget godkender,"), unless it is a finished point of its own."""
+    return not collapse(" ".join(parts)).endswith((".", ";"))
+
+
+def _is_decision_heading(name: str) -> bool:
+    """ "Beslutning" or "Beslutning i X", not "Beslutningstema" or "Beslutningskompetence"."""
+    lowered = name.lower()
+    return lowered == "beslutning" or lowered.startswith("beslutning ")
 
 
 def _decisions(source: SourceText) -> list[Proposal]:
@@ -197,7 +225,7 @@ def _decisions(source: SourceText) -> list[Proposal]:
             decisions.append(Proposal(key, label, source.span(n, n), "decision"))
             continue
         m = SECTION.match(line)
-        if not m or not m["name"].lower().startswith("beslutning"):
+        if not m or not _is_decision_heading(m["name"]):
             continue
         first = next(
             (k for k in range(n + 1, min(n + 6, len(lines)) + 1) if lines[k - 1].strip()), None

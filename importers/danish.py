@@ -196,10 +196,17 @@ BROAD_AMOUNT = re.compile(
 # "DKK 1.200.000", "kr. 2,5 mio.": the currency written before the number.
 CURRENCY_FIRST = re.compile(
     r"(?<![\w.])(?:kr\.|DKK)\s*(?P<number>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
-    r"(?:\s*(?P<scale>mia|mio|mill|millioner|million|milliarder|milliard)\.?)?(?![\d,])"
+    # Not "(?![\d,])": on "DKK 1.750.000, som" it would back off to "1.750".
+    r"(?:\s*(?P<scale>mia|mio|mill|millioner|million|milliarder|milliard)\.?)?(?!\d|[.,]\d)"
     rf"(?:\s+(?:i|for)\s+(?P<year>{YEAR})(?!\s*[-–]\s*\d))?",
     re.IGNORECASE,
 )
+# A table's unit, not an amount: "(1.000 kr., 2026-priser)", "i 1.000 kr.", "Mio. kr. (2025-pl)".
+UNIT_DECLARATION = re.compile(
+    r"1\.?000\s*kr\.?(?=\s*[,)]|\s+p/?l\b|\s*\(|\s*$|\s+(?:løbende|faste|\d{4}-)\s*(?:priser|pl)?)",
+    re.IGNORECASE,
+)
+UNIT_BEFORE = re.compile(r"(?:\(|\b(?:i|beløb i|alle beløb i|tal i|opgjort i))\s*$", re.IGNORECASE)
 BROAD_SCALES = {**SCALES, "mill": Decimal(1_000_000), "milliard": Decimal(1_000_000_000)}
 IMPOSSIBLE_KRONER = Decimal(10) ** 12  # more than any Danish public budget, by far
 SLASH_DATE = re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})/(?P<m>\d{1,2})-(?P<y>(?:19|20)\d{2})(?!\d)")
@@ -222,6 +229,10 @@ def broad_amounts(text: str) -> list[tuple[Amount, int]]:
     """
     found = []
     for match in BROAD_AMOUNT.finditer(text):
+        if UNIT_DECLARATION.match(text, match.start()) and UNIT_BEFORE.search(
+            text[: match.start()]
+        ):
+            continue  # "(1.000 kr., 2026-priser)" says what a table's numbers count in
         number_text = match["upper"] or match["number"]
         value = number(number_text)
         if value is None:

@@ -27,16 +27,29 @@ DEPARTMENT = re.compile(
     r"|[A-ZÆØÅ][a-zæøå]*)forvaltning(?:en)?"
     r"|[A-ZÆØÅ][a-zæøå]+-\s+og\s+[A-ZÆØÅa-zæøå][a-zæøå]+området"
     r"|Borgercenter\s+[A-ZÆØÅ][a-zæøå]+"
+    # Other municipalities' administrations: "Center for Handicap og Psykiatri".
+    r"|Center\s+for\s+[A-ZÆØÅ][a-zæøå]+(?:(?:,\s*|\s+og\s+)[A-ZÆØÅ][a-zæøå]+)*"
+    r"|[A-ZÆØÅ][a-zæøå]{3,}afdeling(?:en)?"
     rf"|(?-i:{CODES}))"
     r"(?:s|'s)?(?![\wÆØÅæøå])"
 )
 NOT_A_DEPARTMENT = {"forvaltning", "forvaltningen"}
 BUDGET_CODE = re.compile(
-    r"(?<![\wÆØÅæøå-])(?P<code>[A-ZÆØÅ]{1,3}\d{2,3}[a-z]?)(?![\wÆØÅæøå-])"
+    r"(?<![\wÆØÅæøå-])(?P<code>[A-ZÆØÅ]{1,3}-?\d{2,3}[a-z]?)(?![\wÆØÅæøå-])"
     r"(?:\s*\((?P<year>(?:19|20)\d{2})\))?"
 )
 BUDGET_CONTEXT = re.compile(r"budget|bevilling|forslag|mio\.|kr\.|investering|anlæg|drift", re.I)
 CASE_NUMBER = re.compile(r"(?<![\d-])(?P<case>(?:19|20)\d{2}-\d{5,8})(?![\d-])")
+# Other forms after their label: "Sagsnr.: 25/4471", "J.nr. U51/99", "Sagsnummer 27.12.00-P20-1-24".
+LABELLED_CASE_NUMBER = re.compile(
+    r"\b(?:sagsnr|sagsnummer|j\.\s?nr|journalnr)\.?\s*:?\s*(?P<case>[A-ZÆØÅ]{0,3}\d[\w./-]*\d)",
+    re.I,
+)
+# The municipal chart of accounts: "konto 5.38.50", "funktion 5.32.32".
+ACCOUNT = re.compile(
+    r"\b(?:konto|kontonr\.?|funktion|hovedkonto|ramme)\s+(?P<code>\d\.\d{2}\.\d{2}(?:\.\d{2})?)\b",
+    re.I,
+)
 LEGAL = re.compile(
     r"(?P<ref>(?P<law>[A-ZÆØÅa-zæøå-]+lovens|lov om [a-zæøå ]{3,60}?)\s+§{1,2}\s*"
     r"(?P<para>\d+(?:\s?[a-z](?![a-zæøå]))?(?:\s*,\s*stk\.\s*\d+)?)"
@@ -56,9 +69,22 @@ BASE_YEAR = re.compile(
 TARGET_YEAR = re.compile(
     rf"(?:i|inden|senest i|frem mod|i løbet af|by|til)\s+(?:udgangen af\s+)?({danish.YEAR})", re.I
 )
-TIME_AFTER = re.compile(r"^[,\s]*(?:kl\.?\s*)?\d{1,2}[:.]\d{2}")
+WEEKDAY = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)"
+# "kl. 15.00", or on the next line "Tidspunkt: 16:00"
+TIME_AFTER = re.compile(
+    r"^[,\s]*(?:(?:møde)?tidspunkt\s*:?\s*)?(?:kl\.?\s*)?\d{1,2}[:.]\d{2}", re.I
+)
 MEETING_LABEL = re.compile(r"(?:mødedato|møde(?:t)?\s+den|starttidspunkt|dato)\s*:?\s*$", re.I)
 DECREASE = {"fald", "reduktion", "nedgang"}
+PERCENT = r"(?:%|pct\.?|procent)"
+# "Andelen … skal stige fra 61 % i 2024 til 70 % i 2027": a baseline and a target, each with its year.
+INDICATOR_FROM_TO = re.compile(
+    r"(?P<verb>stige|falde|øges|reduceres|nedbringes|hæves|forbedres|mindskes|nedsættes)\s+"
+    rf"fra\s+(?P<base>\d+(?:,\d+)?)\s*{PERCENT}(?:\s+(?:i|i år)\s+(?P<base_year>{danish.YEAR}))?\s+"
+    rf"til\s+(?P<target>\d+(?:,\d+)?)\s*{PERCENT}"
+    rf"(?:\s+(?:i|inden|senest i|i løbet af)\s+(?:udgangen af\s+)?(?P<target_year>{danish.YEAR}))?",
+    re.I,
+)
 
 
 @dataclass
@@ -170,10 +196,20 @@ def read_facts(source: SourceText) -> Facts:
                 )
             )
             seen_codes.add(code)
+        numbered = set()
         for m in CASE_NUMBER.finditer(flat):
+            numbered.add(m["case"])
             mentions.append(
                 Mention("case-number", m["case"], span_at(m.start(), len(m.group(0))), m["case"])
             )
+        for m in LABELLED_CASE_NUMBER.finditer(flat):
+            if m["case"] not in numbered and not danish.dates(m["case"]):
+                numbered.add(m["case"])
+                span = span_at(m.start("case"), len(m["case"]))
+                mentions.append(Mention("case-number", m["case"], span, m["case"]))
+        for m in ACCOUNT.finditer(flat):
+            span = span_at(m.start("code"), len(m["code"]))
+            mentions.append(Mention("budget-code", m.group(0), span, m["code"], None, 0.9))
         for m in LEGAL.finditer(flat):
             law = collapse(m["law"] or m["law2"])
             mentions.append(
@@ -192,6 +228,10 @@ def read_facts(source: SourceText) -> Facts:
             indicators.append(
                 _indicator(m, span_at(m.start(), len(m.group(0))), len(indicators) + 1)
             )
+        for m in INDICATOR_FROM_TO.finditer(flat):
+            indicators.append(
+                _from_to_indicator(m, span_at(m.start(), len(m.group(0))), len(indicators) + 1)
+            )
     return Facts(mentions, amounts, indicators, warnings, meeting)
 
 
@@ -201,7 +241,11 @@ def _is_meeting_date(
     """A date labelled "Mødedato", or the first date followed by a time of day ("kl. 17:30")."""
     flat = text.replace("\n", " ")
     before = flat[max(0, offset - 30) : offset]
-    if re.search(r"mødedato\s*:?\s*$|møde(?:t)?\s+(?:den|d\.)\s*$", before, re.I):
+    if re.search(
+        rf"mødedato\s*:?\s*(?:{WEEKDAY}\s+)?(?:den|d\.)?\s*$|møde(?:t)?\s+(?:{WEEKDAY}\s+)?(?:den|d\.)\s*$",
+        before,
+        re.I,
+    ):
         return True
     # "Referat af mødet i Social- og Seniorudvalget d. 4. maj 2023" in a heading.
     if first <= 5 and re.search(
@@ -239,6 +283,22 @@ def _indicator(match: re.Match[str], span, n: int) -> Indicator:  # noqa: ANN001
     indicator = Indicator(f"text-indicator-{n}", label, span)
     indicator.measurements.append(Measurement("target", Decimal(value), "percent", label, target))
     indicator.baseline_year = int(base[1]) if base else None
+    return indicator
+
+
+def _from_to_indicator(match: re.Match[str], span, n: int) -> Indicator:  # noqa: ANN001
+    """ "skal stige fra 61 % i 2024 til 70 % i 2027": a baseline and a target value."""
+    label = collapse(match.group(0))
+    indicator = Indicator(f"text-indicator-{n}", label, span)
+    base_year = int(match["base_year"]) if match["base_year"] else None
+    target_year = int(match["target_year"]) if match["target_year"] else None
+    for kind, value, year in (
+        ("baseline", match["base"], base_year),
+        ("target", match["target"], target_year),
+    ):
+        number = Decimal(danish.matched_number(value))
+        indicator.measurements.append(Measurement(kind, number, "percent", label, year))
+    indicator.baseline_year = base_year
     return indicator
 
 

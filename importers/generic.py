@@ -52,8 +52,14 @@ HEADER_WORDS = {"aktivitet", "indsats", "indsatser", "initiativ", "formål", "pe
 # Lines that are site furniture or metadata, never a document's title.
 NOT_A_TITLE = re.compile(
     r"^(?:søg|menu|se alle bilag|bilag|download.*|transkript|størrelse:.*|starte visningen.*"
-    r"|[a-zæøå]+:\s.*|\d+|side \d+.*|udvalg|møde|referat|dagsorden|sted|punkter|prompt.*|relevans.*"
-    r"|sagsfremstilling|indstilling|resumé|problemstilling|løsning|økonomi|beslutning|indholdsfortegnelse)$",
+    # "Til: …", "Dato: …" are fields; "Budgetnotat: …" and "Emne: …" name the subject
+    r"|(?![a-zæøå]*notat:|emne:|vedr(?:ørende)?:)[a-zæøå]+:\s.*|\d+|side \d+.*|udvalg|møde|referat|dagsorden|sted|punkter|prompt.*|relevans.*"
+    r"|sagsfremstilling|indstilling|resumé|problemstilling|løsning|økonomi|beslutning|indholdsfortegnelse"
+    # a document's kind or its meeting, not its subject: "NOTAT", "Referat af mødet onsdag …"
+    r"|notat|notits|høringssvar|orientering|baggrund|referat af møde(?:t)?\b.*"
+    r"|dagsorden (?:til|for) (?:det )?(?:ordinære )?møde.*"
+    # a committee's name alone heads its agenda page: "Social-, Sundheds- og Ældreudvalget"
+    r"|(?:[a-zæøå]+-,?\s+)*(?:og\s+)?[a-zæøå]*udvalget)$",
     re.I,
 )
 # A page of labelled fields ("UDVALG" above "Handicaprådet", "MØDE" above "Referat"),

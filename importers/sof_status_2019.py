@@ -60,7 +60,11 @@ GOALS_HEADER_RE = re.compile(r"^\s*Målsætninger:?\s+STATUS\s+2019\s*$", re.IGN
 TABLE_HEADER_RE = re.compile(r"^\s*Indsatser\s+Formål og virkning\s*$")
 FOOTER_RE = re.compile(r"^\s*Side\s+\d+\s+af\s+\d+\s*$")
 INTRO_THEME_RE = re.compile(r"^\s*(?P<number>\d)\.\s+(?P<name>[A-ZÆØÅ].*?)\s*$")
-BULLETS = "\uf076\uf0b7•▪●"
+# The goals' bullet is Wingdings "v" (U+F076 in the text layer). Depending on the tool and
+# font it reaches a PDF's text as U+F076, as the plain letter "v", as its Unicode look-alike
+# ❖ or a symbol bullet, or not at all; the goal list is read in each case.
+BULLETS = "\uf076\uf0b7\uf0a7\uf0d8•▪●◦■❖➢"
+BULLET_RE = re.compile(rf"^\s*(?:[{BULLETS}]|v(?=\s+[A-ZÆØÅ]))\s*")
 GOAL_SEARCH_LINES = 12  # the målsætninger header follows the theme intro closely
 
 OPENS_ROW_RE = re.compile(r"^[’'\"”]?[A-ZÆØÅ]")
@@ -277,12 +281,16 @@ def _intro_numbers(lines: tuple[str, ...]) -> dict[str, str]:
 
 
 def _is_bullet(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and stripped[0] in BULLETS
+    return bool(BULLET_RE.match(line)) and bool(line.strip())
 
 
 def _bullet_text(line: str) -> str:
-    return line.strip().lstrip(BULLETS).strip()
+    return BULLET_RE.sub("", line, count=1).strip()
+
+
+def _ends_goal_list(line: str) -> bool:
+    """The table header, the next theme or a page footer: no goal is read past these."""
+    return bool(TABLE_HEADER_RE.match(line) or THEME_RE.match(line) or FOOTER_RE.match(line))
 
 
 def _goal_items(lines: tuple[str, ...], start: int) -> tuple[list[list[int]], int]:
@@ -290,7 +298,12 @@ def _goal_items(lines: tuple[str, ...], start: int) -> tuple[list[list[int]], in
 
     A bullet opens an item; the lines after it, or after blank lines when the
     item stops mid-sentence and the next line continues in lower case, extend it.
+    When the list's first item has no bullet (a PDF whose bullet font has no
+    Unicode mapping), a line opening a sentence after a finished one opens the
+    next item instead, as every goal is one or two finished sentences.
     """
+    first = next((line for line in lines[start:] if line.strip()), "")
+    bulleted = _is_bullet(first)
     items: list[list[int]] = []
     last = start
     index = start
@@ -300,11 +313,17 @@ def _goal_items(lines: tuple[str, ...], start: int) -> tuple[list[list[int]], in
         if not line.strip():
             index += 1
             continue
-        if _is_bullet(line):
+        if _ends_goal_list(line):
+            break
+        previous = lines[items[-1][-1] - 1] if items else ""
+        text = line.strip()
+        if _is_bullet(line) or (
+            not bulleted and OPENS_ROW_RE.match(text) and not (items and _open(previous))
+        ):
             items.append([number])
         elif items and (
-            number == items[-1][-1] + 1
-            or (_open(lines[items[-1][-1] - 1]) and CONTINUES_RE.match(line.strip()))
+            (number == items[-1][-1] + 1 and (bulleted or _open(previous)))
+            or (_open(previous) and CONTINUES_RE.match(text))
         ):
             items[-1].append(number)
         else:
@@ -457,7 +476,7 @@ class _Stream:
         if self._current and _page_break_before(line, self._current.texts[-1]):
             self._close()
             self._page_start = True
-        elif self._current and _cell_ends_after(self._current.texts[-1]):
+        elif self._current and self._ends_before(self._current, number, text):
             self._close()
         if self._current is None:
             self._current = _Piece([number], [text], self._page_start)
@@ -465,6 +484,23 @@ class _Stream:
         else:
             self._current.numbers.append(number)
             self._current.texts.append(text)
+
+    def _ends_before(self, piece: _Piece, number: int, text: str) -> bool:
+        """Whether ``piece`` ends before line ``number`` although no blank line separates them.
+
+        A finished "Fremgår også under" note ends its cell. And a PDF page's
+        last blank line does not survive its text layer, so across a page
+        break a finished sentence followed by a new one is two paragraphs.
+        """
+        if _cell_ends_after(piece.texts[-1]):
+            return True
+        pages = self.source.pages
+        return (
+            bool(pages)
+            and pages[number - 1] != pages[piece.numbers[-1] - 1]  # type: ignore[index]
+            and not _open(piece.texts[-1])
+            and bool(OPENS_ROW_RE.match(text))
+        )
 
     def _close(self) -> None:
         if self._current is not None:

@@ -152,6 +152,15 @@ def _is_table_header(line: str) -> bool:
     )
 
 
+def _is_table_row(line: str) -> bool:
+    """A delmål table row: cells split by tabs, or a delmål label standing alone.
+
+    A row whose value cells are all empty ("F. Højst 100 … i 2017" above F1 and
+    F2) is one cell in a PDF, whose text layer keeps no trailing empty cells.
+    """
+    return bool(line.strip()) and ("\t" in line or bool(DELMAAL_RE.match(line.strip())))
+
+
 def _sections(lines: tuple[str, ...]) -> list[_Section]:
     """Benchmark sections: a numbered heading directly followed by a delmål table."""
     found: list[_Section] = []
@@ -166,7 +175,7 @@ def _sections(lines: tuple[str, ...]) -> list[_Section]:
         label, notes = _notes(heading.group(2))
         rows = []
         for row in range(header + 1, len(lines) + 1):
-            if not lines[row - 1].strip() or "\t" not in lines[row - 1]:
+            if not _is_table_row(lines[row - 1]):
                 break
             rows.append(row)
         notes += _notes(lines[header - 1])[1]

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..queries.catalog import QueryError
-from . import api, pages, review, sparql_routes
+from . import api, pages, review, sparql_routes, upload
 from .cache import ResponseCache
 from .library import Library
 from .security import SecurityHeaders
@@ -65,6 +65,7 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         *pages.routes(),
         *review.routes(),
+        *upload.routes(),
         *sparql_routes.routes(),
         *api.routes(),
         Mount("/static/vendor/vis-network", StaticFiles(directory=_vis_folder()), name="vis"),

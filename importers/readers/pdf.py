@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import io
 import re
-from statistics import median
 
 from ..text import SourceText, UnreadableSource
 from .lines import source_text
 
 CID = re.compile(r"\(cid:\d+\)")
 COLUMN_GAP = 1.5  # a gap wider than this many font sizes separates table cells
+SPACE_WIDTH = 0.3  # a space is about this many font sizes wide in text fonts
 PARAGRAPH_GAP = 1.6  # a line spacing this many times the usual one starts a paragraph
 
 
@@ -67,13 +67,36 @@ def page_lines(page) -> list[str]:  # noqa: ANN001 - a pdfplumber Page
             rows.append([word])
     tops = [row[0]["top"] for row in rows]
     steps = [b - a for a, b in zip(tops, tops[1:], strict=False) if b > a]
-    usual = median(steps) if steps else 0.0
+    usual = _line_step(steps)
+    margin = min((word["x0"] for word in words), default=0.0)
     lines: list[str] = []
     for n, row in enumerate(rows):
         if n and usual and tops[n] - tops[n - 1] > PARAGRAPH_GAP * usual:
             lines.append("")
-        lines.append(_join(sorted(row, key=lambda w: w["x0"])))
+        ordered = sorted(row, key=lambda w: w["x0"])
+        lines.append(_indent(ordered[0], margin) + _join(ordered))
     return lines
+
+
+def _indent(first: dict, margin: float) -> str:
+    """A line's indent from the page's left text edge, as spaces (one per space width).
+
+    Indentation is layout the text layer keeps, as ``pdftotext -layout`` shows
+    it: a line set in by a space or a list indent says where it stands.
+    """
+    return " " * round((first["x0"] - margin) / (SPACE_WIDTH * first["size"]))
+
+
+def _line_step(steps: list[float]) -> float:
+    """The page's single line spacing: the spacing of its closest common lines.
+
+    Not the median: on a page printed double spaced, or with a blank line after
+    most paragraphs, the median is the paragraph gap and every blank line would vanish.
+    """
+    if not steps:
+        return 0.0
+    ordered = sorted(steps)
+    return ordered[len(ordered) // 5]
 
 
 def _join(row: list[dict]) -> str:
