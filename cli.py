@@ -1012,7 +1012,9 @@ _decision_command(
 @main.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--read-only", is_flag=True, help="Refuse every change (link decisions).")
+@click.option(
+    "--read-only", is_flag=True, help="Refuse every change: link decisions and uploaded documents."
+)
 @click.option(
     "--writable",
     is_flag=True,

@@ -232,8 +232,10 @@ class Resolver:
         """Budget items with the code written (and its year, if written: "HA01 (2024)").
 
         ``besides`` leaves out one document's own items (by its slug). ``strict``
-        keeps a written year from matching an item of another budget year (HA01
-        of budget 2026 is another proposal than HA01 of budget 2024).
+        keeps a written year from matching an item of another budget year, or of
+        none: a code is reused every budget year for a new proposal (HA01 of
+        budget 2026 is another proposal than HA01 of budget 2024, or than the
+        HA01 a plan names without its year).
         """
         match = BUDGET_CODE.match(written.strip())
         if not match:
@@ -247,8 +249,8 @@ class Resolver:
             if item.code == code
         ]
         dated = [(s, i) for s, i in found if year is not None and i.budget_year == year]
-        if strict and year is not None and not dated:
-            found = [(s, i) for s, i in found if i.budget_year is None]
+        if strict and year is not None:
+            found = dated
         return [record_iri(s.slug, "budget", i.key) for s, i in (dated or found)]
 
 

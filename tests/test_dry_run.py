@@ -56,6 +56,23 @@ def test_a_preview_shows_the_case_linking_to_the_plans_budget_item(bundled: Grap
     assert len(documents(bundled)) == 5
 
 
+def test_a_code_of_another_budget_year_links_to_nothing(
+    bundled: GraphStore, tmp_path: Path
+) -> None:
+    # Codes are reused every budget year for new proposals: the 2023 plan also names
+    # an HA01 of the 2020-21 transfer case without a year, which is not HA01 (2026).
+    case = tmp_path / "budgetforslag-2026.txt"
+    case.write_text(
+        "Socialudvalget\n\nMødedato: 12. marts 2026\n\nBudgetforslag HA01 (2026)\n\n"
+        "Resumé\n\nForvaltningen fremlægger budgetforslag HA01 (2026) om botilbud.\n\n"
+        "Indstilling\n\nSocialforvaltningen indstiller, at Socialudvalget godkender HA01 (2026).\n",
+        encoding="utf-8",
+    )
+    found = preview(bundled, [case])
+    plan_items = data_iri_value("sof-indsatsplan-2023-2026", "budget")
+    assert [link.target for link in found.links if link.target.startswith(plan_items)] == []
+
+
 def test_the_cli_dry_run_prints_the_links_and_writes_nothing(bundled: GraphStore) -> None:
     result = CliRunner().invoke(
         main, ["--store", str(bundled.path), "build", "--dry-run", str(CASE)]
