@@ -14,9 +14,12 @@ query took 1.2 ms and 0.14 ms, and 91 % of the hits were the same. Both are far
 below a page's budget, and FTS5 needs no new binary dependency and is one file
 that can be written aside and renamed into place.
 
-The index belongs to one generation of the store: :func:`build_index` writes
-it to a temporary file and renames it into place, so a reader sees either no
-index or a complete one.
+The index belongs to one generation of the store: a build writes it into the
+new generation (``generations/N/search.sqlite``, see :func:`index_path`) before
+the generation goes live, so the index always answers for exactly the graph
+beside it, a failed build leaves the old one in use, and it is pruned with its
+generation. :func:`build_index` writes to a temporary file and renames it into
+place, so a reader sees either no index or a complete one.
 """
 
 from __future__ import annotations
@@ -54,6 +57,12 @@ CLASS_ORDER = (
     "Partner",
 )
 IG = "https://w3id.org/indsatsgraf/ontology#"
+FILE_NAME = "search.sqlite"
+
+
+def index_path(generation: Path) -> Path:
+    """Where the index of the generation directory ``generation`` lives."""
+    return Path(generation) / FILE_NAME
 
 
 @dataclass(frozen=True)

@@ -230,15 +230,18 @@ class Library:
     # -- search -----------------------------------------------------------------
 
     def search_index(self) -> Path:
-        """The search index of the live generation, built next to the store on first use.
+        """The search index of the live generation, written by the build that made it.
 
-        The store's generation writer does not make the index yet, so it is
-        built here once per generation (temporary file, then rename) and older
-        generations' indexes are removed.
+        A generation built before builds wrote an index has none; for it the
+        index is built once beside the store (temporary file, then rename), and
+        the indexes of other generations there are removed.
         """
-        generation = Path(self.generation()).name
+        generation = self.generation()
+        target = search_index.index_path(self.graph_store.path / generation)
+        if target.exists():
+            return target
         folder = self.graph_store.path / "search"
-        target = folder / f"{generation}.sqlite"
+        target = folder / f"{Path(generation).name}.sqlite"
         if not target.exists():
             with self._lock:
                 if not target.exists():
