@@ -460,16 +460,26 @@ def network_page(request: Request) -> Response:
     view, _ = split_suffix(request.path_params["view"], (".json",))
     if view not in VIEWS:
         raise HTTPException(404, "Den netværksvisning findes ikke.")
+    lib = library(request)
     try:
         spec = spec_from(request, view)
-        built = networks.web_view(library(request), spec)
+        # A view is drawn from one generation: built once, shared by every request for it.
+        built, edges = lib.remember(
+            ("network", repr(spec)),
+            lambda: _view_and_edges(lib, spec),
+            lambda found: found[0].graph.number_of_edges(),
+        )
     except ViewError as error:
         raise HTTPException(400, str(error)) from error
-    edges = networks.edge_rows(built.graph)
     page = paged(request, ["sourceLabel", "relation", "targetLabel"], edges, False)
-    for row in page.rows:
-        row["sourceHref"] = local_path(str(row["source"]))
-        row["targetHref"] = local_path(str(row["target"]))
+    page.rows = [
+        {
+            **row,
+            "sourceHref": local_path(str(row["source"])),
+            "targetHref": local_path(str(row["target"])),
+        }
+        for row in page.rows
+    ]
     data = {
         "view": view,
         "title": built.title,
@@ -496,6 +506,11 @@ def network_page(request: Request) -> Response:
         source=source,
         base={k: v for k, v in request.query_params.items() if not k.startswith("_")},
     )
+
+
+def _view_and_edges(lib: Library, spec: ViewSpec) -> tuple[networks.WebView, list[dict]]:
+    built = networks.web_view(lib, spec)
+    return built, networks.edge_rows(built.graph)
 
 
 # -- indicators -------------------------------------------------------------------
