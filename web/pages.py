@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 import pyoxigraph as ox
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,7 +20,7 @@ from ..graph.vocabulary import ID, PREFIXES
 from ..queries.catalog import DEPARTMENT_CODES, Parameter, SavedQuery
 from ..viz.network import VIEWS, ViewError, ViewSpec
 from . import charts, networks, tables
-from .library import ROW_CAP, Library, catalog
+from .library import ROW_CAP, Document, Library, catalog
 
 #: The planners' questions on the front page: (question, link).
 QUESTIONS = (
@@ -386,23 +387,9 @@ def document_page(request: Request) -> Response:
     document = lib.document(slug)
     if document is None:
         raise HTTPException(404, "Grafen kender intet dokument ved det navn.")
-    lines, whole = lib.document_lines(document)
-    covering: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for row in lib.rows("document-spans", document=document.iri):
-        first, last = int(row["first"]), int(row["last"])
-        for number in range(first, last + 1):
-            entry = {
-                "iri": str(row["thing"]),
-                "label": str(row["label"] or compact(row["thing"])),
-                "href": local_path(str(row["thing"])) or "",
-                "first": number == first,
-            }
-            if all(e["iri"] != entry["iri"] for e in covering[number]):
-                covering[number].append(entry)
-    numbered = [
-        {"number": n, "text": text, "things": covering.get(n, [])}
-        for n, text in enumerate(lines, start=1)
-    ]
+    numbered, whole = lib.remember(
+        ("document", slug), lambda: numbered_lines(lib, document), lambda found: len(found[0])
+    )
     start = 0
     if is_json(request):
         after = request.query_params.get("_next")
@@ -424,7 +411,39 @@ def document_page(request: Request) -> Response:
         "truncated": False,
         "next": next_token,
     }
-    return render(request, "document.html", data, title=document.label)
+    if is_json(request):
+        return JSONResponse(data)
+    # A long document's lines are most of the page's work: laid out once per generation.
+    lines = lib.remember(
+        ("document-html", slug),
+        lambda: Markup(
+            request.app.state.templates.get_template("document_lines.html").render(data=data)
+        ),
+        lambda _: len(numbered),
+    )
+    return render(request, "document.html", data, title=document.label, lines=lines)
+
+
+def numbered_lines(lib: Library, document: Document) -> tuple[list[dict[str, Any]], bool]:
+    """The document's lines, each with the things whose source span covers it."""
+    lines, whole = lib.document_lines(document)
+    covering: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for row in lib.rows("document-spans", document=document.iri):
+        first, last = int(row["first"]), int(row["last"])
+        for number in range(first, last + 1):
+            entry = {
+                "iri": str(row["thing"]),
+                "label": str(row["label"] or compact(row["thing"])),
+                "href": local_path(str(row["thing"])) or "",
+                "first": number == first,
+            }
+            if all(e["iri"] != entry["iri"] for e in covering[number]):
+                covering[number].append(entry)
+    numbered = [
+        {"number": n, "text": text, "things": covering.get(n, [])}
+        for n, text in enumerate(lines, start=1)
+    ]
+    return numbered, whole
 
 
 # -- networks ---------------------------------------------------------------------
