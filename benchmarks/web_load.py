@@ -320,6 +320,8 @@ def measure(
     """The web section of the harness's results."""
     found = {
         "scale": scale,
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "load_average": os.getloadavg(),
         "pages": pages(store, requests),
         "sparql": {"scale": scale, **sparql(store)},
     }
