@@ -67,3 +67,30 @@ def test_kept_answers_follow_a_new_generation(two_documents):
     assert client.get(lineage).status_code == 404
     assert client.get("/network/overview.json").json()["nodes"] < overview
     assert before > 0 and client.get(status).json()["total"] < before
+
+
+def test_sparql_queries_reuse_a_few_worker_processes(web_store, run_apart, monkeypatch):
+    """A process per query capped /sparql far below `oxigraph serve`; a pool reuses its workers."""
+    from indsatsgraf.web import sparql_endpoint, sparql_workers
+
+    started = []
+
+    class Counted(sparql_workers._Worker):
+        def __init__(self, context) -> None:
+            started.append(self)
+            super().__init__(context)
+
+    monkeypatch.setattr(sparql_workers, "_Worker", Counted)
+    workers = sparql_workers.QueryWorkers(size=1)
+    generation = web_store.current.resolve()
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?class }"
+    try:
+        bodies = {
+            run_apart(sparql_endpoint.answer(workers, generation, text, "text/csv")).body
+            for _ in range(5)
+        }
+    finally:
+        workers.close()
+    assert len(started) == 1
+    (body,) = bodies
+    assert body.startswith(b"n\r\n") and int(body.split()[1]) > 1000
