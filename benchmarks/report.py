@@ -1170,7 +1170,10 @@ def web_targets(web: dict | None) -> list[dict]:
         ]
     pages = web["pages"]
     worst = max(pages["no_cache"]["pages"].items(), key=lambda item: item[1]["p95_ms"])
-    over = sorted(k for k, v in pages["no_cache"]["pages"].items() if v["p95_ms"] > PAGE_P95_MS)
+    over = sorted(
+        {k for k, v in pages["no_cache"]["pages"].items() if v["p95_ms"] > PAGE_P95_MS}
+        | set(pages["no_cache"].get("failed", {}))
+    )
     cached = max(v["p95_ms"] for v in pages["cache"]["pages"].values())
     found = [
         _target(
@@ -1269,6 +1272,15 @@ def _web(web: dict, archive_minutes: float | None = None) -> list[str]:
         f"{pages['cache']['requests_per_second']:.0f} requests/s cached.",
         "",
     ]
+    for mode in ("no_cache", "cache"):
+        failed = pages[mode].get("failed")
+        if failed:
+            out += [
+                f"**Answers other than 200** ({'computed' if mode == 'no_cache' else 'cached'}): "
+                + ", ".join(f"{PAGE_NAMES.get(k, k)} {n}" for k, n in sorted(failed.items()))
+                + ".",
+                "",
+            ]
     search = web.get("search")
     if search:
         out += [

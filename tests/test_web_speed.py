@@ -94,3 +94,31 @@ def test_sparql_queries_reuse_a_few_worker_processes(web_store, run_apart, monke
     assert len(started) == 1
     (body,) = bodies
     assert body.startswith(b"n\r\n") and int(body.split()[1]) > 1000
+
+
+def test_next_pages_of_an_answer_are_neither_run_nor_sorted_again(two_documents, monkeypatch):
+    from indsatsgraf.graph import sparql
+    from indsatsgraf.web import tables
+
+    client = TestClient(create_app(Settings(two_documents.path, cache=False)))
+    calls = {"run": 0, "sort": 0}
+    run, sort = sparql.run_in_process, tables.sorted_rows
+
+    def counted_run(*args, **kwargs):
+        calls["run"] += 1
+        return run(*args, **kwargs)
+
+    def counted_sort(*args, **kwargs):
+        calls["sort"] += 1
+        return sort(*args, **kwargs)
+
+    monkeypatch.setattr(sparql, "run_in_process", counted_run)
+    monkeypatch.setattr(tables, "sorted_rows", counted_sort)
+    url = "/api/queries/multi-department-initiatives.json"
+    params = {"_size": "10", "_sort": "notation"}
+    first = client.get(url, params=params).json()
+    second = client.get(url, params={**params, "_next": first["next"]}).json()
+    assert first["total"] == second["total"] > 20
+    both = client.get(url, params={**params, "_size": "20"}).json()["rows"]
+    assert first["rows"] + second["rows"] == both
+    assert calls == {"run": 1, "sort": 1}

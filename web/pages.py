@@ -7,6 +7,7 @@ twin of the page (add ``.json`` to the URL), and the template only lays it out.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable
 from typing import Any
 
 import pyoxigraph as ox
@@ -195,18 +196,44 @@ def query_result(request: Request, query: SavedQuery) -> tuple[dict[str, str], A
     return given, result, truncated
 
 
-def paged(request: Request, variables: list[str], rows: list[dict], truncated: bool) -> tables.Page:
+def answer_key(query: SavedQuery, given: dict[str, str]) -> Hashable:
+    """What names a saved query's answer within a generation."""
+    return (query.name, tuple(sorted(given.items())))
+
+
+def paged(
+    request: Request,
+    variables: list[str],
+    rows: list[dict],
+    truncated: bool,
+    answer: Hashable | None = None,
+) -> tables.Page:
+    """One page of ``rows`` as the URL asks (sort column, direction, the token after).
+
+    ``answer`` names the rows within the generation (a query and its
+    parameters): their sorted order is then kept, so the next pages of a large
+    answer cost a binary search rather than a sort.
+    """
     params = request.query_params
+    sort, descending = params.get("_sort") or None, params.get("_desc") == "1"
     try:
         size = int(params.get("_size", tables.PAGE_SIZE))
+        keyed = None
+        if answer is not None:
+            keyed = library(request).remember(
+                ("sorted", answer, sort, descending),
+                lambda: tables.sorted_rows(variables, rows, sort, descending),
+                len,
+            )
         return tables.page(
             variables,
             rows,
-            sort=params.get("_sort") or None,
-            descending=params.get("_desc") == "1",
+            sort=sort,
+            descending=descending,
             after=params.get("_next") or None,
             size=size,
             truncated=truncated,
+            keyed=keyed,
         )
     except (tables.PagingError, ValueError) as error:
         raise HTTPException(400, str(error)) from error
@@ -230,7 +257,7 @@ def query_page(request: Request) -> Response:
             )
         ]
         return download(query.name, result.variables, ordered, suffix, truncated)
-    page = paged(request, result.variables, rows, truncated)
+    page = paged(request, result.variables, rows, truncated, answer_key(query, given))
     data = {
         "query": query.name,
         "summary": query.summary,
@@ -490,7 +517,9 @@ def network_page(request: Request) -> Response:
         )
     except ViewError as error:
         raise HTTPException(400, str(error)) from error
-    page = paged(request, ["sourceLabel", "relation", "targetLabel"], edges, False)
+    page = paged(
+        request, ["sourceLabel", "relation", "targetLabel"], edges, False, ("network", repr(spec))
+    )
     page.rows = [
         {
             **row,
