@@ -998,12 +998,29 @@ def markdown(results: dict) -> str:
         results["command"],
         *(
             [
-                "# the scales run in part, and the report over both:",
+                "# the scales run in part:",
                 "python benchmarks/partial.py --scale 1000 --output benchmarks/results/x1000-partial.json",
-                "python benchmarks/report.py benchmarks/results/results.json BENCHMARKS.md "
-                "benchmarks/results/x1000-partial.json",
             ]
             if any(d.get("partial") for _, d in scales)
+            else []
+        ),
+        *(
+            ["# the web application's load run, on its own:", results["web_command"]]
+            if results.get("web_command")
+            else []
+        ),
+        *(
+            [
+                "# the report over all of them:",
+                "python benchmarks/report.py benchmarks/results/results.json BENCHMARKS.md"
+                + (
+                    " benchmarks/results/x1000-partial.json"
+                    if any(d.get("partial") for _, d in scales)
+                    else ""
+                )
+                + (" benchmarks/results/web.json" if results.get("web_command") else ""),
+            ]
+            if any(d.get("partial") for _, d in scales) or results.get("web_command")
             else []
         ),
         "```",
@@ -1134,6 +1151,7 @@ def add_partial(results: dict, partial: dict) -> None:
         results["scales"].setdefault(scale, {**data, "partial": True})
     if "web" in partial:  # benchmarks/web_load.py --output, run on its own
         results["web"] = partial["web"]
+        results["web_command"] = partial.get("command", "python benchmarks/web_load.py")
     if "scales" in partial:
         results.setdefault("partial_runs", []).append(partial.get("description", ""))
 

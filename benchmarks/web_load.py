@@ -218,9 +218,13 @@ async def _clients(
         while queue:
             kind, path = queue.pop()
             start = time.perf_counter()
-            response = await http.get(path, headers=headers)
+            try:
+                response = await http.get(path, headers=headers)
+                status = response.status_code
+            except httpx.TransportError:  # e.g. a kept-alive connection the server had closed
+                status = 0
             elapsed = time.perf_counter() - start
-            if response.status_code != 200:  # counted, and its time kept: it was waited for
+            if status != 200:  # counted, and its time kept: it was waited for
                 failures[kind] += 1
             timings[kind].append(elapsed * 1000)
 

@@ -110,14 +110,20 @@ class Library:
         return self._open()[1]
 
     def remember(
-        self, key: Hashable, compute: Callable[[], T], size: Callable[[T], int] = lambda _: 1
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        size: Callable[[T], int] = lambda _: 1,
+        generation: str | None = None,
     ) -> T:
         """``compute()`` once per generation for ``key``; callers must not change the result.
 
         ``size`` (the rows of an answer, say) bounds what is kept: the least
-        recently used answers go once MEMO_ROWS is exceeded.
+        recently used answers go once MEMO_ROWS is exceeded. ``generation`` is
+        the one ``compute`` reads, when the caller opened it already (a build
+        may swap ``current`` in between).
         """
-        generation = self.generation()
+        generation = generation or self.generation()
         with self._lock:
             if self._memo_generation != generation:
                 self._memo.clear()
@@ -160,7 +166,7 @@ class Library:
                 return kept
             return sparql.run_in_process(store, query, query.bindings(params, names), limit)
 
-        return self.remember(key, compute, lambda result: len(result.rows))
+        return self.remember(key, compute, lambda result: len(result.rows), generation)
 
     def rows(self, name: str, **params: str) -> list[dict]:
         """The rows of one of the web application's own queries."""
