@@ -166,14 +166,24 @@ def build_index(store: ox.Store | Path, target: Path) -> int:
     os.close(handle)
     try:
         with sqlite3.connect(temporary) as db:
+            # One column of stems per field, so that FTS5 weighs the fields in its own
+            # bm25 (its configured rank) and sorts in C: a field weight computed per row
+            # in SQL made a common word's search at ×100 2.5 times slower.
+            fields = ", ".join(f"{field}_terms" for field in FIELD_WEIGHT)
             db.execute(
                 "CREATE VIRTUAL TABLE texts USING fts5("
                 "iri UNINDEXED, label UNINDEXED, class UNINDEXED, class_label UNINDEXED,"
-                " field UNINDEXED, text UNINDEXED, terms,"
+                f" field UNINDEXED, text UNINDEXED, {fields},"
                 " tokenize = 'unicode61 remove_diacritics 0')"
             )
-            rows = list(_rows(store))
-            db.executemany("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            weights = ", ".join(["0"] * 6 + [str(w) for w in FIELD_WEIGHT.values()])
+            db.execute("INSERT INTO texts(texts, rank) VALUES ('rank', ?)", (f"bm25({weights})",))
+            rows = [
+                (*row[:6], *(row[6] if row[4] == field else "" for field in FIELD_WEIGHT))
+                for row in _rows(store)
+            ]
+            marks = ", ".join("?" * (6 + len(FIELD_WEIGHT)))
+            db.executemany(f"INSERT INTO texts VALUES ({marks})", rows)
             db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
         db.close()
         os.replace(temporary, target)
@@ -188,12 +198,9 @@ def search(path: Path, text: str, limit: int = 200) -> list[Hit]:
     expression = match_expression(text)
     if not expression:
         return []
-    weight = "CASE field " + " ".join(
-        f"WHEN '{field}' THEN {w}" for field, w in FIELD_WEIGHT.items()
-    )
     sql = (
-        f"SELECT iri, label, class, class_label, field, text, bm25(texts) * ({weight} END) AS r"
-        " FROM texts WHERE texts MATCH ? ORDER BY r LIMIT ?"
+        "SELECT iri, label, class, class_label, field, text, rank"
+        " FROM texts WHERE texts MATCH ? ORDER BY rank LIMIT ?"
     )
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
