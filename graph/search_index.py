@@ -24,6 +24,7 @@ place, so a reader sees either no index or a complete one.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sqlite3
@@ -187,6 +188,11 @@ def build_index(store: ox.Store | Path, target: Path) -> int:
             db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
         db.close()
         os.replace(temporary, target)
+    except sqlite3.OperationalError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if "full" in str(error):  # SQLite's word for ENOSPC: reported as the disk it is
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

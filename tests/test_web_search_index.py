@@ -121,3 +121,20 @@ def test_a_generation_from_before_the_index_gets_one_beside_the_store(two_docume
     fallback = library.search_index()
     assert fallback.parent == two_documents.path / "search" and fallback.is_file()
     assert _labels(library, "familiehus")
+
+
+def test_a_full_disk_while_indexing_is_reported_as_the_disk_and_leaves_no_file(
+    two_documents, tmp_path, monkeypatch
+):
+    import errno
+    import sqlite3
+
+    def full(store):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(search_index, "_rows", full)
+    target = tmp_path / "index" / search_index.FILE_NAME
+    with pytest.raises(OSError) as raised:
+        search_index.build_index(two_documents.current.resolve(), target)
+    assert raised.value.errno == errno.ENOSPC
+    assert list(target.parent.iterdir()) == []
