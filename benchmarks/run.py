@@ -328,6 +328,38 @@ def startup(store: Path, repeat: int) -> dict:
     return results
 
 
+def web(work: Path, scales: list[int], search_scale: int) -> dict:
+    """benchmarks/web_load.py: pages and /sparql on the smallest store, search on a larger one.
+
+    Search runs on the largest store built up to ``search_scale``: the archive
+    scale is not built for it (its corpus and build take far longer than the
+    measurement may).
+    """
+    output = work / "web.json"
+    store = work / "stores" / f"x{min(scales)}"
+    larger = max((s for s in scales if s <= search_scale), default=min(scales))
+    try:
+        child(
+            [
+                sys.executable,
+                str(HERE / "web_load.py"),
+                "--store",
+                str(store),
+                "--scale",
+                str(min(scales)),
+                "--search-store",
+                str(work / "stores" / f"x{larger}"),
+                "--search-scale",
+                str(larger),
+                "--output",
+                str(output),
+            ]  # fmt: skip
+        )
+    except RuntimeError as error:
+        return {"error": str(error).strip().splitlines()[-1][:300]}
+    return json.loads(output.read_text(encoding="utf-8"))["web"]
+
+
 def viz(work: Path) -> dict:
     """benchmarks/viz_stable.py: HTML generation and time to a stable picture in Chromium."""
     output = work / "viz.json"
@@ -371,6 +403,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and stores")
     parser.add_argument("--no-viz", action="store_true", help="skip the browser measurements")
+    parser.add_argument("--no-web", action="store_true", help="skip the web application's load run")
+    parser.add_argument(
+        "--web-search-scale", type=int, default=100, help="largest scale the web search runs on"
+    )
     parser.add_argument("--no-server", action="store_true", help="skip the oxigraph server")
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib's in-memory store")
     parser.add_argument(
@@ -487,6 +523,10 @@ def main(argv: list[str] | None = None) -> None:
     smallest = args.work / "stores" / f"x{min(scales)}"
     say("command-line start-up")
     results["startup"] = {"scale": min(scales), **startup(smallest, args.repeat)}
+    if not args.no_web:
+        say("the web application under load, its search, /sparql against oxigraph serve")
+        results["web"] = web(args.work, scales, args.web_search_scale)
+        write(results, results_path, markdown_path)
     if not args.no_viz:
         say("network pages in Chromium")
         results["viz"] = viz(args.work)

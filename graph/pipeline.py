@@ -38,7 +38,7 @@ from ..importers.facts import FactCount, fact_counts
 from ..importers.readers import read_document
 from ..importers.records import ImportResult
 from ..importers.text import MAX_BYTES, UnreadableSource
-from . import answers, documents, link_decisions, linking
+from . import answers, documents, link_decisions, linking, search_index
 from .builder import BuildReport, SourceFile, build_document
 from .documents import Document, DocumentError
 from .organisations import Registry, registry_path
@@ -462,6 +462,9 @@ def _build_into(target: Path, wanted: list[Wanted], options: _Options) -> BuildS
     batches = _batches(run, imported, options.progress, decided)
     total = load(target, batches, options.compact, options.progress)
     answers.compute(target, options.stored, options.progress)
+    if options.progress:
+        options.progress("indexing the texts for search")
+    search_index.build_index(target, search_index.index_path(target))
     documents.write(target, run.documents)
     accepted = sum(link.status == "accepted" for link in run.links)
     candidates = sum(link.status == "candidate" for link in run.links)

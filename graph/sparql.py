@@ -264,7 +264,10 @@ def run_embedded(
 
 
 def run_in_process(
-    store: ox.Store, query: Runnable, bindings: dict[str, ox.NamedNode | ox.Literal]
+    store: ox.Store,
+    query: Runnable,
+    bindings: dict[str, ox.NamedNode | ox.Literal],
+    limit: int | None = None,
 ) -> QueryResult:
     """Run one of the package's own saved queries here, without a worker or a deadline.
 
@@ -274,7 +277,7 @@ def run_in_process(
     the package's own queries need no guard against runaway text.
     """
     text = with_values(query.text, bindings)
-    return _evaluate(store, text, None, query.scoped_graphs(bindings))
+    return _evaluate(store, text, limit, query.scoped_graphs(bindings))
 
 
 def _evaluate(

@@ -8,6 +8,7 @@ Layout of a store directory::
       generations/000007/               (an Oxigraph database, and beside its files:)
         documents.json                  (the documents it was built from, see .documents)
         sources/FILE                    (a copy of each of them, byte for byte)
+        search.sqlite                   (the full-text index of this graph, see search_index)
         complete                        (written last: the generation is whole)
       build.lock                        (held while a build runs)
       indsatsgraf-store                 (the marker: this folder is a store)

@@ -131,7 +131,7 @@ def test_a_store_the_user_cannot_write_is_a_message(open_folder: Path, where: st
 def test_a_full_disk_during_a_build_keeps_the_previous_graph(open_folder: Path):
     script = textwrap.dedent(
         """
-        mount -t tmpfs -o size=1536k tmpfs "$1" || exit 9
+        mount -t tmpfs -o size=2560k tmpfs "$1" || exit 9
         store="$1/store"; shift
         "$@" --store "$store" build -q --fresh "$PLAN" || exit 8
         "$@" --store "$store" build -q "$SOURCES"; echo "rc=$?"

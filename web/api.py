@@ -38,7 +38,7 @@ def api_query(request: Request) -> Response:
     rows = result.rows[:ROW_CAP]
     if suffix == ".csv":
         return pages.download(query.name, result.variables, rows, ".csv", truncated)
-    page = pages.paged(request, result.variables, rows, truncated)
+    page = pages.paged(request, result.variables, rows, truncated, pages.answer_key(query, given))
     return JSONResponse(
         {
             "query": query.name,

@@ -28,6 +28,7 @@ from . import api, pages, review, sparql_routes, upload
 from .cache import ResponseCache
 from .library import Library
 from .security import SecurityHeaders
+from .sparql_workers import QueryWorkers
 
 log = logging.getLogger("indsatsgraf.web")
 
@@ -81,6 +82,7 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.settings = settings
     app.state.library = Library(settings.store, settings.source_dirs)
+    app.state.sparql_workers = QueryWorkers()
     app.state.templates = templates
     if settings.cache:
         app.add_middleware(ResponseCache, generation=app.state.library.generation)

@@ -11,18 +11,22 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from .. import api
 from ..errors import IndsatsgrafError
+from ..graph import answers, search_index, sparql
 from ..graph import describe as describing
-from ..graph import search_index
 from ..graph.documents import SOURCES
+from ..graph.names import Names
 from ..graph.sparql import QueryResult
 from ..graph.store import GraphStore
 from ..graph.vocabulary import ID, RDFS
@@ -32,8 +36,9 @@ from ..queries.catalog import SavedQuery, parse_query_file, saved_queries
 
 #: The most rows a saved query returns to a page, a download or the API.
 ROW_CAP = 10_000
-#: Seconds a page's query may run; a page that needs longer is better served by the CLI.
-QUERY_TIMEOUT = 20.0
+T = TypeVar("T")
+#: Rows of answers kept in memory for the live generation (see Library.remember).
+MEMO_ROWS = 200_000
 
 
 @cache
@@ -63,15 +68,24 @@ class Document:
 
 
 class Library:
-    """The current graph of one store directory, reopened when a build replaces it."""
+    """The current graph of one store directory, reopened when a build replaces it.
+
+    A generation never changes once it is live, so whatever a page computes
+    from it (a query's answer, a network view) stays right until the next
+    build: :meth:`remember` keeps such answers for the live generation and
+    drops them all when ``current`` moves on.
+    """
 
     def __init__(self, store_path: Path, source_dirs: tuple[Path, ...] = ()) -> None:
         self.graph_store = GraphStore(store_path)
         self.source_dirs = source_dirs
         self._lock = threading.RLock()
-        self._opened: tuple[str, ox.Store] | None = None
+        self._opened: tuple[str, ox.Store, Names] | None = None
         self._documents: tuple[str, list[Document]] | None = None
         self._texts: dict[tuple[str, str], list[str] | None] = {}
+        self._memo: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._memo_generation = ""
+        self._memo_rows = 0
 
     # -- the graph --------------------------------------------------------------
 
@@ -79,27 +93,80 @@ class Library:
         """The name of the live generation (changes when a build swaps ``current``)."""
         return os.readlink(self.graph_store.current)
 
-    def store(self) -> ox.Store:
-        """The live graph, opened read-only; a new generation is opened when it appears."""
+    def _open(self) -> tuple[str, ox.Store, Names]:
         generation = self.generation()
         opened = self._opened
         if opened is None or opened[0] != generation:
             with self._lock:
                 if self._opened is None or self._opened[0] != generation:
-                    self._opened = (generation, self.graph_store.open())
+                    store = self.graph_store.open()
+                    self._opened = (generation, store, Names.of_store(store))
                     self._documents = None
             opened = self._opened
-        return opened[1]
+        return opened
+
+    def store(self) -> ox.Store:
+        """The live graph, opened read-only; a new generation is opened when it appears."""
+        return self._open()[1]
+
+    def remember(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        size: Callable[[T], int] = lambda _: 1,
+        generation: str | None = None,
+    ) -> T:
+        """``compute()`` once per generation for ``key``; callers must not change the result.
+
+        ``size`` (the rows of an answer, say) bounds what is kept: the least
+        recently used answers go once MEMO_ROWS is exceeded. ``generation`` is
+        the one ``compute`` reads, when the caller opened it already (a build
+        may swap ``current`` in between).
+        """
+        generation = generation or self.generation()
+        with self._lock:
+            if self._memo_generation != generation:
+                self._memo.clear()
+                self._memo_generation, self._memo_rows = generation, 0
+            hit = self._memo.get(key)
+            if hit is not None:
+                self._memo.move_to_end(key)
+                return hit[0]
+        value = compute()
+        weight = max(1, size(value))
+        with self._lock:
+            if self._memo_generation == generation and key not in self._memo:
+                self._memo[key] = (value, weight)
+                self._memo_rows += weight
+                while self._memo_rows > MEMO_ROWS and len(self._memo) > 1:
+                    _, (_, old) = self._memo.popitem(last=False)
+                    self._memo_rows -= old
+        return value
 
     def run(
         self, query: SavedQuery, params: dict[str, str], limit: int | None = ROW_CAP
     ) -> QueryResult:
         """Run a saved query with checked, typed parameters (QueryError on bad ones).
 
-        The same call as `indsatsgraf query`: names of plans and things are
-        resolved in the graph, SERVICE is refused, and the query has a deadline.
+        Parameters are checked and names of plans and things resolved as
+        `indsatsgraf query` does. Only the package's own queries come here (the
+        catalog and web/queries; anything a visitor writes goes to /sparql), so
+        they run in this process: no guard against runaway text is needed, and
+        forking a worker per query cost more than the query itself and, in a
+        threaded server, could inherit a lock held by another thread and hang
+        until its deadline. The answer is kept for the generation, and an
+        aggregate that the build stored is read from its file.
         """
-        return api.run_query(query, params, store=self.store(), limit=limit, timeout=QUERY_TIMEOUT)
+        generation, store, names = self._open()
+        key = ("run", query.name, query.text, tuple(sorted(params.items())), limit)
+
+        def compute() -> QueryResult:
+            kept = answers.stored(self.graph_store.path / generation, query, params, limit)
+            if kept is not None:
+                return kept
+            return sparql.run_in_process(store, query, query.bindings(params, names), limit)
+
+        return self.remember(key, compute, lambda result: len(result.rows), generation)
 
     def rows(self, name: str, **params: str) -> list[dict]:
         """The rows of one of the web application's own queries."""
@@ -139,8 +206,7 @@ class Library:
     # -- documents --------------------------------------------------------------
 
     def documents(self) -> list[Document]:
-        generation = self.generation()
-        self.store()
+        generation = self._open()[0]
         cached = self._documents
         if cached is not None and cached[0] == generation:
             return cached[1]
@@ -230,15 +296,18 @@ class Library:
     # -- search -----------------------------------------------------------------
 
     def search_index(self) -> Path:
-        """The search index of the live generation, built next to the store on first use.
+        """The search index of the live generation, written by the build that made it.
 
-        The store's generation writer does not make the index yet, so it is
-        built here once per generation (temporary file, then rename) and older
-        generations' indexes are removed.
+        A generation built before builds wrote an index has none; for it the
+        index is built once beside the store (temporary file, then rename), and
+        the indexes of other generations there are removed.
         """
-        generation = Path(self.generation()).name
+        generation = self.generation()
+        target = search_index.index_path(self.graph_store.path / generation)
+        if target.exists():
+            return target
         folder = self.graph_store.path / "search"
-        target = folder / f"{generation}.sqlite"
+        target = folder / f"{Path(generation).name}.sqlite"
         if not target.exists():
             with self._lock:
                 if not target.exists():

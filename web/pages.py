@@ -7,9 +7,11 @@ twin of the page (add ``.json`` to the URL), and the template only lays it out.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable
 from typing import Any
 
 import pyoxigraph as ox
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,7 +21,7 @@ from ..graph.vocabulary import ID, PREFIXES
 from ..queries.catalog import DEPARTMENT_CODES, Parameter, SavedQuery
 from ..viz.network import VIEWS, ViewError, ViewSpec
 from . import charts, networks, tables
-from .library import ROW_CAP, Library, catalog
+from .library import ROW_CAP, Document, Library, catalog
 
 #: The planners' questions on the front page: (question, link).
 QUESTIONS = (
@@ -194,18 +196,44 @@ def query_result(request: Request, query: SavedQuery) -> tuple[dict[str, str], A
     return given, result, truncated
 
 
-def paged(request: Request, variables: list[str], rows: list[dict], truncated: bool) -> tables.Page:
+def answer_key(query: SavedQuery, given: dict[str, str]) -> Hashable:
+    """What names a saved query's answer within a generation."""
+    return (query.name, tuple(sorted(given.items())))
+
+
+def paged(
+    request: Request,
+    variables: list[str],
+    rows: list[dict],
+    truncated: bool,
+    answer: Hashable | None = None,
+) -> tables.Page:
+    """One page of ``rows`` as the URL asks (sort column, direction, the token after).
+
+    ``answer`` names the rows within the generation (a query and its
+    parameters): their sorted order is then kept, so the next pages of a large
+    answer cost a binary search rather than a sort.
+    """
     params = request.query_params
+    sort, descending = params.get("_sort") or None, params.get("_desc") == "1"
     try:
         size = int(params.get("_size", tables.PAGE_SIZE))
+        keyed = None
+        if answer is not None:
+            keyed = library(request).remember(
+                ("sorted", answer, sort, descending),
+                lambda: tables.sorted_rows(variables, rows, sort, descending),
+                len,
+            )
         return tables.page(
             variables,
             rows,
-            sort=params.get("_sort") or None,
-            descending=params.get("_desc") == "1",
+            sort=sort,
+            descending=descending,
             after=params.get("_next") or None,
             size=size,
             truncated=truncated,
+            keyed=keyed,
         )
     except (tables.PagingError, ValueError) as error:
         raise HTTPException(400, str(error)) from error
@@ -229,7 +257,7 @@ def query_page(request: Request) -> Response:
             )
         ]
         return download(query.name, result.variables, ordered, suffix, truncated)
-    page = paged(request, result.variables, rows, truncated)
+    page = paged(request, result.variables, rows, truncated, answer_key(query, given))
     data = {
         "query": query.name,
         "summary": query.summary,
@@ -386,23 +414,9 @@ def document_page(request: Request) -> Response:
     document = lib.document(slug)
     if document is None:
         raise HTTPException(404, "Grafen kender intet dokument ved det navn.")
-    lines, whole = lib.document_lines(document)
-    covering: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for row in lib.rows("document-spans", document=document.iri):
-        first, last = int(row["first"]), int(row["last"])
-        for number in range(first, last + 1):
-            entry = {
-                "iri": str(row["thing"]),
-                "label": str(row["label"] or compact(row["thing"])),
-                "href": local_path(str(row["thing"])) or "",
-                "first": number == first,
-            }
-            if all(e["iri"] != entry["iri"] for e in covering[number]):
-                covering[number].append(entry)
-    numbered = [
-        {"number": n, "text": text, "things": covering.get(n, [])}
-        for n, text in enumerate(lines, start=1)
-    ]
+    numbered, whole = lib.remember(
+        ("document", slug), lambda: numbered_lines(lib, document), lambda found: len(found[0])
+    )
     start = 0
     if is_json(request):
         after = request.query_params.get("_next")
@@ -424,7 +438,39 @@ def document_page(request: Request) -> Response:
         "truncated": False,
         "next": next_token,
     }
-    return render(request, "document.html", data, title=document.label)
+    if is_json(request):
+        return JSONResponse(data)
+    # A long document's lines are most of the page's work: laid out once per generation.
+    lines = lib.remember(
+        ("document-html", slug),
+        lambda: Markup(
+            request.app.state.templates.get_template("document_lines.html").render(data=data)
+        ),
+        lambda _: len(numbered),
+    )
+    return render(request, "document.html", data, title=document.label, lines=lines)
+
+
+def numbered_lines(lib: Library, document: Document) -> tuple[list[dict[str, Any]], bool]:
+    """The document's lines, each with the things whose source span covers it."""
+    lines, whole = lib.document_lines(document)
+    covering: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for row in lib.rows("document-spans", document=document.iri):
+        first, last = int(row["first"]), int(row["last"])
+        for number in range(first, last + 1):
+            entry = {
+                "iri": str(row["thing"]),
+                "label": str(row["label"] or compact(row["thing"])),
+                "href": local_path(str(row["thing"])) or "",
+                "first": number == first,
+            }
+            if all(e["iri"] != entry["iri"] for e in covering[number]):
+                covering[number].append(entry)
+    numbered = [
+        {"number": n, "text": text, "things": covering.get(n, [])}
+        for n, text in enumerate(lines, start=1)
+    ]
+    return numbered, whole
 
 
 # -- networks ---------------------------------------------------------------------
@@ -460,16 +506,28 @@ def network_page(request: Request) -> Response:
     view, _ = split_suffix(request.path_params["view"], (".json",))
     if view not in VIEWS:
         raise HTTPException(404, "Den netværksvisning findes ikke.")
+    lib = library(request)
     try:
         spec = spec_from(request, view)
-        built = networks.web_view(library(request), spec)
+        # A view is drawn from one generation: built once, shared by every request for it.
+        built, edges = lib.remember(
+            ("network", repr(spec)),
+            lambda: _view_and_edges(lib, spec),
+            lambda found: found[0].graph.number_of_edges(),
+        )
     except ViewError as error:
         raise HTTPException(400, str(error)) from error
-    edges = networks.edge_rows(built.graph)
-    page = paged(request, ["sourceLabel", "relation", "targetLabel"], edges, False)
-    for row in page.rows:
-        row["sourceHref"] = local_path(str(row["source"]))
-        row["targetHref"] = local_path(str(row["target"]))
+    page = paged(
+        request, ["sourceLabel", "relation", "targetLabel"], edges, False, ("network", repr(spec))
+    )
+    page.rows = [
+        {
+            **row,
+            "sourceHref": local_path(str(row["source"])),
+            "targetHref": local_path(str(row["target"])),
+        }
+        for row in page.rows
+    ]
     data = {
         "view": view,
         "title": built.title,
@@ -496,6 +554,11 @@ def network_page(request: Request) -> Response:
         source=source,
         base={k: v for k, v in request.query_params.items() if not k.startswith("_")},
     )
+
+
+def _view_and_edges(lib: Library, spec: ViewSpec) -> tuple[networks.WebView, list[dict]]:
+    built = networks.web_view(lib, spec)
+    return built, networks.edge_rows(built.graph)
 
 
 # -- indicators -------------------------------------------------------------------

@@ -12,19 +12,21 @@ stop reading early; the formats follow the W3C SPARQL 1.1 result specifications.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 
 from ..graph import sparql
-from ..graph.deadline import QueryTimeout, call_with_deadline
-from ..graph.query_guard import QueryRefused
+from ..graph.deadline import QueryTimeout
+from ..graph.query_guard import guard
 from ..queries.catalog import QueryError, ad_hoc
+from .sparql_workers import QueryWorkers, WorkerError
 
 ROW_CAP = 10_000
 TIME_LIMIT = 20.0
@@ -68,17 +70,20 @@ class Answer:
 
 
 def checked(text: str) -> str:
-    """The query if it only reads this graph; EndpointError otherwise."""
+    """The query if it only reads this graph; EndpointError otherwise.
+
+    Size, nesting and SERVICE are checked here; the text is parsed by the worker
+    that runs it, under the query's time limit (a syntax error is a 400 from there).
+    """
     if not text.strip():
         raise EndpointError("no query given (send it as the query parameter)")
     query = ad_hoc(text)
     try:
-        sparql.check(query)
+        guard(query.text, str(query.path))
     except QueryError as error:
-        refused = isinstance(error, QueryRefused) or "update" in str(error).lower()
-        raise EndpointError(
-            str(error).replace("<inline>: ", ""), 403 if refused else 400
-        ) from error
+        raise EndpointError(str(error).replace("<inline>: ", ""), 403) from error
+    if sparql.UPDATE.match(sparql.strip_comments(query.text)):
+        raise EndpointError("updates are not allowed: this endpoint is read-only", 403)
     return text
 
 
@@ -101,24 +106,31 @@ def choose(accept: str, options: dict, default: str) -> str:
     return default
 
 
-async def answer(store: ox.Store, text: str, accept: str, time_limit: float = TIME_LIMIT) -> Answer:
-    """Run ``text`` (already checked) and serialise it as ``accept`` asks.
+async def answer(
+    workers: QueryWorkers,
+    generation: Path,
+    text: str,
+    accept: str,
+    time_limit: float = TIME_LIMIT,
+) -> Answer:
+    """Run ``text`` (already checked) on ``generation`` and serialise it as ``accept`` asks.
 
-    The query runs in a worker process that is killed at the time limit (the
-    same deadline as every embedded query), so a runaway query cannot hold a
-    core after its client has been told it took too long.
+    The query runs in one of the endpoint's worker processes, which is killed
+    at the time limit, so a runaway query cannot hold a core after its client
+    has been told it took too long.
     """
     try:
-        return await asyncio.to_thread(
-            call_with_deadline, _run, store, text, accept, timeout=time_limit
-        )
+        return await run_in_threadpool(workers.run, generation, text, accept, ROW_CAP, time_limit)
     except QueryTimeout as error:
         raise EndpointError(
             f"the query did not finish within {time_limit:g} s; narrow it down", 503
         ) from error
+    except WorkerError as error:
+        raise EndpointError(str(error), error.status) from error
 
 
-def _run(store: ox.Store, text: str, accept: str) -> Answer:
+def evaluate(store: ox.Store, text: str, accept: str, row_cap: int) -> Answer:
+    """The answer of ``text`` on ``store``, at most ``row_cap`` rows (in a worker process)."""
     try:
         result = store.query(text, use_default_graph_as_union=True)
     except (SyntaxError, ValueError, OSError) as error:
@@ -130,7 +142,7 @@ def _run(store: ox.Store, text: str, accept: str) -> Answer:
         variables = [v.value for v in result.variables]
         rows, truncated = [], False
         for solution in result:
-            if len(rows) == ROW_CAP:
+            if len(rows) == row_cap:
                 truncated = True
                 break
             rows.append([solution[v] for v in variables])
@@ -138,7 +150,7 @@ def _run(store: ox.Store, text: str, accept: str) -> Answer:
         return Answer(_solutions(variables, rows, kind), MEDIA[kind], truncated)
     triples, truncated = [], False
     for triple in result:
-        if len(triples) == ROW_CAP:
+        if len(triples) == row_cap:
             truncated = True
             break
         triples.append(triple)

@@ -41,8 +41,11 @@ async def sparql(request: Request) -> Response:
         return _refuse("no query given (send it as the query parameter)", 400)
     try:
         sparql_endpoint.checked(text)
-        store = request.app.state.library.store()
-        answer = await sparql_endpoint.answer(store, text, accept)
+        library = request.app.state.library
+        generation = library.graph_store.path / library.generation()
+        answer = await sparql_endpoint.answer(
+            request.app.state.sparql_workers, generation, text, accept
+        )
     except sparql_endpoint.EndpointError as error:
         return _refuse(str(error), error.status)
     return Response(

@@ -95,9 +95,15 @@ def page(
     after: str | None = None,
     size: int = PAGE_SIZE,
     truncated: bool = False,
+    keyed: list[tuple[list, dict[str, Value]]] | None = None,
 ) -> Page:
-    """The page of ``rows`` after the token ``after`` (``None``: the first page)."""
-    keyed = sorted_rows(variables, rows, sort, descending)
+    """The page of ``rows`` after the token ``after`` (``None``: the first page).
+
+    ``keyed`` is ``sorted_rows`` of the same arguments, when the caller kept it
+    from an earlier page: a large answer is then sorted once, not once a page.
+    """
+    if keyed is None:
+        keyed = sorted_rows(variables, rows, sort, descending)
     keys = [key for key, _ in keyed]
     start = bisect.bisect_right(keys, _decode(after)) if after else 0
     size = max(1, min(size, MAX_PAGE_SIZE))

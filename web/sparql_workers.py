@@ -1,0 +1,141 @@
+"""A few long-lived processes that run the /sparql endpoint's queries, each killable.
+
+Oxigraph cannot stop a query, so a visitor's query must run where it can be
+killed at its time limit: another process. Forking one per query (as the
+command line does, graph/deadline.py) cost more than a small query itself and
+capped the endpoint at a fraction of `oxigraph serve`'s throughput; a fork
+from a threaded server can also inherit a lock another thread held. So the
+endpoint keeps WORKERS processes, started fresh by a fork server (never forked
+from the server's threads), each with the live generation opened read-only.
+A query goes to an idle worker; one that runs past its time limit, or dies,
+is killed and replaced, and the other workers carry on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import resource
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from ..graph.deadline import MAX_QUERY_MEMORY_BYTES, WORKER_STACK_BYTES, QueryTimeout
+
+#: Queries run at once; more wait for a worker (within their time limit).
+WORKERS = max(2, os.cpu_count() or 1)
+
+
+class WorkerError(Exception):
+    """The query failed in its worker; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Worker:
+    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+class QueryWorkers:
+    """The pool; :meth:`run` blocks, so the endpoint calls it from a thread."""
+
+    def __init__(self, size: int = WORKERS) -> None:
+        self._context = multiprocessing.get_context("forkserver")
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._slots = threading.BoundedSemaphore(size)
+
+    def run(self, generation: Path, text: str, accept: str, row_cap: int, time_limit: float):
+        """The query's Answer (see sparql_endpoint) on ``generation``; QueryTimeout at the limit."""
+        if not self._slots.acquire(timeout=time_limit):
+            raise QueryTimeout(time_limit)
+        try:
+            worker = self._take()
+            try:
+                worker.connection.send((str(generation), text, accept, row_cap))
+                if not worker.connection.poll(time_limit):
+                    raise QueryTimeout(time_limit)
+                ok, value = worker.connection.recv()
+            except (EOFError, OSError) as error:
+                worker.stop()
+                raise WorkerError(
+                    "the query engine stopped unexpectedly (perhaps out of memory); "
+                    "narrow the query down",
+                    503,
+                ) from error
+            except BaseException:
+                worker.stop()  # still running the query: killed, never reused
+                raise
+            self._idle.put(worker)
+        finally:
+            self._slots.release()
+        if ok:
+            return value
+        raise WorkerError(*value)
+
+    def _take(self) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return _Worker(self._context)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
+
+
+def _serve(connection: Connection) -> None:
+    """A worker: answer queries until the server closes the pipe (or is gone)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = (
+        MAX_QUERY_MEMORY_BYTES
+        if hard == resource.RLIM_INFINITY
+        else min(hard, MAX_QUERY_MEMORY_BYTES)
+    )
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    threading.stack_size(WORKER_STACK_BYTES)  # the parser and planner recurse
+    thread = threading.Thread(target=_loop, args=(connection,))
+    thread.start()
+    thread.join()
+
+
+def _loop(connection: Connection) -> None:
+    import pyoxigraph as ox
+
+    from .sparql_endpoint import EndpointError, evaluate
+
+    opened: tuple[str, ox.Store] | None = None
+    while True:
+        try:
+            generation, text, accept, row_cap = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if opened is None or opened[0] != generation:
+                opened = None  # the old generation's files are let go first
+                opened = (generation, ox.Store.read_only(generation))
+            reply = (True, evaluate(opened[1], text, accept, row_cap))
+        except EndpointError as error:
+            reply = (False, (str(error), error.status))
+        except MemoryError:
+            reply = (False, ("the query needed more memory than it may use; narrow it down", 503))
+        except Exception as error:  # the engine's own errors: the visitor's query is at fault
+            reply = (False, (f"the query failed: {str(error)[:300]}", 400))
+        try:
+            connection.send(reply)
+        except (BrokenPipeError, OSError):
+            return
