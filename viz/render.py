@@ -166,6 +166,10 @@ def network_data(graph: nx.Graph, *, size_by: str = "degree") -> dict:
 
 def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
     """Return the complete page; ``size_by`` is "degree" or "amount" (kroner)."""
+    if graph.graph.get("layout") == "timeline":
+        from .timeline import timeline_page
+
+        return timeline_page(graph, title)
     payload = network_data(graph, size_by=size_by)
     matrix = pair_matrix_html(graph)
     return _page_template().substitute(

@@ -103,6 +103,7 @@ def mark_lineage(
     graph: nx.Graph,
     years: Mapping[Hashable, tuple[int, ...]],
     scores: Mapping[tuple[str, str], float],
+    evidence: Mapping[tuple[str, str], str] | None = None,
 ) -> nx.Graph:
     """A time axis: every node at its plan's year, links pointing forward in time with
     their score, and the plan membership shown by position instead of a line."""
@@ -119,5 +120,8 @@ def mark_lineage(
         score = scores.get((a, b), scores.get((b, a)))
         if score is not None:
             attrs["score"] = score
+        why = (evidence or {}).get((a, b)) or (evidence or {}).get((b, a))
+        if why:
+            attrs["evidence"] = why
     graph.graph["layout"] = "timeline"
     return graph

@@ -39,6 +39,10 @@ TITLE_HEIGHT = 36.0
 
 def svg_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
     """The picture as one SVG document, labelled as the page labels it at first sight."""
+    if graph.graph.get("layout") == "timeline":
+        from .timeline import timeline_svg
+
+        return timeline_svg(graph, title)
     placement = place(graph)
     positions = placement.positions if placement else _layout(graph)
     fixed = placement is not None and placement.fixed_labels
