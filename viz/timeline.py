@@ -271,9 +271,10 @@ def timeline_svg(
     drawing = lay_out(graph, width)
     h = drawing.height
     kinds = sorted({style_of(a) for _, a in graph.nodes(data=True)}, key=list(KIND_STYLES).index)
+    role = "group" if href else "img"  # an image cannot hold links a keyboard can reach
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{h:.0f}"'
-        f' viewBox="0 0 {width:.0f} {h:.0f}" role="img" aria-labelledby="timeline-title"'
+        f' viewBox="0 0 {width:.0f} {h:.0f}" role="{role}" aria-labelledby="timeline-title"'
         f' class="timeline" font-family="DejaVu Sans, sans-serif" font-size="{FONT:.0f}">',
         f'<title id="timeline-title">{_esc(title)}</title>',
         '<defs><marker id="timeline-arrow" viewBox="0 0 10 10" refX="9" refY="5"'

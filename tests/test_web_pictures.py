@@ -1,0 +1,102 @@
+"""The web application's pictures in Chromium: saved as SVG and PNG for a report, the
+lineage as a timeline, and every picture page clean for axe-core.
+
+Facts from the documents: the 2015 plan's 2.1.5 "Etablering af Familiehus" is the 2019
+status' "Familiehuset" (a correspondence with its score); sud-pejlemaerker-2014-2017.txt
+gives 1.A (homes for 1,000 homeless citizens) as 859 in 2013, 828 in 2014, target 1,000.
+"""
+
+from __future__ import annotations
+
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from test_viz_pictures import TIMELINE_TEXTS, overlapping
+from test_web_browser import READY, serious_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.web]
+
+SVG = "{http://www.w3.org/2000/svg}"
+FAMILIEHUS = "/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5"
+
+
+def png_facts(data: bytes) -> tuple[int, int, float]:
+    """Width and height in pixels and the dots per inch the PNG declares (0: none)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    at, dpi = 8, 0.0
+    while at < len(data):
+        length = struct.unpack(">I", data[at : at + 4])[0]
+        if data[at + 4 : at + 8] == b"pHYs":
+            per_metre, _, unit = struct.unpack(">IIB", data[at + 8 : at + 17])
+            dpi = per_metre * 0.0254 if unit == 1 else 0.0
+        at += 12 + length
+    return width, height, dpi
+
+
+def save(page, name: str) -> tuple[str, bytes]:
+    """Save the picture with the keyboard: focus the link and press Enter."""
+    page.get_by_role("link", name=name).focus()
+    with page.expect_download() as waiting:
+        page.keyboard.press("Enter")
+    download = waiting.value
+    return download.suggested_filename, Path(download.path()).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("path", "stem", "text"),
+    [
+        ("/network/departments", "netvaerk-departments", "SOF · Socialforvaltningen"),
+        ("/network/lineage", "netvaerk-lineage", "2.1.5 Etablering af Familiehus"),
+        ("/indicators", "indikatorer", "mangler 172"),
+    ],
+)
+def test_pictures_save_as_svg_and_print_ready_png(web_page, web_server, path, stem, text):
+    page = web_page.page
+    page.goto(web_server.url + path)
+    name, data = save(page, "Gem som SVG")
+    assert name == f"{stem}.svg" and len(data) > 1000
+    root = ET.fromstring(data)
+    assert root.tag == SVG + "svg"
+    assert text in [t.text for t in root.iter(SVG + "text")]
+    name, data = save(page, "Gem som PNG")
+    width, height, dpi = png_facts(data)
+    assert name == f"{stem}.png"
+    assert width == 3 * round(float(root.get("width"))) and height > 0
+    assert round(dpi) == 300
+    assert width / dpi * 2.54 >= 10, "at least 10 cm wide in print at 300 dpi"
+
+
+def test_downloads_keep_the_pages_filters(web_page, web_server):
+    page = web_page.page
+    page.goto(web_server.url + "/indicators?plan=sud-pejlemaerker-2014-2017.txt")
+    href = page.get_by_role("link", name="Gem som SVG").get_attribute("href")
+    assert href == "/indicators.svg?plan=sud-pejlemaerker-2014-2017.txt"
+    _, data = save(page, "Gem som SVG")
+    texts = [t.text or "" for t in ET.fromstring(data).iter(SVG + "text")]
+    assert "mangler 172" in texts
+    assert not any(t.startswith("Sagsfristoverholdelsen") for t in texts), "another plan's"
+
+
+def test_lineage_page_is_a_timeline_with_links_to_each_initiative(web_page, web_server):
+    page = web_page.page
+    page.goto(web_server.url + "/network/lineage")
+    texts = page.evaluate(TIMELINE_TEXTS)
+    assert len([t for t in texts if t["cls"] == "label"]) >= 30
+    assert overlapping(texts) == []
+    years = [int(t["label"]) for t in texts if t["cls"] == "year"]
+    lefts = [t["left"] for t in texts if t["cls"] == "year"]
+    assert years == sorted(years) and lefts == sorted(lefts) and years[0] == 2014
+    page.locator(f'svg.timeline a[href="{FAMILIEHUS}"] text').click()
+    page.wait_for_url("**" + FAMILIEHUS)
+
+
+@pytest.mark.parametrize("path", ["/network/lineage", "/indicators", FAMILIEHUS])
+def test_picture_pages_have_no_serious_accessibility_violations(web_page, web_server, path):
+    page = web_page.page
+    page.goto(web_server.url + path)
+    if path == FAMILIEHUS:
+        page.wait_for_selector(READY, timeout=120_000)
+    assert serious_violations(page) == []
