@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .render import CENTER_COLOR, KIND_STYLES, danish_decimal, style_of
+from .text import Text, fit, overlap, text_width
 
-__all__ = ["Text", "Timeline", "lay_out", "text_width", "timeline_page", "timeline_svg"]
+__all__ = ["Timeline", "lay_out", "link_rows", "timeline_page", "timeline_svg", "timeline_table"]
 
 WIDTH = 1240.0
 LEFT, RIGHT = 34.0, 44.0
@@ -42,56 +43,6 @@ NODE_R = 8.0
 ARC = 22.0
 GAP = 8.0
 PLAN_COLOR = KIND_STYLES["Plan"].color
-
-#: Advance widths of DejaVu Sans in ems (the browsers' and vl-convert's sans-serif on
-#: Debian), rounded up; other characters count as the widest lower-case letters.
-_NARROW = dict.fromkeys("iljI.,:;'|!", 0.32) | dict.fromkeys(" ()[]-/f", 0.4)
-_WIDE = dict.fromkeys("mwMWæÆœ", 1.0)
-_MEDIUM = dict.fromkeys("rtJ", 0.45) | dict.fromkeys("sczkvxy", 0.6)
-
-
-def text_width(text: str, font: float, bold: bool = False) -> float:
-    """The width ``text`` takes at ``font`` pixels, estimated on the wide side."""
-    ems = 0.0
-    for char in text:
-        if char in _NARROW:
-            ems += _NARROW[char]
-        elif char in _WIDE:
-            ems += _WIDE[char]
-        elif char in _MEDIUM:
-            ems += _MEDIUM[char]
-        elif char.isupper():
-            ems += 0.78
-        else:
-            ems += 0.66
-    return ems * font * (1.08 if bold else 1.0)
-
-
-def fit(text: str, room: float, font: float, bold: bool = False) -> str:
-    """``text`` shortened with an ellipsis until it fits ``room`` pixels."""
-    if text_width(text, font, bold) <= room:
-        return text
-    while text and text_width(text + "…", font, bold) > room:
-        text = text[:-1]
-    return text.rstrip(" ,.-–") + "…" if text else ""
-
-
-@dataclass(frozen=True)
-class Text:
-    """One piece of text: where it is drawn and the box it takes (for the overlap check)."""
-
-    x: float
-    y: float
-    text: str
-    anchor: str
-    font: float
-    bold: bool = False
-
-    @property
-    def box(self) -> tuple[float, float, float, float]:
-        width = text_width(self.text, self.font, self.bold)
-        left = {"start": self.x, "middle": self.x - width / 2, "end": self.x - width}[self.anchor]
-        return (left, self.y - 0.8 * self.font, left + width, self.y + 0.25 * self.font)
 
 
 @dataclass
@@ -249,13 +200,9 @@ def _score_text(
     for share in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
         x, y = x1 + (x2 - x1) * share, y1 + (y2 - y1) * share - 6
         text = Text(x, y, label, "middle", SCORE_FONT)
-        if not any(_overlap(text.box, box) for box in taken):
+        if not any(overlap(text.box, box) for box in taken):
             return text
     return Text(x1 + (x2 - x1) / 2, (y1 + y2) / 2 - 6, label, "middle", SCORE_FONT)
-
-
-def _overlap(a: tuple, b: tuple) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def timeline_svg(
