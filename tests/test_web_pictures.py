@@ -93,6 +93,34 @@ def test_lineage_page_is_a_timeline_with_links_to_each_initiative(web_page, web_
     page.wait_for_url("**" + FAMILIEHUS)
 
 
+def test_initiative_page_shows_its_lineage_as_a_timeline_with_scores_and_evidence(
+    web_page, web_server
+):
+    page = web_page.page
+    page.goto(web_server.url + FAMILIEHUS)
+    texts = page.evaluate(TIMELINE_TEXTS)
+    assert [t["label"] for t in texts if t["cls"] == "label"] == [
+        "2.1.5 Etablering af Familiehus",
+        "Familiehuset",
+    ]
+    assert [t["label"] for t in texts if t["cls"] == "score"] == ["0,97"]
+    assert overlapping(texts) == []
+    plans = page.eval_on_selector_all(
+        "svg.timeline g.plan",
+        "gs => gs.map(g => [g.dataset.year, g.querySelector('rect').getBoundingClientRect().left])",
+    )
+    assert [year for year, _ in plans] == ["2015", "2019"] and plans[0][1] < plans[1][1]
+    focus = page.locator("svg.timeline g.node", has_text="2.1.5 Etablering af Familiehus")
+    assert focus.locator("circle").get_attribute("fill") == "#ffd400", "the page's own initiative"
+    row = page.locator("table.lineage-links tbody tr")
+    assert row.count() == 1
+    cells = row.locator("td").all_inner_texts()
+    assert cells[:5] == ["2015", "2.1.5 Etablering af Familiehus", "2019", "Familiehuset", "0,97"]
+    assert "Familiehuset" in cells[5], "the evidence names what matched"
+    page.locator('svg.timeline a[href$="/familiehuset"] text').click()
+    page.wait_for_url("**/sof-indsatsplan-status-2019/initiative/familiehuset")
+
+
 @pytest.mark.parametrize("path", ["/network/lineage", "/indicators", FAMILIEHUS])
 def test_picture_pages_have_no_serious_accessibility_violations(web_page, web_server, path):
     page = web_page.page

@@ -441,6 +441,19 @@ def lineage(
     return mark_lineage(graph, years, *_link_scores(store))
 
 
+def lineage_of(graph: nx.Graph, iri: str) -> nx.Graph:
+    """One thing's chain in a lineage graph, with the plans it passes through; empty when
+    the thing corresponds to nothing. Takes the whole lineage so callers can reuse it."""
+    if iri not in graph or graph.nodes[iri].get("kind") == "Plan":
+        return nx.Graph()
+    chains = graph.subgraph(n for n, k in graph.nodes(data="kind") if k != "Plan")
+    chain = nx.node_connected_component(chains, iri)
+    if len(chain) < 2:
+        return nx.Graph()
+    plans = {graph.nodes[n].get("plan") for n in chain} & set(graph)
+    return graph.subgraph(chain | plans).copy()
+
+
 def _years(plan: Thing) -> tuple[int, ...]:
     """A plan's first and last year (one year for a plan of a single year)."""
     return tuple(int(y) for y in (plan.start or plan.year, plan.end) if y.isdigit())

@@ -115,3 +115,29 @@ def _file(data: bytes, fmt: str, stem: str) -> Response:
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
     )
+
+
+#: An initiative's timeline is narrower than the lineage page's: it sits in the text column.
+THING_WIDTH = 960.0
+#: The whole lineage of the live generation: an initiative page cuts its chain from it.
+_lineage: dict[str, nx.Graph] = {}
+
+
+def initiative_timeline(
+    library: Library, iri: str, href: Callable[[str], str | None]
+) -> tuple[str | None, list[dict[str, str]]]:
+    """An initiative's path across plans as the viz timeline (itself highlighted, each
+    node linked to its page), and its links as rows for the table; (None, []) without."""
+    from ..viz.network import lineage, lineage_of
+    from ..viz.timeline import link_rows, timeline_svg
+
+    generation = library.generation()
+    if generation not in _lineage:
+        _lineage.clear()
+        _lineage[generation] = lineage(library.store())
+    chain = lineage_of(_lineage[generation], iri)
+    if not chain.number_of_nodes():
+        return None, []
+    label = chain.nodes[iri].get("label") or iri
+    title = f"{label}: forløb på tværs af planer"
+    return timeline_svg(chain, title, current=iri, href=href, width=THING_WIDTH), link_rows(chain)

@@ -339,11 +339,15 @@ def thing(request: Request) -> Response:
             {**r, "href": local_path(str(r["other"]))} for r in lib.rows("thing-links", thing=iri)
         ],
         "lineage": lineage(lib, iri, classes),
+        "lineageLinks": [],
         "document": f"/documents/{rest.removeprefix('plan/')}"
         if rest.startswith("plan/") and lib.document(rest.removeprefix("plan/"))
         else None,
     }
-    return render(request, "thing.html", data, title=label)
+    timeline = None
+    if data["lineage"]:
+        timeline, data["lineageLinks"] = networks.initiative_timeline(lib, iri, local_path)
+    return render(request, "thing.html", data, title=label, timeline=timeline)
 
 
 def sources(lib: Library, spans: list[tuple[str, int, int, str]]) -> list[dict[str, Any]]:
