@@ -123,7 +123,7 @@ def _disc(x: float, y: float, size: float) -> Box:
 def _circle(graph: nx.Graph) -> dict[Hashable, tuple[float, float]]:
     """Nodes on one circle, the busiest at the top, so every pair's line is its own chord."""
     order = sorted(graph, key=lambda n: (-graph.degree(n, weight="weight"), str(n)))
-    radius = max(400.0, RING_SPACING * len(order) / (2 * math.pi))
+    radius = max(220.0, RING_SPACING * len(order) / (2 * math.pi))
     return {
         node: _polar(radius, -math.pi / 2 + 2 * math.pi * index / max(1, len(order)))
         for index, node in enumerate(order)

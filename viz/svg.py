@@ -42,6 +42,9 @@ TITLE_HEIGHT = 36.0
 #: Text on a ring of departments is this much larger than elsewhere: seven nodes on a
 #: 800 px ring leave the room, and the picture is meant to be read on paper.
 RING_TEXT = 1.3
+#: The ring is drawn this much wider than on the page, where labels keep their screen
+#: size whatever the zoom; on paper the counts need the room between the lines.
+RING_SPREAD = 1.8
 
 
 def svg_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
@@ -68,7 +71,8 @@ def svg_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
     # Labels of unfixed layouts keep their on-screen size relative to a 1400 px wide view.
     zoom = 1.0 if fixed else max(1.0, (max(xs) - min(xs)) / 1400)
     ring = graph.graph.get("layout") == "circle"
-    if ring:  # a few big nodes on a wide ring: text a size larger, for a printed page
+    if ring:  # a few big nodes on a wider ring than the page's, with larger text, for paper
+        positions = {n: (x * RING_SPREAD, y * RING_SPREAD) for n, (x, y) in positions.items()}
         zoom *= RING_TEXT
     shapes: list[Box] = [_square(*positions[n], sizes[n]) for n in graph]
     labels: dict[Hashable, Text] = {}
