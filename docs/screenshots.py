@@ -33,6 +33,17 @@ PAGES = {
     "links": "/links",
 }
 WAIT_FOR_DRAWING = {"thing", "network", "sparql"}
+#: Pages taller than the window whose picture is the point: saved whole.
+WHOLE_PAGE = {"indicators"}
+#: (file name, page, element): one part of a page, e.g. an initiative's own timeline.
+PARTS = [
+    ("lineage", "/network/lineage", "figure.timeline"),
+    (
+        "thing-lineage",
+        "/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5",
+        "section[aria-labelledby=forloeb]",
+    ),
+]
 
 
 def free_port() -> int:
@@ -74,7 +85,11 @@ def main() -> None:
                 if name in WAIT_FOR_DRAWING:
                     # A selector, not wait_for_function: the pages' CSP forbids evaluating strings.
                     page.wait_for_selector("html[data-ready=true]", timeout=120_000)
-                page.screenshot(path=str(OUT / f"{name}.png"))
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=name in WHOLE_PAGE)
+                print(f"wrote {OUT / (name + '.png')}")
+            for name, path, selector in PARTS:
+                page.goto(base + path)
+                page.locator(selector).screenshot(path=str(OUT / f"{name}.png"))
                 print(f"wrote {OUT / (name + '.png')}")
             browser.close()
     finally:

@@ -128,3 +128,14 @@ def test_picture_pages_have_no_serious_accessibility_violations(web_page, web_se
     if path == FAMILIEHUS:
         page.wait_for_selector(READY, timeout=120_000)
     assert serious_violations(page) == []
+
+
+def test_department_counts_on_the_web_page_are_readable(web_page, web_server):
+    page = web_page.page
+    page.goto(web_server.url + "/network/departments")
+    page.wait_for_selector(READY, timeout=120_000)
+    px = page.evaluate(
+        "(() => { const n = window.indsatsgrafNetwork; return Object.values(n.body.edges)"
+        ".filter(e => e.options.label).map(e => e.options.font.size * n.getScale()); })()"
+    )
+    assert len(px) == 21 and min(px) >= 12

@@ -33,6 +33,10 @@ VIEW_TITLES = {
 }
 #: Above this many nodes the browser gets the best-connected ones and a count of the rest.
 NODE_CAP = 400
+#: The lineage page's timeline fits the page's column on a 1280 px wide screen.
+PAGE_WIDTH = 1180.0
+#: An initiative's timeline is narrower than the lineage page's: it sits in the text column.
+THING_WIDTH = 960.0
 
 
 @dataclass
@@ -88,7 +92,7 @@ def timeline(view: WebView, href: Callable[[str], str | None]) -> str | None:
         return None
     from ..viz.timeline import timeline_svg
 
-    return timeline_svg(view.graph, view.title, href=href)
+    return timeline_svg(view.graph, view.title, href=href, width=PAGE_WIDTH)
 
 
 def download(library: Library, spec: ViewSpec, fmt: str, stem: str) -> Response:
@@ -117,8 +121,6 @@ def _file(data: bytes, fmt: str, stem: str) -> Response:
     )
 
 
-#: An initiative's timeline is narrower than the lineage page's: it sits in the text column.
-THING_WIDTH = 960.0
 #: The whole lineage of the live generation: an initiative page cuts its chain from it.
 _lineage: dict[str, nx.Graph] = {}
 
