@@ -139,3 +139,19 @@ def test_department_counts_on_the_web_page_are_readable(web_page, web_server):
         ".filter(e => e.options.label).map(e => e.options.font.size * n.getScale()); })()"
     )
     assert len(px) == 21 and min(px) >= 12
+
+
+def test_department_names_on_the_web_page_do_not_overlap(web_page, web_server):
+    page = web_page.page
+    page.goto(web_server.url + "/network/departments")
+    page.wait_for_selector(READY, timeout=120_000)
+    boxes = page.evaluate(
+        """(() => { const n = window.indsatsgrafNetwork;
+        return Object.values(n.body.nodes).filter(d => d.options.label).map(d => {
+          const s = d.labelModule.size;
+          const a = n.canvasToDOM({x: s.left, y: s.top});
+          const b = n.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+          return {label: d.options.label, left: a.x, top: a.y, right: b.x, bottom: b.y}; }); })()"""
+    )
+    assert len(boxes) == 7 and all(b["right"] - b["left"] > 20 for b in boxes)
+    assert overlapping(boxes) == []

@@ -296,6 +296,8 @@ def _node_data(
         }
         if emphasis:
             item.update(_emphasis(emphasis, item["size"], bool(attrs.get("wrap"))))
+        if attrs.get("wrap_at"):
+            item["widthConstraint"] = {"maximum": attrs["wrap_at"]}
         if fixed:
             item["size"] = fixed.sizes[node]
             item["font"] = dict(item.get("font") or {}, size=fixed.fonts[node])
