@@ -157,7 +157,7 @@ def lay_out(graph: nx.Graph, width: float = WIDTH) -> Timeline:
         if score:
             taken.append(score.box)
         drawing.links.append((earlier, later, score, bend))
-    drawing.height = at - LANE / 2 + 8 if rows else y + 20
+    drawing.height = at - LANE / 2 + 16 if rows else y + 20
     return drawing
 
 
