@@ -1,7 +1,8 @@
 """Regenerate the screenshots in docs/pictures/ from the bundled documents.
 
 Run: python docs/pictures.py  (builds a throw-away store, writes each picture as a page,
-opens it offline in Debian's Chromium and saves what a planner sees at the default zoom).
+opens it offline in Debian's Chromium and saves what a planner sees at the default zoom;
+the chart and the timeline, which are taller than the window, as the whole page).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ PICTURES = [
     ("dependencies-1.4.2", ["--view", "dependencies", "--focus", "1.4.2"]),
     ("indicators", ["--view", "indicators"]),
 ]
+#: Pictures taller than the window (charts and the timeline): the whole page is saved.
+WHOLE_PAGE = {"lineage-timeline", "indicators"}
 #: (file, viz arguments): pictures exported for print, written without a browser.
 EXPORTS = [
     ("departments-export.png", ["--view", "departments", "--format", "png"]),
@@ -66,7 +69,7 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 page.goto(page_path.as_uri())
                 page.wait_for_function("window.indsatsgrafReady === true", timeout=60_000)
-                page.screenshot(path=str(OUT / f"{stem}.png"))
+                page.screenshot(path=str(OUT / f"{stem}.png"), full_page=stem in WHOLE_PAGE)
                 page.close()
             browser.close()
     for path in sorted(OUT.iterdir()):

@@ -37,6 +37,17 @@ WAIT_FOR_DRAWING = {"thing", "network", "sparql"}
 # The upload page needs a writable server: it gets a store of its own, never the user's.
 UPLOAD_CASE = HERE.parent / "tests" / "data" / "udvalgssag-handicapraad.txt"
 UPLOAD_PLAN = HERE.parent / "data" / "sources" / "sof-indsatsplan-2023-2026.txt"
+#: Pages taller than the window whose picture is the point: saved whole.
+WHOLE_PAGE = {"indicators"}
+#: (file name, page, element): one part of a page, e.g. an initiative's own timeline.
+PARTS = [
+    ("lineage", "/network/lineage", "figure.timeline"),
+    (
+        "thing-lineage",
+        "/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5",
+        "section[aria-labelledby=forloeb]",
+    ),
+]
 
 
 def free_port() -> int:
@@ -46,7 +57,7 @@ def free_port() -> int:
 
 
 def main() -> None:
-    shoot(PAGES, ["serve", "--read-only"])
+    shoot(PAGES, ["serve", "--read-only"], parts=PARTS)
     with tempfile.TemporaryDirectory() as store:
         subprocess.run(
             [sys.executable, "-m", "indsatsgraf.cli", "--store", store, "build", "-q", UPLOAD_PLAN],
@@ -55,9 +66,14 @@ def main() -> None:
         shoot({"upload": "/upload"}, ["--store", store, "serve"], upload=UPLOAD_CASE)
 
 
-def shoot(pages: dict[str, str], command: list[str], upload: Path | None = None) -> None:
-    """Screenshots of ``pages`` served by ``indsatsgraf COMMAND``; with ``upload``, the
-    page shows that file's preview."""
+def shoot(
+    pages: dict[str, str],
+    command: list[str],
+    upload: Path | None = None,
+    parts: list[tuple[str, str, str]] | None = None,
+) -> None:
+    """Screenshots of ``pages`` served by ``indsatsgraf COMMAND``, then of the page
+    elements named in ``parts``; with ``upload``, the page shows that file's preview."""
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -94,7 +110,12 @@ def shoot(pages: dict[str, str], command: list[str], upload: Path | None = None)
                     page.locator("#document").set_input_files(str(upload))
                     page.get_by_role("button", name="Vis forhåndsvisning").click()
                     page.wait_for_selector("#preview-title", timeout=120_000)
-                page.screenshot(path=str(OUT / f"{name}.png"), full_page=upload is not None)
+                whole = upload is not None or name in WHOLE_PAGE
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=whole)
+                print(f"wrote {OUT / (name + '.png')}")
+            for name, path, selector in parts or []:
+                page.goto(base + path)
+                page.locator(selector).screenshot(path=str(OUT / f"{name}.png"))
                 print(f"wrote {OUT / (name + '.png')}")
             browser.close()
     finally:

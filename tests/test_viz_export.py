@@ -109,3 +109,31 @@ def test_every_picture_page_passes_axe(built_store, tmp_path, open_page, args) -
     ]
     assert serious == []
     assert page.locator("#table table").count() >= 1, "a table alternative"
+
+
+#: Every label, count and square of an SVG picture with its box as Chromium lays it out.
+SVG_BOXES = """[...document.querySelectorAll("text.label, text.count, rect")].slice(1).map(e => {
+  const r = e.getBoundingClientRect();
+  return {label: e.textContent || e.tagName, kind: e.getAttribute("class") || e.tagName,
+          left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })"""
+
+
+@pytest.mark.browser
+def test_departments_svg_counts_touch_no_square_label_or_other_count(
+    built_store, tmp_path, browser
+) -> None:
+    from test_viz_pictures import overlapping
+
+    svg = viz(built_store, tmp_path, "forvaltninger.svg", "--view", "departments")
+    page = browser.new_page(viewport={"width": 1800, "height": 1400})
+    page.goto(svg.as_uri())
+    boxes = page.evaluate(SVG_BOXES)
+    page.close()
+    squares = [b for b in boxes if b["kind"] == "rect"]
+    counts = [b for b in boxes if b["kind"] == "count"]
+    labels = [b for b in boxes if b["kind"] == "label"]
+    assert (len(squares), len(labels), len(counts)) == (7, 7, 21)
+    assert sorted(int(c["label"]) for c in counts)[-1] == 18  # SOF and BUF
+    assert overlapping(counts + labels) == []
+    touching = [t["label"] for t in counts + labels for s in squares if overlapping([t, s])]
+    assert touching == []

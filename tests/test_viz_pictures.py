@@ -127,16 +127,40 @@ def test_departments_show_counts_and_list_a_pairs_initiatives(oxstore, tmp_path,
     assert any(item.startswith("1.4.2 ") for item in items)
 
 
+#: Every text of the timeline SVG with its box on screen, as Chromium laid it out.
+TIMELINE_TEXTS = """[...document.querySelectorAll("svg.timeline text")].map(t => {
+  const r = t.getBoundingClientRect();
+  return {label: t.textContent, cls: t.getAttribute("class"), left: r.left, top: r.top,
+          right: r.right, bottom: r.bottom}; })"""
+
+
 @pytest.mark.browser
-def test_lineage_is_a_timeline_ordered_by_year(oxstore, tmp_path, open_page) -> None:
+def test_lineage_is_a_timeline_ordered_by_year_with_no_overlapping_text(
+    oxstore, tmp_path, open_page
+) -> None:
     graph, page = draw(oxstore, tmp_path, open_page, view="lineage")
     plans = {n: a["years"][0] for n, a in graph.nodes(data=True) if a["kind"] == "Plan"}
     assert sorted(plans.values()) == [2014, 2015, 2018, 2019, 2023]
-    x = page.evaluate("ids => ids.map(id => indsatsgrafNetwork.getPosition(id).x)", list(plans))
+    x = page.evaluate(
+        "ids => ids.map(id => document.querySelector(`g.plan[data-id='${id}'] rect`)"
+        ".getBoundingClientRect().left)",
+        list(plans),
+    )
     by_year = [x for _, x in sorted(zip(plans.values(), x, strict=True))]
     assert by_year == sorted(by_year) and len(set(by_year)) == len(by_year)
-    scored = [a for _, _, a in graph.edges(data=True) if "score" in a]
-    assert scored and all(0 < a["score"] <= 1 for a in scored)
+    years = page.eval_on_selector_all("svg.timeline text.year", "ts => ts.map(t => t.textContent)")
+    assert years == [str(y) for y in range(2014, 2027)]
+    texts = page.evaluate(TIMELINE_TEXTS)
+    labels = [t for t in texts if t["cls"] == "label"]
+    assert len(labels) == sum(a["kind"] != "Plan" for _, a in graph.nodes(data=True))
+    assert "2.1.5 Etablering af Familiehus" in [t["label"] for t in labels]
+    scores = [t["label"] for t in texts if t["cls"] == "score"]
+    assert len(scores) == sum("score" in a for _, _, a in graph.edges(data=True)) >= 20
+    assert all(0 < float(s.replace(",", ".")) <= 1 for s in scores)
+    assert all(t["right"] - t["left"] > 5 for t in texts), "every text was laid out"
+    assert overlapping(texts) == []
+    width = page.evaluate("document.querySelector('svg.timeline').getBoundingClientRect().right")
+    assert all(t["right"] <= width for t in texts), "no text runs off the picture"
 
 
 @pytest.mark.browser

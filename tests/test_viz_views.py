@@ -246,7 +246,6 @@ BROWSER_VIEWS = [
         PLAN_2015,
         "Tværgående indsatsplan",
     ),
-    ("lineage", {"view": "lineage"}, PLAN_2015, "Tværgående indsatsplan"),
     (
         "query",
         {"query": "multi-department-initiatives", "classes": ("Initiative", "Department")},

@@ -11,11 +11,12 @@ is XML-escaped; the page also carries the numbers as a table for screen readers.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-__all__ = ["Progress", "progress", "progress_page", "progress_svg"]
+__all__ = ["Progress", "danish", "progress", "progress_page", "progress_rows", "progress_svg"]
 
 WIDTH = 1100
 ROW = 46
@@ -39,6 +40,8 @@ class Progress:
     target: float | None
     target_year: str
     direction: str = ""
+    #: How far the status has come from the baseline towards the target, in percent.
+    share: float | None = None
 
     @property
     def to_go(self) -> float | None:
@@ -68,14 +71,24 @@ def progress(store: ox.Store, plan: str | None = None) -> list[Progress]:
 
     query = find("indicator-progress")
     bindings = query.bindings({"plan": plan} if plan else {}, Names.of_store(store))
-    rows, seen = [], set()
-    for row in run_embedded(store, query, bindings).rows:
+    return progress_rows(run_embedded(store, query, bindings).rows)
+
+
+def progress_rows(rows: Iterable[Mapping[str, object]]) -> list[Progress]:
+    """The rows of the saved query indicator-progress as :class:`Progress`, one per
+    indicator of a plan, keeping those with at least two of baseline, status and target.
+
+    The web application runs the query itself (with its deadline and parameter checks)
+    and hands the rows here, so the page and ``viz`` draw the same answer.
+    """
+    found, seen = [], set()
+    for row in rows:
         values = [_number(row.get(k)) for k in ("baseline", "status", "target")]
         key = (row.get("plan"), row.get("notation") or row.get("goal"), row.get("indicator"))
         if sum(v is not None for v in values) < 2 or key in seen:
             continue
         seen.add(key)
-        rows.append(
+        found.append(
             Progress(
                 plan=str(row.get("plan") or ""),
                 notation=str(row.get("notation") or row.get("goal") or ""),
@@ -88,9 +101,10 @@ def progress(store: ox.Store, plan: str | None = None) -> list[Progress]:
                 target=values[2],
                 target_year=_text(row.get("targetYear")),
                 direction=_text(row.get("direction")),
+                share=_number(row.get("shareOfWayPercent")),
             )
         )
-    return rows
+    return found
 
 
 def _number(value: object) -> float | None:

@@ -1,8 +1,8 @@
 """Fixed layouts for the pictures whose shape carries meaning.
 
 A department network reads best as a ring (every pair has room for its count), a focus
-as rings of distance around the thing, a lineage as a time axis and the overview as one
-sector per plan around the departments. Physics cannot promise any of that, and the SVG
+as rings of distance around the thing and the overview as one sector per plan around the
+departments (the lineage's time axis is an SVG of its own, :mod:`.timeline`). Physics cannot promise any of that, and the SVG
 export needs the same positions as the page, so these views are laid out here, in
 Python, once. Coordinates are vis-network canvas units.
 
@@ -15,8 +15,7 @@ for the wide DejaVu Sans that Debian's browsers use), so the estimate errs on th
 side.
 
 A view asks for a layout by name in ``graph.graph["layout"]``; node attributes carry
-what the layout needs (``ring`` for rings, ``years`` for the timeline, ``plan`` for the
-overview, ``emphasis`` and the canvas label from :mod:`.styling`).
+what the layout needs (``ring`` for rings, ``plan`` for the overview, ``emphasis`` and the canvas label from :mod:`.styling`).
 """
 
 from __future__ import annotations
@@ -30,12 +29,8 @@ import networkx as nx
 
 from .styling import canvas_label
 
-__all__ = ["Axis", "Box", "Placement", "label_box", "overlaps", "place"]
+__all__ = ["Box", "Placement", "label_box", "overlaps", "place"]
 
-#: Canvas units per year on the timeline; wide enough for a wrapped plan title.
-YEAR_WIDTH = 260.0
-#: Vertical distance between two initiative chains on the timeline.
-LANE_HEIGHT = 70.0
 #: Minimum distance along a ring between two neighbouring nodes.
 RING_SPACING = 150.0
 #: Label font (canvas units) by emphasis, in layouts with fixed labels; "far" labels are
@@ -57,14 +52,6 @@ GOLDEN = (math.sqrt(5) - 1) / 2
 
 
 @dataclass(frozen=True)
-class Axis:
-    """A labelled vertical line, e.g. a year on the timeline."""
-
-    x: float
-    label: str
-
-
-@dataclass(frozen=True)
 class Box:
     """An axis-aligned rectangle in canvas units."""
 
@@ -76,14 +63,13 @@ class Box:
 
 @dataclass
 class Placement:
-    """Positions for every node, plus optional year lines, for the page and the SVG.
+    """Positions for every node, for the page and the SVG.
 
     With ``fixed_labels`` the sizes and fonts below are what the page draws, and the
     labels were checked for collisions here.
     """
 
     positions: dict[Hashable, tuple[float, float]]
-    axes: list[Axis] = field(default_factory=list)
     fixed_labels: bool = False
     sizes: dict[Hashable, float] = field(default_factory=dict)
     fonts: dict[Hashable, int] = field(default_factory=dict)
@@ -98,8 +84,6 @@ def place(graph: nx.Graph) -> Placement | None:
         return _rings(graph)
     if name == "sectors":
         return _sectors(graph)
-    if name == "timeline":
-        return _timeline(graph)
     return None
 
 
@@ -306,50 +290,3 @@ def _rings(graph: nx.Graph) -> Placement:
     for index, node in enumerate(stray):
         labels.put(node, *_oval(outer + 40.0, 2 * math.pi * index / len(stray)))
     return labels.placement()
-
-
-def _timeline(graph: nx.Graph) -> Placement:
-    """x = the year of the plan; plans along the top, each chain of initiatives a lane.
-
-    A chain is a set of things linked as the same initiative across plans; its members
-    sit on one horizontal lane, so reading left to right follows it through time.
-    """
-    years = {node: _first_year(graph, node) for node in graph}
-    known = [y for y in years.values() if y is not None]
-    first, last = (min(known), max(known)) if known else (0, 0)
-    last = max(last, max((_last_year(graph, n) or 0) for n in graph))
-    positions: dict[Hashable, tuple[float, float]] = {}
-    plans = sorted(
-        (n for n, kind in graph.nodes(data="kind") if kind == "Plan"),
-        key=lambda n: (years[n] or 0, str(n)),
-    )
-    for index, plan in enumerate(plans):
-        positions[plan] = (_x(years[plan], first), -LANE_HEIGHT * (1 + 1.6 * (index % 2)))
-    rest = graph.subgraph(n for n in graph if n not in positions)
-    chains = sorted(
-        nx.connected_components(rest), key=lambda c: (min(years[n] or 0 for n in c), -len(c))
-    )
-    lane = 1
-    for chain in chains:
-        by_year: dict[int | None, int] = {}
-        for node in sorted(chain, key=lambda n: (years[n] or 0, str(n))):
-            offset = by_year.get(years[node], 0)
-            by_year[years[node]] = offset + 1
-            positions[node] = (_x(years[node], first), LANE_HEIGHT * (lane + offset))
-        lane += max(by_year.values())
-    axes = [Axis(_x(year, first), str(year)) for year in range(first, last + 1)] if known else []
-    return Placement(positions, axes)
-
-
-def _x(year: int | None, first: int) -> float:
-    return YEAR_WIDTH * ((year if year is not None else first) - first)
-
-
-def _first_year(graph: nx.Graph, node: Hashable) -> int | None:
-    years = graph.nodes[node].get("years") or ()
-    return years[0] if years else None
-
-
-def _last_year(graph: nx.Graph, node: Hashable) -> int | None:
-    years = graph.nodes[node].get("years") or ()
-    return years[-1] if years else None

@@ -438,7 +438,20 @@ def lineage(
         graph = graph.subgraph(keep).copy()
     graph = apply_filters(graph, known, departments=departments, classes=classes)
     years = {n: _years(known[known[n].plan]) for n in graph if known[n].plan in known}
-    return mark_lineage(graph, years, _link_scores(store))
+    return mark_lineage(graph, years, *_link_scores(store))
+
+
+def lineage_of(graph: nx.Graph, iri: str) -> nx.Graph:
+    """One thing's chain in a lineage graph, with the plans it passes through; empty when
+    the thing corresponds to nothing. Takes the whole lineage so callers can reuse it."""
+    if iri not in graph or graph.nodes[iri].get("kind") == "Plan":
+        return nx.Graph()
+    chains = graph.subgraph(n for n, k in graph.nodes(data="kind") if k != "Plan")
+    chain = nx.node_connected_component(chains, iri)
+    if len(chain) < 2:
+        return nx.Graph()
+    plans = {graph.nodes[n].get("plan") for n in chain} & set(graph)
+    return graph.subgraph(chain | plans).copy()
 
 
 def _years(plan: Thing) -> tuple[int, ...]:
@@ -446,10 +459,18 @@ def _years(plan: Thing) -> tuple[int, ...]:
     return tuple(int(y) for y in (plan.start or plan.year, plan.end) if y.isdigit())
 
 
-def _link_scores(store: ox.Store) -> dict[tuple[str, str], float]:
-    """Accepted correspondences' scores by (source, target)."""
+def _link_scores(
+    store: ox.Store,
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], str]]:
+    """Accepted correspondences' scores and evidence, by (source, target)."""
     rows = store.query(query_file(__package__, "link-scores"), use_default_graph_as_union=True)
-    return {(r["source"].value, r["target"].value): float(r["score"].value) for r in rows}
+    scores, evidence = {}, {}
+    for row in rows:
+        pair = (row["source"].value, row["target"].value)
+        scores[pair] = float(row["score"].value)
+        if row["evidence"] is not None:
+            evidence[pair] = row["evidence"].value
+    return scores, evidence
 
 
 def query_graph(

@@ -159,13 +159,16 @@ def network_data(graph: nx.Graph, *, size_by: str = "degree") -> dict:
         "fixedLabels": bool(placement and placement.fixed_labels),
         "edges": _edge_data(graph),
         "options": _vis_options(graph, physics),
-        "axes": _axes(placement),
         "labelPx": {"edge": EDGE_LABEL_PX, "wrapEms": WRAP_EMS},
     }
 
 
 def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
     """Return the complete page; ``size_by`` is "degree" or "amount" (kroner)."""
+    if graph.graph.get("layout") == "timeline":
+        from .timeline import timeline_page
+
+        return timeline_page(graph, title)
     payload = network_data(graph, size_by=size_by)
     matrix = pair_matrix_html(graph)
     return _page_template().substitute(
@@ -183,10 +186,6 @@ def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
 def danish_decimal(value: float) -> str:
     """A link score as planners write it: 0,87."""
     return f"{value:.2f}".replace(".", ",")
-
-
-def _axes(placement: Placement | None) -> list[dict]:
-    return [{"x": round(a.x, 1), "label": a.label} for a in placement.axes] if placement else []
 
 
 def style_of(attrs: dict) -> str:
@@ -292,6 +291,8 @@ def _node_data(
         }
         if emphasis:
             item.update(_emphasis(emphasis, item["size"], bool(attrs.get("wrap"))))
+        if attrs.get("wrap_at"):
+            item["widthConstraint"] = {"maximum": attrs["wrap_at"]}
         if fixed:
             item["size"] = fixed.sizes[node]
             item["font"] = dict(item.get("font") or {}, size=fixed.fonts[node])
@@ -636,25 +637,6 @@ $table
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.restore();
-    if (!data.axes.length) { return; }
-    var scale = network.getScale();
-    var top = network.DOMtoCanvas({x: 0, y: 0}).y;
-    var bottom = network.DOMtoCanvas({x: 0, y: canvas.clientHeight}).y;
-    ctx.save();
-    ctx.strokeStyle = "#d5dbe1";
-    ctx.lineWidth = 1 / scale;
-    ctx.fillStyle = "#333333";
-    ctx.font = (15 / scale) + "px sans-serif";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    data.axes.forEach(function (axis) {
-      ctx.beginPath();
-      ctx.moveTo(axis.x, top + 22 / scale);
-      ctx.lineTo(axis.x, bottom);
-      ctx.stroke();
-      ctx.fillText(axis.label, axis.x, top + 4 / scale);
-    });
     ctx.restore();
   });
 

@@ -7,6 +7,7 @@ and the renderer (page and SVG alike) turns the marks into size, colour and labe
   "near" (labelled, normal), "far" (faded, named only when zoomed in);
 - ``style``: a key of the renderer's KIND_STYLES that overrides the kind's look;
 - ``short``: the label drawn on the canvas when the full name is too long;
+- ``wrap_at``: the width (canvas units) at which the canvas label wraps;
 - ``graph.graph["layout"]``: a fixed layout from :mod:`.layouts`.
 """
 
@@ -32,6 +33,9 @@ SHARED_STYLE = "SharedInitiative"
 SHORT_CHARS = 22
 #: Long node labels are shortened on the canvas; the tooltip and search use the full label.
 CANVAS_LABEL_CHARS = 40
+#: Department names wrap at this width (canvas units), so neighbours on the ring keep
+#: their names apart ("KFF · Kultur- og" over "Fritidsforvaltningen").
+DEPARTMENT_WRAP = 170
 CORRESPONDS_TO = "https://w3id.org/indsatsgraf/ontology#correspondsTo"
 
 
@@ -78,6 +82,7 @@ def mark_departments(graph: nx.Graph) -> nx.Graph:
     for _, attrs in graph.nodes(data=True):
         code = (attrs.get("details") or {}).get("Kode", "")
         attrs.update(emphasis="highlight", short=f"{code} · {attrs.get('label', '')}".strip(" ·"))
+        attrs["wrap_at"] = DEPARTMENT_WRAP
     graph.graph["layout"] = "circle"
     return graph
 
@@ -103,6 +108,7 @@ def mark_lineage(
     graph: nx.Graph,
     years: Mapping[Hashable, tuple[int, ...]],
     scores: Mapping[tuple[str, str], float],
+    evidence: Mapping[tuple[str, str], str] | None = None,
 ) -> nx.Graph:
     """A time axis: every node at its plan's year, links pointing forward in time with
     their score, and the plan membership shown by position instead of a line."""
@@ -119,5 +125,8 @@ def mark_lineage(
         score = scores.get((a, b), scores.get((b, a)))
         if score is not None:
             attrs["score"] = score
+        why = (evidence or {}).get((a, b)) or (evidence or {}).get((b, a))
+        if why:
+            attrs["evidence"] = why
     graph.graph["layout"] = "timeline"
     return graph

@@ -28,65 +28,126 @@ from .render import (
     style_of,
 )
 from .styling import canvas_label
+from .text import Box, Text, overlap, text_width
 
-__all__ = ["PNG_SCALE", "png_bytes", "svg_string"]
+__all__ = ["PNG_SCALE", "PRINT_DPI", "png_bytes", "svg_string", "with_dpi"]
 
 #: Device pixels per SVG pixel in the PNG: print resolution for an A4 page width.
 PNG_SCALE = 3
+#: The resolution written into the PNG: at 300 dpi three pixels per SVG pixel print a
+#: 1,240 px wide picture 10.5 cm wide, and a 2,000 px network about 17 cm (an A4 column).
+PRINT_DPI = 300
 MARGIN = 40.0
 TITLE_HEIGHT = 36.0
+#: Text on a ring of departments is this much larger than elsewhere: seven nodes on a
+#: 800 px ring leave the room, and the picture is meant to be read on paper.
+RING_TEXT = 1.3
+#: The ring is drawn this much wider than on the page, where labels keep their screen
+#: size whatever the zoom; on paper the counts need the room between the lines.
+RING_SPREAD = 1.8
 
 
 def svg_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
-    """The picture as one SVG document, labelled as the page labels it at first sight."""
+    """The picture as one SVG document, labelled as the page labels it at first sight.
+
+    Every text is placed before anything is drawn: node labels under their node (on a
+    ring, outside it), then each line's count or score at the first point along the line
+    where it touches no node, label or other count; the picture is as large as its texts.
+    """
+    if graph.graph.get("layout") == "timeline":
+        from .timeline import timeline_svg
+
+        return timeline_svg(graph, title)
     placement = place(graph)
     positions = placement.positions if placement else _layout(graph)
     fixed = placement is not None and placement.fixed_labels
-    sizes = placement.sizes if fixed else _sizes(graph, size_by)
+    sizes = dict(placement.sizes if fixed else _sizes(graph, size_by))
     if not positions:
         positions = {node: (0.0, 0.0) for node in graph}
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("emphasis") == "center":
+            sizes[node] = max(sizes[node], NODE_SIZE["center"])
     xs = [x for x, _ in positions.values()] or [0.0]
-    ys = [y for _, y in positions.values()] or [0.0]
     # Labels of unfixed layouts keep their on-screen size relative to a 1400 px wide view.
     zoom = 1.0 if fixed else max(1.0, (max(xs) - min(xs)) / 1400)
-    fonts = {
-        node: placement.fonts[node] if fixed else LABEL_PX.get(attrs.get("emphasis"), 13) * zoom
-        for node, attrs in graph.nodes(data=True)
-    }
-    pad = MARGIN + 160 * zoom
-    left, top = min(xs) - pad, min(ys) - pad - TITLE_HEIGHT * zoom
-    width, height = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad + TITLE_HEIGHT * zoom
+    ring = graph.graph.get("layout") == "circle"
+    if ring:  # a few big nodes on a wider ring than the page's, with larger text, for paper
+        positions = {n: (x * RING_SPREAD, y * RING_SPREAD) for n, (x, y) in positions.items()}
+        zoom *= RING_TEXT
+    shapes: list[Box] = [_square(*positions[n], sizes[n]) for n in graph]
+    labels: dict[Hashable, Text] = {}
+    for node, attrs in graph.nodes(data=True):
+        if _named(graph, attrs, fixed):
+            font = (
+                placement.fonts[node] if fixed else LABEL_PX.get(attrs.get("emphasis"), 13) * zoom
+            )
+            labels[node] = _label(
+                canvas_label(node, attrs),
+                *positions[node],
+                sizes[node],
+                font,
+                ring,
+                attrs.get("emphasis") == "center",
+            )
+    taken = [_grow(box, 3 * zoom) for box in shapes] + [t.box for t in labels.values()]
+    lines, counts = _edges(graph, positions, zoom, taken)
+    boxes = shapes + [t.box for t in labels.values()] + [t.box for _, t in counts]
+    left = min(b[0] for b in boxes) - MARGIN
+    right = max(b[2] for b in boxes) + MARGIN
+    top = min(b[1] for b in boxes) - MARGIN - TITLE_HEIGHT * zoom
+    bottom = max(b[3] for b in boxes) + MARGIN
+    width = max(right - left, text_width(title, 20 * zoom, True) + 2 * MARGIN)
+    height = bottom - top
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}"'
         f' viewBox="{left:.1f} {top:.1f} {width:.1f} {height:.1f}" role="img"'
         ' font-family="DejaVu Sans, sans-serif">',
         f"<title>{_esc(title)}</title>",
         f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
-        f'<text x="{left + MARGIN:.1f}" y="{top + MARGIN:.1f}" font-size="{20 * zoom:.1f}"'
-        f' font-weight="bold">{_esc(title)}</text>',
+        f'<text x="{left + MARGIN / 2:.1f}" y="{top + MARGIN:.1f}" font-size="{20 * zoom:.1f}"'
+        f' font-weight="bold" class="title">{_esc(title)}</text>',
+        lines,
     ]
-    for axis in placement.axes if placement else ():
-        out.append(
-            f'<line x1="{axis.x}" y1="{min(ys) - 60}" x2="{axis.x}" y2="{max(ys) + 60}"'
-            f' stroke="#d5dbe1"/><text x="{axis.x}" y="{min(ys) - 70}" text-anchor="middle"'
-            f' font-size="{15 * zoom:.1f}">{_esc(axis.label)}</text>'
-        )
-    out.append(_edges(graph, positions, zoom))
-    labels = []
     for node, attrs in graph.nodes(data=True):
-        x, y = positions[node]
-        out.append(_shape(attrs, x, y, sizes[node]))
-        if _named(graph, attrs, fixed):
-            font = fonts[node]
-            bold = ' font-weight="bold"' if attrs.get("emphasis") == "center" else ""
-            labels.append(
-                f'<text x="{x:.1f}" y="{y + sizes[node] + 3 + font:.1f}" font-size="{font:.1f}"'
-                f' text-anchor="middle"{bold} stroke="#ffffff" stroke-width="{font / 4:.1f}"'
-                f' paint-order="stroke" fill="{_ink(attrs)}">{_esc(canvas_label(node, attrs))}</text>'
-            )
-    out.extend(labels)  # after every shape, so no node covers a label
+        out.append(_shape(attrs, *positions[node], sizes[node]))
+    for node, text in labels.items():  # after every shape, so no node covers a label
+        attrs = graph.nodes[node]
+        out.append(_svg_text(text, "label", _ink(attrs)))
+    for _, text in counts:
+        out.append(_svg_text(text, "count", "#111111"))
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _label(text: str, x: float, y: float, size: float, font: float, ring: bool, bold: bool) -> Text:
+    """Under the node; on a ring, outward: right of the nodes on the right, left of those
+    on the left, above the top node and below the bottom one."""
+    if ring and abs(x) > 0.3 * abs(y) + size:
+        return (
+            Text(x + size + 8, y + 0.35 * font, text, "start", font, bold)
+            if x > 0
+            else Text(x - size - 8, y + 0.35 * font, text, "end", font, bold)
+        )
+    if ring and y < 0:
+        return Text(x, y - size - 8, text, "middle", font, bold)
+    return Text(x, y + size + 3 + font, text, "middle", font, bold)
+
+
+def _square(x: float, y: float, size: float) -> Box:
+    return (x - size, y - size, x + size, y + size)
+
+
+def _grow(box: Box, by: float) -> Box:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
+def _svg_text(text: Text, cls: str, fill: str) -> str:
+    bold = ' font-weight="bold"' if text.bold else ""
+    return (
+        f'<text x="{text.x:.1f}" y="{text.y:.1f}" font-size="{text.font:.1f}"'
+        f' text-anchor="{text.anchor}"{bold} stroke="#ffffff" stroke-width="{text.font / 4:.1f}"'
+        f' paint-order="stroke" fill="{fill}" class="{cls}">{_esc(text.text)}</text>'
+    )
 
 
 def _named(graph: nx.Graph, attrs: dict, fixed: bool) -> bool:
@@ -100,13 +161,22 @@ def _ink(attrs: dict) -> str:
     return "#000000" if attrs.get("emphasis") == "center" else "#222222"
 
 
-def _edges(graph: nx.Graph, positions: dict[Hashable, tuple[float, float]], zoom: float) -> str:
+#: Where along a line its count is tried, from the middle outward.
+ALONG = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8)
+
+
+def _edges(
+    graph: nx.Graph, positions: dict[Hashable, tuple[float, float]], zoom: float, taken: list[Box]
+) -> tuple[str, list[tuple[tuple[Hashable, Hashable], Text]]]:
+    """The lines, and each line's count (shared initiatives) or score placed on it where
+    it touches nothing already placed (``taken`` grows with every count)."""
     rows = [(a, b, d) for a, b, d in graph.edges(data=True) if not d.get("hidden")]
     heaviest = max((_weight(d) for _, _, d in rows), default=0.0)
     faint = len(rows) > 60
     parts = ['<g stroke="#a0aab4" fill="none"' + (' stroke-opacity="0.4">' if faint else ">")]
-    texts = []
-    for a, b, attrs in rows:
+    counts = []
+    # The heaviest lines choose first: their counts matter most.
+    for a, b, attrs in sorted(rows, key=lambda r: -_weight(r[2])):
         (x1, y1), (x2, y2) = positions[a], positions[b]
         weight = _weight(attrs)
         stroke = 1 + 9 * weight / heaviest if weight and heaviest else 1
@@ -116,14 +186,17 @@ def _edges(graph: nx.Graph, positions: dict[Hashable, tuple[float, float]], zoom
         text = f"{attrs['score']:.2f}".replace(".", ",") if "score" in attrs else ""
         if attrs.get("items"):
             text = str(len(attrs["items"]))
-        if text:
-            texts.append(
-                f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 + 5 * zoom:.1f}"'
-                f' font-size="{15 * zoom:.1f}" text-anchor="middle" stroke="#ffffff"'
-                f' stroke-width="{4 * zoom:.1f}" paint-order="stroke">{text}</text>'
-            )
+        if not text:
+            continue
+        tries = [
+            Text(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t + 5 * zoom, text, "middle", 15 * zoom, True)
+            for t in ALONG
+        ]
+        chosen = min(tries, key=lambda c: sum(overlap(_grow(c.box, 2), box) for box in taken))
+        taken.append(_grow(chosen.box, 2))
+        counts.append(((a, b), chosen))
     parts.append("</g>")
-    return "\n".join(parts + texts)
+    return "\n".join(parts), counts
 
 
 def _shape(attrs: dict, x: float, y: float, size: float) -> str:
@@ -165,7 +238,27 @@ def _esc(text: str) -> str:
 
 
 def png_bytes(svg: str, scale: int = PNG_SCALE) -> bytes:
-    """The SVG drawn as PNG at ``scale`` pixels per SVG pixel (vl-convert, offline)."""
+    """The SVG drawn as PNG at ``scale`` pixels per SVG pixel (vl-convert, offline),
+    marked as PRINT_DPI so a word processor places it at its intended size."""
     import vl_convert
 
-    return vl_convert.svg_to_png(svg, scale=scale)
+    return with_dpi(vl_convert.svg_to_png(svg, scale=scale), PRINT_DPI)
+
+
+def with_dpi(png: bytes, dpi: int) -> bytes:
+    """``png`` with a pHYs chunk saying ``dpi`` (replacing any), right after the header."""
+    import struct
+    import zlib
+
+    header_end = 8 + 8 + 13 + 4  # signature, IHDR length+type, IHDR data, CRC
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    rest, at = bytearray(), header_end
+    while at < len(png):
+        length = struct.unpack(">I", png[at : at + 4])[0]
+        end = at + 12 + length
+        if png[at + 4 : at + 8] != b"pHYs":
+            rest += png[at:end]
+        at = end
+    return png[:header_end] + chunk + bytes(rest)

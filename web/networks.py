@@ -3,15 +3,20 @@
 The drawing data comes from :func:`indsatsgraf.viz.render.network_data`, the
 same the ``viz`` command draws; the page fetches it as JSON and draws it with
 the vis-network script, so no inline script is needed. A canvas cannot be read
-by a screen reader, so every network also has its edges as a table.
+by a screen reader, so every network also has its edges as a table. The lineage is
+a timeline drawn as SVG on the server (:mod:`indsatsgraf.viz.timeline`).
+
+Every picture is also saved as SVG and PNG (print resolution) through
+:func:`indsatsgraf.api.picture`, the function behind ``viz --format svg|png``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
+from starlette.responses import Response
 
 from ..viz.network import ViewSpec, build_view
 from ..viz.render import legend_html, network_data
@@ -28,6 +33,10 @@ VIEW_TITLES = {
 }
 #: Above this many nodes the browser gets the best-connected ones and a count of the rest.
 NODE_CAP = 400
+#: The lineage page's timeline fits the page's column on a 1280 px wide screen.
+PAGE_WIDTH = 1180.0
+#: An initiative's timeline is narrower than the lineage page's: it sits in the text column.
+THING_WIDTH = 960.0
 
 
 @dataclass
@@ -74,3 +83,63 @@ def edge_rows(graph: nx.Graph) -> list[dict[str, str]]:
 
 def _label(attrs: Mapping, node: object) -> str:
     return str(attrs.get("label") or node)
+
+
+def timeline(view: WebView, href: Callable[[str], str | None]) -> str | None:
+    """The lineage's timeline as inline SVG, its nodes linked to their pages; None for
+    the other views, which are drawn by vis-network."""
+    if view.graph.graph.get("layout") != "timeline":
+        return None
+    from ..viz.timeline import timeline_svg
+
+    return timeline_svg(view.graph, view.title, href=href, width=PAGE_WIDTH)
+
+
+def download(library: Library, spec: ViewSpec, fmt: str, stem: str) -> Response:
+    """The whole view (not capped) as an SVG or PNG file, as ``viz --format`` writes it."""
+    from .. import api
+
+    data, _ = api.picture(library.store(), spec, fmt)
+    return _file(data, fmt, stem)
+
+
+def file_response(svg: str, fmt: str, stem: str) -> Response:
+    """A chart's SVG as a file, or drawn as PNG at print resolution."""
+    if fmt == "svg":
+        return _file(svg.encode("utf-8"), fmt, stem)
+    from ..viz.svg import png_bytes
+
+    return _file(png_bytes(svg), fmt, stem)
+
+
+def _file(data: bytes, fmt: str, stem: str) -> Response:
+    media = {"svg": "image/svg+xml", "png": "image/png"}[fmt]
+    return Response(
+        data,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
+    )
+
+
+#: The whole lineage of the live generation: an initiative page cuts its chain from it.
+_lineage: dict[str, nx.Graph] = {}
+
+
+def initiative_timeline(
+    library: Library, iri: str, href: Callable[[str], str | None]
+) -> tuple[str | None, list[dict[str, str]]]:
+    """An initiative's path across plans as the viz timeline (itself highlighted, each
+    node linked to its page), and its links as rows for the table; (None, []) without."""
+    from ..viz.network import lineage, lineage_of
+    from ..viz.timeline import link_rows, timeline_svg
+
+    generation = library.generation()
+    if generation not in _lineage:
+        _lineage.clear()
+        _lineage[generation] = lineage(library.store())
+    chain = lineage_of(_lineage[generation], iri)
+    if not chain.number_of_nodes():
+        return None, []
+    label = chain.nodes[iri].get("label") or iri
+    title = f"{label}: forløb på tværs af planer"
+    return timeline_svg(chain, title, current=iri, href=href, width=THING_WIDTH), link_rows(chain)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from markupsafe import Markup
@@ -19,8 +20,9 @@ from starlette.routing import Route
 
 from ..graph.vocabulary import ID, PREFIXES
 from ..queries.catalog import DEPARTMENT_CODES, Parameter, SavedQuery
+from ..viz import indicators as progress_chart
 from ..viz.network import VIEWS, ViewError, ViewSpec
-from . import charts, networks, tables
+from . import networks, tables
 from .library import ROW_CAP, Document, Library, catalog
 
 #: The planners' questions on the front page: (question, link).
@@ -94,8 +96,10 @@ def local_path(iri: str) -> str | None:
 
 
 def danish_number(value: object) -> str:
+    """A number as a Danish reader writes it: decimal comma, no needless decimals."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return charts.danish(float(value))
+        text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+        return text.replace(",", "\u00a0").replace(".", ",")
     return "" if value is None else str(value)
 
 
@@ -363,11 +367,15 @@ def thing(request: Request) -> Response:
             {**r, "href": local_path(str(r["other"]))} for r in lib.rows("thing-links", thing=iri)
         ],
         "lineage": lineage(lib, iri, classes),
+        "lineageLinks": [],
         "document": f"/documents/{rest.removeprefix('plan/')}"
         if rest.startswith("plan/") and lib.document(rest.removeprefix("plan/"))
         else None,
     }
-    return render(request, "thing.html", data, title=label)
+    timeline = None
+    if data["lineage"]:
+        timeline, data["lineageLinks"] = networks.initiative_timeline(lib, iri, local_path)
+    return render(request, "thing.html", data, title=label, timeline=timeline)
 
 
 def sources(lib: Library, spans: list[tuple[str, int, int, str]]) -> list[dict[str, Any]]:
@@ -503,12 +511,14 @@ def spec_from(request: Request, view: str) -> ViewSpec:
 
 
 def network_page(request: Request) -> Response:
-    view, _ = split_suffix(request.path_params["view"], (".json",))
+    view, suffix = split_suffix(request.path_params["view"], (".json", ".svg", ".png"))
     if view not in VIEWS:
         raise HTTPException(404, "Den netværksvisning findes ikke.")
     lib = library(request)
     try:
         spec = spec_from(request, view)
+        if suffix in (".svg", ".png"):
+            return networks.download(lib, spec, suffix[1:], f"netvaerk-{view}")
         # A view is drawn from one generation: built once, shared by every request for it.
         built, edges = lib.remember(
             ("network", repr(spec)),
@@ -542,16 +552,15 @@ def network_page(request: Request) -> Response:
     if is_json(request):
         data["network"] = networks.drawing(built)
         return JSONResponse(data)
-    source = request.url.path + ".json"
-    if request.url.query:
-        source += "?" + request.url.query
     return render(
         request,
         "network.html",
         data,
         title=built.title,
         legend=built.legend,
-        source=source,
+        source=with_suffix(request, ".json"),
+        files=picture_files(request),
+        timeline=networks.timeline(built, local_path),
         base={k: v for k, v in request.query_params.items() if not k.startswith("_")},
     )
 
@@ -561,16 +570,33 @@ def _view_and_edges(lib: Library, spec: ViewSpec) -> tuple[networks.WebView, lis
     return built, networks.edge_rows(built.graph)
 
 
+def with_suffix(request: Request, suffix: str) -> str:
+    """This page's address with ``suffix`` (.json, .svg, .png) and the same filters."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if not k.startswith("_")]
+    return request.url.path + suffix + (f"?{urlencode(kept)}" if kept else "")
+
+
+def picture_files(request: Request) -> dict[str, str]:
+    """Where the picture of this page is saved as SVG and as PNG."""
+    return {"svg": with_suffix(request, ".svg"), "png": with_suffix(request, ".png")}
+
+
 # -- indicators -------------------------------------------------------------------
 
 
 def indicators(request: Request) -> Response:
+    """The indicator chart of ``viz --view indicators``, from the same saved query and
+    the same drawing function; the numbers also as a table (and as SVG and PNG files)."""
     query = catalog()["indicator-progress"]
     given, result, truncated = query_result(request, query)
-    bars = charts.bars(result.rows)
+    rows = progress_chart.progress_rows(result.rows)
+    title = "Indikatorernes fremdrift: udgangspunkt, status og mål"
+    if request.url.path.endswith((".svg", ".png")):
+        svg = progress_chart.progress_svg(rows, title)
+        return networks.file_response(svg, request.url.path[-3:], "indikatorer")
     data = {
         "parameters": given,
-        "rows": [bar.__dict__ for bar in bars],
+        "rows": [{**row.__dict__, "to_go": row.to_go} for row in rows],
         "table": result.rows,
         "truncated": truncated,
         "next": None,
@@ -580,6 +606,8 @@ def indicators(request: Request) -> Response:
         "indicators.html",
         data,
         title="Indikatorernes fremdrift",
+        chart=progress_chart.progress_svg(rows, title),
+        files=picture_files(request),
         fields=form_fields(library(request), query, given),
     )
 
@@ -624,6 +652,8 @@ def routes() -> list[Route]:
         Route("/network/{view}", network_page),
         Route("/indicators", indicators),
         Route("/indicators.json", indicators),
+        Route("/indicators.svg", indicators),
+        Route("/indicators.png", indicators),
         Route("/search", search),
         Route("/search.json", search),
     ]

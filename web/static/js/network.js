@@ -14,10 +14,20 @@
     })
     .then(function (page) {
       var data = page.network;
+      var edges = new vis.DataSet(data.edges);
       var network = new vis.Network(
-        box, {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}, data.options
+        box, {nodes: new vis.DataSet(data.nodes), edges: edges}, data.options
       );
-      function ready() { say(""); window.indsatsgrafReady = true; document.documentElement.setAttribute("data-ready", "true"); }
+      // Counts and scores on the lines keep their on-screen size whatever the zoom needed
+      // to fit the picture (as in the viz page), so they can be read without hovering.
+      function fitEdgeLabels() {
+        var scale = network.getScale();
+        var font = {size: data.labelPx.edge / scale, strokeWidth: 5 / scale,
+          strokeColor: "#ffffff", align: "middle"};
+        edges.update(data.edges.filter(function (edge) { return edge.label; })
+          .map(function (edge) { return {id: edge.id, font: font}; }));
+      }
+      function ready() { fitEdgeLabels(); say(""); window.indsatsgrafReady = true; document.documentElement.setAttribute("data-ready", "true"); }
       if (data.physics) {
         network.once("stabilizationIterationsDone", function () {
           network.setOptions({physics: false});
