@@ -545,10 +545,10 @@ def _text_index(
 def _rarest(keys: Iterable[Hashable], index: Index, budget: int) -> list[list[int]]:
     """The blocks of the rarest keys, as many as ``budget`` entries hold."""
     blocks = []
-    for key in sorted(keys, key=lambda k: (len(index[k]), k)):
-        if len(index[key]) > budget:
+    for size, key in sorted((len(index[k]), k) for k in keys):
+        if size > budget:
             break
-        budget -= len(index[key])
+        budget -= size
         blocks.append(index[key])
     return blocks
 
@@ -613,10 +613,14 @@ def _tally(blocks: Iterable[list[int]], size: int) -> dict[int, float]:
     return shared
 
 
-def _best(n: int, shared: dict[int, float], documents: Sequence[str]) -> Iterator[Pair]:
-    """Pairs of ``n`` with the TOP_K of other documents that share most (ties: the earlier)."""
-    ranked = sorted(sorted(shared.items()), key=itemgetter(1), reverse=True)  # stable
-    best = itertools.islice((m for m, _ in ranked if documents[m] != documents[n]), TOP_K)
+def _ranked(shared: dict[int, float]) -> list[int]:
+    """The entities of a tally, most shared first (ties: the earlier)."""
+    return [m for m, _ in sorted(sorted(shared.items()), key=itemgetter(1), reverse=True)]
+
+
+def _best(n: int, ranked: list[int], documents: Sequence[str]) -> Iterator[Pair]:
+    """Pairs of ``n`` with the TOP_K of other documents that rank first."""
+    best = itertools.islice((m for m in ranked if documents[m] != documents[n]), TOP_K)
     return ((min(n, m), max(n, m)) for m in best)
 
 
@@ -646,13 +650,20 @@ def candidate_pairs(found: Sequence[Entity], weight: Weights, name_weight: Weigh
     ]
     texts = _text_index(found, groups, in_text)
     pairs: set[Pair] = set()
+    # Labels repeated word for word have the same keys, so the same labels alike.
+    tallies: dict[tuple[Hashable, ...], tuple[dict[int, float], list[int]]] = {}
     for n, probes in enumerate(in_text):
-        alike = _tally(_rarest(labels[n], label_index, SCAN), len(found))
+        keys = tuple(labels[n])
+        if keys not in tallies:
+            shared = _tally(_rarest(keys, label_index, SCAN), len(found))
+            tallies[keys] = shared, _ranked(shared)
+        alike, ranked = tallies[keys]
+        pairs.update(_best(n, ranked, documents))
         named = _tally(_text_blocks(found, n, groups[n], probes, texts), len(found))
-        for m in named:
-            named[m] += alike.get(m, 0.0)
-        pairs.update(_best(n, alike, documents))
-        pairs.update(_best(n, named, documents))
+        if named:
+            for m in named:
+                named[m] += alike.get(m, 0.0)
+            pairs.update(_best(n, _ranked(named), documents))
     return sorted(pairs)
 
 

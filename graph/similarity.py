@@ -192,14 +192,19 @@ class Weights:
         return self.frequency.get(token, 0)
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def _best_match(token: str, others: tuple[str, ...]) -> tuple[float, str]:
+def _best_match(token: str, others: Sequence[str]) -> tuple[float, str]:
     """The most similar of ``others`` and its similarity (ties: the last in sort order).
 
-    Remembered: linking asks it again for the same label pair (soft_dice, then
-    unmatched), and an archive repeats its labels from plan to plan.
+    Only words sharing the first four letters or the last five can score above
+    zero (see token_similarity), so the others are not all compared; with no
+    match at all the partner is "" (it then counts for nothing).
     """
-    return max(((token_similarity(token, o), o) for o in others), default=(0.0, ""))
+    best = (0.0, "")
+    head, tail = token[:4], token[-5:]
+    for other in others:
+        if other[:4] == head or other[-5:] == tail:
+            best = max(best, (token_similarity(token, other), other))
+    return best
 
 
 def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[float, list[str]]:
@@ -215,7 +220,7 @@ def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[floa
         equal = set(theirs)
         for token in dict.fromkeys(mine):
             # Only the same stem scores 1, so a shared stem is its own best match.
-            best, partner = (1.0, token) if token in equal else _best_match(token, tuple(theirs))
+            best, partner = (1.0, token) if token in equal else _best_match(token, theirs)
             w = weight(token)
             total += w
             # A partial match is only as telling as the commoner of the two words.
@@ -228,7 +233,6 @@ def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[floa
 def unmatched(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
     """Words of ``mine`` with no near match in ``theirs`` ("fritidstilbud" in "Flere
     fritidstilbud for unge med angst i Sundby" against "Flere kontaktpersonordninger …")."""
-    theirs = tuple(theirs)
     return [token for token in dict.fromkeys(mine) if _best_match(token, theirs)[0] < 0.5]
 
 
