@@ -10,6 +10,13 @@ graph/similarity.py can be checked again::
 Variants swap one function at a time: ``stem`` (the hand-cut Danish endings
 against Snowball's Danish stemmer from PyStemmer) and ``_ratio`` (rapidfuzz's
 Indel ratio against difflib's SequenceMatcher). PyStemmer is needed only here.
+
+``--before DIR`` adds the linking step of an earlier commit, run in a child
+process on the same records, so a change is measured against the code it
+replaces in one run (DIR holds that commit's tree as a package)::
+
+    mkdir -p /tmp/before/indsatsgraf && git archive c29f5e6 | tar -x -C /tmp/before/indsatsgraf
+    python benchmarks/linking.py WORK_DIR --before /tmp/before
 """
 
 from __future__ import annotations
@@ -17,7 +24,12 @@ from __future__ import annotations
 import argparse
 import difflib
 import functools
+import json
+import os
+import pickle
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +70,7 @@ def measure(records: list, functions: dict[str, Callable]) -> dict:
     for name, function in functions.items():
         setattr(similarity, name, functools.lru_cache(maxsize=1 << 18)(function))
     similarity.token_similarity.cache_clear()
+    similarity._tokens.cache_clear()  # tokens of the previous variant's stems
     start = time.perf_counter()
     links = linking.correspondences(records, Registry.load(), {})
     seconds = time.perf_counter() - start
@@ -65,13 +78,47 @@ def measure(records: list, functions: dict[str, Callable]) -> dict:
     return {"seconds": seconds, **_against_the_generator(records, accepted)}
 
 
+def measure_before(records: list, before: Path) -> dict:
+    """``measure`` with the default functions, in a child process importing the package in
+    ``before``: two versions of one package cannot share a process."""
+    with tempfile.NamedTemporaryFile(suffix=".pickle") as stored:
+        stored.write(pickle.dumps(records))
+        stored.flush()
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", stored.name],
+            env={**os.environ, "PYTHONPATH": str(before)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return json.loads(child.stdout)
+
+
+def child(stored: Path) -> None:
+    """The child of measure_before: one run of the importable package's own linking step."""
+    from indsatsgraf.graph import linking
+    from indsatsgraf.graph.organisations import Registry
+
+    records = pickle.loads(stored.read_bytes())
+    start = time.perf_counter()
+    links = linking.correspondences(records, Registry.load(), {})
+    seconds = time.perf_counter() - start
+    accepted = [(link.source, link.target) for link in links if link.status == "accepted"]
+    print(json.dumps({"seconds": seconds, **_against_the_generator(records, accepted)}))
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        child(Path(sys.argv[2]))
+        return
     from indsatsgraf.graph.pipeline import import_all
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("work", type=Path)
     parser.add_argument("--scales", default="1,10,100")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--before", type=Path, help="an earlier commit's tree, as a package")
+    parser.add_argument("--only-kept", action="store_true", help="skip the other variants")
     args = parser.parse_args()
     print("| scale | variant | precision | recall | time |")
     print("| ---: | --- | ---: | ---: | ---: |")
@@ -79,8 +126,15 @@ def main() -> None:
     for scale in (int(s) for s in args.scales.split(",")):
         documents, _, _ = corpus(args.work, scale, args.seed)
         records = [(i.source, i.result) for i in import_all(sorted(documents.glob("*.txt")))]
-        for name, functions in compared.items():
-            found = measure(records, functions)
+        runs = [
+            (name, functools.partial(measure, records, functions))
+            for name, functions in compared.items()
+            if not args.only_kept or "(kept)" in name
+        ]
+        if args.before:
+            runs.insert(0, ("before", functools.partial(measure_before, records, args.before)))
+        for name, run in runs:
+            found = run()
             print(
                 f"| ×{scale} | {name} | {found['precision']:.2f} | {found['recall']:.2f} "
                 f"| {found['seconds']:.1f} s |",
