@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .errors import IndsatsgrafError
+from .errors import IndsatsgrafError, QueryError
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -338,7 +338,7 @@ def write_rows(rows: RowStream, fmt: str, out: TextIO) -> int:
             write_delimited(rows.variables, counted(), out, "," if fmt == "csv" else "\t")
     except IndsatsgrafError as error:
         out.flush()
-        raise type(error)(
+        raise QueryError(
             f"{error}; the answer is incomplete: it stopped after {written:,} rows",
             remedy=error.remedy,
         ) from None
