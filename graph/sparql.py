@@ -326,7 +326,8 @@ def _solutions(
         variables = [v.value for v in answer.variables]
         yield variables
         for solution in itertools.islice(answer, limit):
-            yield {v: python_value(solution[v]) for v in variables}
+            # A solution iterates its terms in the order of the variables (None: unbound).
+            yield dict(zip(variables, map(python_value, solution), strict=True))
     except (OSError, RuntimeError) as error:
         raise QueryError(f"the query failed while running: {error}") from None
 
