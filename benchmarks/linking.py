@@ -11,9 +11,10 @@ Variants swap one function at a time: ``stem`` (the hand-cut Danish endings
 against Snowball's Danish stemmer from PyStemmer) and ``_ratio`` (rapidfuzz's
 Indel ratio against difflib's SequenceMatcher). PyStemmer is needed only here.
 
-``--before DIR`` adds the linking step of an earlier commit, run in a child
-process on the same records, so a change is measured against the code it
-replaces in one run (DIR holds that commit's tree as a package)::
+``--before DIR`` adds the linking step of an earlier commit and of this tree,
+each run in a fresh child process on the same records, so a change is
+measured against the code it replaces in one run (DIR holds that commit's
+tree as a package)::
 
     mkdir -p /tmp/before/indsatsgraf && git archive c29f5e6 | tar -x -C /tmp/before/indsatsgraf
     python benchmarks/linking.py WORK_DIR --before /tmp/before
@@ -81,15 +82,20 @@ def measure(records: list, functions: dict[str, Callable]) -> dict:
     return {"seconds": seconds, **_against_the_generator(records, accepted)}
 
 
-def measure_before(records: list, before: Path) -> dict:
-    """``measure`` with the default functions, in a child process importing the package in
-    ``before``: two versions of one package cannot share a process."""
+def measure_apart(records: list, package: Path | None) -> dict:
+    """``measure`` with the default functions, in a fresh child process that imports the
+    package from ``package`` (None: this tree), so that two versions are measured alike:
+    two versions of one package cannot share a process, and a process holding the
+    imported corpus pays more for garbage collection than a fresh one."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if package is not None:
+        env["PYTHONPATH"] = str(package)
     with tempfile.NamedTemporaryFile(suffix=".pickle") as stored:
         stored.write(pickle.dumps(records))
         stored.flush()
         child = subprocess.run(
             [sys.executable, __file__, "--child", stored.name],
-            env={**os.environ, "PYTHONPATH": str(before)},
+            env=env,
             capture_output=True,
             text=True,
             check=True,
@@ -98,7 +104,7 @@ def measure_before(records: list, before: Path) -> dict:
 
 
 def child(stored: Path) -> None:
-    """The child of measure_before: one run of the importable package's own linking step."""
+    """The child of measure_apart: one run of the importable package's own linking step."""
     from indsatsgraf.graph import linking
     from indsatsgraf.graph.organisations import Registry
 
@@ -134,7 +140,10 @@ def main() -> None:
             for name, functions in compared.items()
         ]
         if args.before:
-            runs.insert(0, ("before", functools.partial(measure_before, records, args.before)))
+            runs[:0] = [
+                (f"before ({args.before})", functools.partial(measure_apart, records, args.before)),
+                ("this tree", functools.partial(measure_apart, records, None)),
+            ]
         for name, run in runs:
             found = run()
             print(
