@@ -16,11 +16,11 @@ nothing, and a query never loads the build pipeline or the network views.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
-from .errors import IndsatsgrafError
+from .errors import IndsatsgrafError, QueryError
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .graph.export import Stats
     from .graph.names import Thing
     from .graph.pipeline import BuildSummary, Preview
-    from .graph.sparql import QueryResult
+    from .graph.sparql import QueryResult, RowStream
     from .graph.validate import Violation
     from .queries.catalog import SavedQuery
     from .viz.network import View, ViewSpec
@@ -56,6 +56,8 @@ __all__ = [
     "run_query",
     "saved_queries",
     "stats",
+    "stream_query",
+    "write_rows",
     "validate",
     "view",
 ]
@@ -244,33 +246,16 @@ def run_query(
     endpoint is in ``allow_service``; the query stops after ``timeout`` seconds.
     """
     from .graph import sparql
-    from .graph.deadline import check_timeout
     from .graph.names import Names
-    from .graph.query_guard import allowed_endpoints
 
-    if (store is None) == (endpoint is None):
-        raise ValueError("give run_query a store or an endpoint, not both or neither")
-    check_timeout(timeout)
-    allowed = allowed_endpoints(allow_service)
-    saved = find_query(query) if isinstance(query, str) else query
-    given = dict(params or {})
-    sparql.check(saved, allowed, timeout)  # before the store is read or the endpoint called
+    saved, given, allowed = _checked(query, params, store, endpoint, timeout, allow_service)
     if endpoint is not None:
-        names = Names.at_endpoint(endpoint, timeout) if given else None
-        return sparql.run_remote(
-            endpoint,
-            saved,
-            saved.bindings(given, names),
-            timeout=timeout,
-            limit=limit,
-            allow_service=allowed,
-        )
+        return _run_remote(endpoint, saved, given, limit, timeout, allowed)
     assert store is not None
     if store_path is not None:
         from .graph import answers
-        from .graph.store import GraphStore
 
-        kept = answers.stored(GraphStore(store_path).current.resolve(), saved, given, limit)
+        kept = answers.stored(_generation(store_path), saved, given, limit)
         if kept is not None:
             return kept
     return sparql.run_embedded(
@@ -281,6 +266,134 @@ def run_query(
         timeout=timeout,
         allow_service=allowed,
     )
+
+
+def stream_query(
+    query: str | SavedQuery,
+    params: Mapping[str, str] | None = None,
+    *,
+    store: ox.Store | None = None,
+    endpoint: str | None = None,
+    limit: int | None = None,
+    timeout: float = QUERY_TIMEOUT,
+    allow_service: Iterable[str] = (),
+    store_path: Path | None = None,
+) -> RowStream:
+    """The rows of a SELECT ``query``, read as they come: for writing a whole answer.
+
+    As :func:`run_query`, but the embedded store's rows and a kept answer's
+    rows are never all held at once. ``timeout`` covers reading every row:
+    iterating raises QueryTimeout once it passes, after the rows read so far,
+    and a writer must then report failure (:func:`write_rows` leaves its
+    output unfinished). An endpoint's answer arrives whole and is then given
+    out row by row.
+    """
+    from .graph import sparql
+    from .graph.names import Names
+
+    saved, given, allowed = _checked(query, params, store, endpoint, timeout, allow_service)
+    if saved.form != "SELECT":
+        raise IndsatsgrafError(f"{saved.name}: only a SELECT query answers in rows")
+    if endpoint is not None:
+        return sparql.RowStream.of(_run_remote(endpoint, saved, given, limit, timeout, allowed))
+    assert store is not None
+    if store_path is not None:
+        from .graph import answers
+
+        kept = answers.stream(_generation(store_path), saved, given, limit)
+        if kept is not None:
+            return kept
+    return sparql.stream_embedded(
+        store,
+        saved,
+        saved.bindings(given, Names.of_store(store)),
+        limit=limit,
+        timeout=timeout,
+        allow_service=allowed,
+    )
+
+
+def write_rows(rows: RowStream, fmt: str, out: TextIO) -> int:
+    """Write ``rows`` to ``out`` as ``fmt`` (json, csv, tsv) as they come; return how many.
+
+    A failure half-way (the deadline) is raised after the rows written so
+    far, with the output left unfinished (an open JSON array).
+    """
+    from .queries.formats import write_delimited, write_json
+
+    written = 0
+
+    def counted() -> Iterator[dict]:
+        nonlocal written
+        for row in rows.rows:
+            written += 1
+            yield row
+
+    if fmt not in ("json", "csv", "tsv"):
+        raise IndsatsgrafError(f"no streamed format {fmt!r}; choose json, csv or tsv")
+    try:
+        if fmt == "json":
+            write_json(counted(), out)
+        else:
+            write_delimited(rows.variables, counted(), out, "," if fmt == "csv" else "\t")
+    except IndsatsgrafError as error:
+        out.flush()
+        raise QueryError(
+            f"{error}; the answer is incomplete: it stopped after {written:,} rows",
+            remedy=error.remedy,
+        ) from None
+    return written
+
+
+def _checked(
+    query: str | SavedQuery,
+    params: Mapping[str, str] | None,
+    store: ox.Store | None,
+    endpoint: str | None,
+    timeout: float,
+    allow_service: Iterable[str],
+) -> tuple[SavedQuery, dict[str, str], tuple[str, ...]]:
+    """The query, its parameters and the endpoints SERVICE may call, refused before any reading."""
+    from .graph import sparql
+    from .graph.deadline import check_timeout
+    from .graph.query_guard import allowed_endpoints
+
+    if (store is None) == (endpoint is None):
+        raise ValueError("give run_query a store or an endpoint, not both or neither")
+    check_timeout(timeout)
+    allowed = allowed_endpoints(allow_service)
+    saved = find_query(query) if isinstance(query, str) else query
+    sparql.check(saved, allowed, timeout)  # before the store is read or the endpoint called
+    return saved, dict(params or {}), allowed
+
+
+def _run_remote(
+    endpoint: str,
+    saved: SavedQuery,
+    given: dict[str, str],
+    limit: int | None,
+    timeout: float,
+    allowed: tuple[str, ...],
+) -> QueryResult:
+    from .graph import sparql
+    from .graph.names import Names
+
+    names = Names.at_endpoint(endpoint, timeout) if given else None
+    return sparql.run_remote(
+        endpoint,
+        saved,
+        saved.bindings(given, names),
+        timeout=timeout,
+        limit=limit,
+        allow_service=allowed,
+    )
+
+
+def _generation(store_path: Path) -> Path:
+    """The live generation of the store folder, where its build kept its answers."""
+    from .graph.store import GraphStore
+
+    return GraphStore(store_path).current.resolve()
 
 
 def render(result: QueryResult, fmt: str) -> str:

@@ -425,16 +425,22 @@ def query(
         timeout=timeout,
         allow_service=allow_service,
     )
-    result = api.run_query(
-        saved,
-        parse_params(params),
-        store=None if endpoint else open_store(ctx),
-        endpoint=endpoint,
-        limit=limit,
-        timeout=timeout,
-        allow_service=allow_service,
-        store_path=None if endpoint else ctx.obj["store"],
-    )
+    where = {
+        "store": None if endpoint else open_store(ctx),
+        "endpoint": endpoint,
+        "limit": limit,
+        "timeout": timeout,
+        "allow_service": allow_service,
+        "store_path": None if endpoint else ctx.obj["store"],
+    }
+    if saved.form == "SELECT" and fmt in ("json", "csv", "tsv"):
+        # Written row by row as the store finds them: a whole archive's answer is never held.
+        out = sys.stdout
+        api.write_rows(api.stream_query(saved, parse_params(params), **where), fmt, out)
+        if fmt == "json":
+            out.write("\n")
+        return
+    result = api.run_query(saved, parse_params(params), **where)
     print_result(result, fmt)
     if result.form == "ASK" and not result.boolean:
         sys.exit(1)

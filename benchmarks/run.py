@@ -472,6 +472,15 @@ def main(argv: list[str] | None = None) -> None:
         repeat = args.large_repeat if large else args.repeat
         say(f"×{scale}: queries on the embedded store")
         embedded, _, query_peak = task("embedded", str(store), str(repeat), str(documents))
+        long_answers = sorted(
+            name
+            for name, q in embedded["queries"].items()
+            if q.get("rows", 0) >= report.STREAM_ROWS
+        )
+        say(f"×{scale}: whole answers streamed as CSV: {', '.join(long_answers) or 'none'}")
+        for name in long_answers:
+            written, _, peak = task("streamed", str(store), str(documents), name)
+            embedded.setdefault("streamed", {})[name] = {**written, "peak_bytes": peak}
         say(f"×{scale}: questions about one plan, one department, a first page")
         pages = "pages" if scale <= args.pages_up_to else "nopages"
         narrowed, _, _ = task("narrowed", str(store), str(repeat), str(documents), pages)

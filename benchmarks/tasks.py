@@ -244,6 +244,35 @@ def embedded(store: str, repeat: str, documents: str, only: str = "") -> dict:
     }
 
 
+def streamed(store: str, documents: str, name: str) -> dict:
+    """One saved query's whole answer written as CSV (to /dev/null) as ``query --format csv``
+    writes it: rows as the store finds them. In a process of its own, so its peak memory
+    is the stream's."""
+    from indsatsgraf import api
+    from indsatsgraf.graph.sparql import stream_embedded
+    from indsatsgraf.graph.store import GraphStore
+
+    oxstore = GraphStore(Path(store)).open()
+    query = dict(_queries())[name]
+    bindings = query.bindings(corpus_parameters(name, documents))
+    lines: list[float] = []
+
+    class Sink:
+        """/dev/null that notes when the header and the first row arrive."""
+
+        def write(self, text: str) -> None:
+            if len(lines) < 2:
+                lines.extend(time.perf_counter() - start for _ in range(text.count("\n")))
+
+        def flush(self) -> None:
+            pass
+
+    start = time.perf_counter()
+    rows = api.write_rows(stream_embedded(oxstore, query, bindings, timeout=3600), "csv", Sink())
+    seconds = time.perf_counter() - start
+    return {"rows": rows, "seconds": seconds, "first_row_seconds": lines[1] if rows else None}
+
+
 #: The department a one-department question is asked about (the one with most initiatives).
 NARROW_DEPARTMENT = "SOF"
 #: Rows on a page of a list, as the web application shows them.
@@ -395,6 +424,7 @@ TASKS: dict[str, Callable[..., dict]] = {
     "build": build,
     "linking": linking,
     "embedded": embedded,
+    "streamed": streamed,
     "remote": remote,
     "narrowed": narrowed,
     "store_answers": store_answers,

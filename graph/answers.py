@@ -9,6 +9,10 @@ database::
 
     generations/000007/answers/NAME.json    {"query": sha256 of the text, "variables", "rows"}
 
+Each row stands on a line of its own, so a long answer is read a row at a
+time (:func:`stream`) and never held whole; the file is still one JSON
+document, and one written any other way (by hand, say) is read whole.
+
 A generation is never written again once it is live, so a stored answer can
 never be stale for the graph beside it. It is used only when the query is run
 with no parameters and its text is still the text it was computed from (a
@@ -18,14 +22,16 @@ changed query file is answered live until the next build).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import pyoxigraph as ox
 
-from .sparql import QueryResult, run_in_process
+from ..errors import QueryError
+from .sparql import QueryResult, RowStream, run_in_process
 
 FOLDER = "answers"
 
@@ -70,13 +76,24 @@ def compute(
             if progress:
                 progress(f"storing the answer of {query.name}")
             result = run_in_process(store, query, query.bindings({}))
-            record = {"query": _digest(query), "variables": result.variables, "rows": result.rows}
-            (folder / f"{query.name}.json").write_text(
-                json.dumps(record, ensure_ascii=False), encoding="utf-8"
-            )
+            with (folder / f"{query.name}.json").open("w", encoding="utf-8") as out:
+                _write(out, _digest(query), result)
     finally:
         del store
     return len(queries)
+
+
+_ROWS_FOLLOW = ', "rows": ['
+_END = b"\n]}\n"
+
+
+def _write(out: IO[str], digest: str, result: QueryResult) -> None:
+    """The answer as one JSON document with the header on the first line and a row per line."""
+    head = json.dumps({"query": digest, "variables": result.variables}, ensure_ascii=False)
+    out.write(head[:-1] + _ROWS_FOLLOW)
+    for number, row in enumerate(result.rows):
+        out.write((",\n" if number else "\n") + json.dumps(row, ensure_ascii=False))
+    out.write(_END.decode())
 
 
 def stored(
@@ -88,14 +105,59 @@ def stored(
     stored) of an unchanged storable query is answered from the file; None
     means it must run live.
     """
+    kept = stream(generation, query, given, limit)
+    return None if kept is None else QueryResult("SELECT", kept.variables, list(kept.rows))
+
+
+def stream(
+    generation: Path, query: StorableQuery, given: Mapping[str, str], limit: int | None = None
+) -> RowStream | None:
+    """As :func:`stored`, but the rows are read from the file as they are asked for."""
     if not query.stored or given or query.form != "SELECT":
         return None
     path = generation / FOLDER / f"{query.name}.json"
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        handle = path.open(encoding="utf-8")
+    except OSError:
         return None
-    if record.get("query") != _digest(query):
+    try:
+        first = handle.readline()
+        if first.rstrip("\n").endswith(_ROWS_FOLLOW) and _finished(path):
+            record = json.loads(first.rstrip("\n") + "]}")
+            rows: Iterator[dict] = _rows(handle, path, limit)
+        else:  # not written by _write: read whole
+            record = json.loads(first + handle.read())
+            handle.close()
+            rows = iter(record["rows"][:limit])
+    except (OSError, ValueError, KeyError, TypeError):
+        handle.close()
         return None
-    rows = record["rows"] if limit is None else record["rows"][:limit]
-    return QueryResult("SELECT", record["variables"], rows)
+    if not isinstance(record, dict) or record.get("query") != _digest(query):
+        handle.close()
+        return None
+    return RowStream(record["variables"], rows)
+
+
+def _finished(path: Path) -> bool:
+    """Whether the file ends as _write ends it: a file cut short is answered live instead."""
+    with path.open("rb") as raw:
+        raw.seek(max(path.stat().st_size - len(_END), 0))
+        return raw.read() == _END
+
+
+def _rows(handle: IO[str], path: Path, limit: int | None) -> Iterator[dict]:
+    """The rows of a file _write wrote, one line each; an unfinished file is an error."""
+    read = 0
+    with handle:
+        for line in itertools.islice(handle, limit):
+            if line.startswith("]"):
+                return
+            try:
+                yield json.loads(line.rstrip().rstrip(","))
+            except ValueError as error:
+                raise QueryError(
+                    f"{path}: a stored answer's row cannot be read ({error})"
+                ) from None
+            read += 1
+    if limit is None or read < limit:
+        raise QueryError(f"{path}: the stored answer ends before its last row")

@@ -23,9 +23,10 @@ import pickle
 import resource
 import select
 import signal
+import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from ..errors import QueryError
@@ -99,6 +100,142 @@ def call_with_deadline(
     raise value
 
 
+#: Items the streaming child pickles together: one write per batch, not per row.
+STREAM_BATCH = 500
+_FRAME = struct.Struct("!I")  # the byte length of the pickled frame that follows
+
+
+def stream_with_deadline(
+    work: Callable[..., Iterable[T]], *args: Any, timeout: float, deadline: float | None = None
+) -> Iterator[T]:
+    """The items of ``work(*args)``, read from a child process as it produces them.
+
+    Like :func:`call_with_deadline`, but the answer is not held whole: the
+    child sends batches as it goes, and a full pipe makes it wait until the
+    reader has taken the rows before, so neither side holds more than a few
+    batches. The deadline covers the whole stream, writing included: once it
+    passes, the child is killed and QueryTimeout raised, after the items
+    already yielded, so a caller that wrote them must still report failure.
+    An exception of ``work``, even after some items, is raised here again; a
+    child that ends without saying it is done is an error, never a short answer.
+    Closing the iterator early (a row cap reached) kills the child.
+    """
+    limit = check_timeout(timeout)
+    end = time.monotonic() + limit if deadline is None else min(deadline, time.monotonic() + limit)
+    if end <= time.monotonic():
+        raise QueryTimeout(limit)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(reader)
+        _streaming_child(writer, work, args, end - time.monotonic())
+    os.close(writer)
+    finished = False
+    try:
+        frames = _frames(reader, end)
+        while True:
+            try:
+                kind, value = next(frames)
+            except StopIteration:
+                break
+            if kind == "items":
+                yield from value
+            elif kind == "error":
+                raise value
+            else:
+                finished = True
+                break
+    except TimeoutError:
+        raise QueryTimeout(limit) from None
+    finally:
+        os.close(reader)
+        if finished:
+            _, status = os.waitpid(pid, 0)
+        else:  # the deadline, an error, Ctrl-C or a reader that stopped early
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+    if not finished:
+        raise QueryError(_death(status))
+
+
+def _frames(reader: int, deadline: float) -> Iterator[tuple[str, Any]]:
+    """The child's frames, each (kind, value); TimeoutError once ``deadline`` passes."""
+    buffer = bytearray()
+    while True:
+        while len(buffer) >= _FRAME.size:
+            (size,) = _FRAME.unpack_from(buffer)
+            if len(buffer) < _FRAME.size + size:
+                break
+            payload = bytes(buffer[_FRAME.size : _FRAME.size + size])
+            del buffer[: _FRAME.size + size]
+            yield pickle.loads(payload)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        ready, _, _ = select.select([reader], [], [], remaining)
+        if not ready:
+            raise TimeoutError
+        chunk = os.read(reader, 1 << 16)
+        if not chunk:
+            return
+        buffer += chunk
+
+
+def _streaming_child(
+    writer: int, work: Callable[..., Iterable[Any]], args: tuple[Any, ...], seconds: float
+) -> None:
+    """Run ``work`` on a big-stack thread, writing its items in frames as they come."""
+    pipe = os.fdopen(writer, "wb")
+
+    def send(kind: str, value: Any) -> None:
+        data = pickle.dumps((kind, value))
+        pipe.write(_FRAME.pack(len(data)) + data)
+        pipe.flush()
+
+    def run() -> None:
+        try:
+            batch: list[Any] = []
+            for item in work(*args):
+                batch.append(item)
+                if len(batch) >= STREAM_BATCH:
+                    send("items", batch)
+                    batch = []
+            if batch:
+                send("items", batch)
+            send("end", None)
+        except BrokenPipeError:  # the reader is gone: nobody to tell
+            pass
+        except MemoryError:
+            send("error", QueryError(_OUT_OF_MEMORY))
+        except BaseException as error:  # sent to the parent, which raises it
+            try:
+                send("error", error)
+            except Exception as unpicklable:
+                send("error", QueryError(f"the query failed: {unpicklable}"))
+
+    try:
+        _limit_child(seconds)
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+    finally:
+        os._exit(0)
+
+
+def _limit_child(seconds: float) -> None:
+    """In a child: an alarm a second after the deadline, a memory cap, a big stack."""
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # whatever handler the parent set
+    signal.alarm(math.ceil(max(seconds, 0)) + 1)
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = (
+        MAX_QUERY_MEMORY_BYTES
+        if hard == resource.RLIM_INFINITY
+        else min(hard, MAX_QUERY_MEMORY_BYTES)
+    )
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    threading.stack_size(WORKER_STACK_BYTES)
+
+
 def _death(status: int) -> str:
     """Why a child that sent nothing back ended, for the user."""
     if not os.WIFSIGNALED(status):
@@ -129,16 +266,7 @@ def _child(writer: int, work: Callable[..., Any], args: tuple[Any, ...], seconds
             outcome.append((False, error))
 
     try:
-        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # whatever handler the parent set
-        signal.alarm(math.ceil(max(seconds, 0)) + 1)
-        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-        cap = (
-            MAX_QUERY_MEMORY_BYTES
-            if hard == resource.RLIM_INFINITY
-            else min(hard, MAX_QUERY_MEMORY_BYTES)
-        )
-        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
-        threading.stack_size(WORKER_STACK_BYTES)
+        _limit_child(seconds)
         thread = threading.Thread(target=run)
         thread.start()
         thread.join()

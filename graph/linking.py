@@ -227,139 +227,183 @@ def _telling(
     )
 
 
-def _compound_names(x: Entity, y: Entity, weight: Weights, name_weight: Weights) -> list[str]:
-    """Long rare names of x's label that y's text lacks whole: y may write them out in parts."""
+def _long_rare_names(x: Entity, weight: Weights, name_weight: Weights) -> list[str]:
+    """Long rare names of x's label: another plan may write them out in parts."""
     return [
         t
         for t in dict.fromkeys(x.label_tokens)
-        if len(t) >= COMPOUND_NAME
-        and t in x.names
-        and _rare(t, name_weight)
-        and _rare(t, weight)
-        and t not in y.text_tokens
+        if len(t) >= COMPOUND_NAME and t in x.names and _rare(t, name_weight) and _rare(t, weight)
     ]
 
 
-def _rare_words(
-    a: Entity, b: Entity, weight: Weights, organisation_words: frozenset[str]
-) -> list[str]:
-    """Rare words of both texts that are no name and no organisation's: corroboration only.
-
-    On their own such words join unrelated initiatives ("tiltag", "hereft"), so
-    score() counts them only next to stronger evidence.
-    """
-    names = a.capitalised | b.capitalised
-    return sorted(
-        t
-        for t in set(a.text_tokens) & set(b.text_tokens)
-        if len(t) >= 5
-        and weight.count(t) <= RARE_WORD
-        and t not in names
-        and t not in organisation_words
-    )
-
-
-def score(
-    a: Entity, b: Entity, weight: Weights, name_weight: Weights, organisation_words: frozenset[str]
-) -> tuple[Decimal, str, str]:
-    """Score, method and evidence of the pair (a, b).
+class Scorer:
+    """Scores pairs of entities against the word and name counts of one archive.
 
     ``weight`` counts words over all texts, ``name_weight`` names over all
     texts; ``organisation_words`` (from the registry) make no phrase telling.
+    What depends on one entity alone (is its label distinctive, which long
+    names does it hold) or on one pair of labels (their likeness) is worked out
+    once: an entity is scored against up to twice TOP_K others, and an archive
+    repeats its labels from plan to plan.
     """
-    label, matched = soft_dice(a.label_tokens, b.label_tokens, weight)
-    if a.kind == "goal":
-        label = label_ratio(a.label, b.label, floor=label)
-    methods, evidence = [], []
-    if matched:
-        methods.append("label")
-        evidence.append(f"labels {label:.2f} alike ({', '.join(matched)})")
-    named = [
-        x.label
-        for x, y in ((a, b), (b, a))
-        if _distinctive(x, weight) and contains(y.text_tokens, x.label_tokens)
-    ]
-    if named:
-        methods.append("name-in-text")
-        evidence.append("named in the other's text: " + "; ".join(f"'{n}'" for n in named))
-    phrases = [
-        " ".join(run)
-        for x, y in ((a, b), (b, a))
-        if not named and x.kind == "initiative"
-        if any(t in x.names and name_weight.count(t) <= RARE for t in x.label_tokens)
-        for run in [shared_phrase(x.label_tokens, y.text_tokens)]
-        if _telling(run, x.names, weight, name_weight, organisation_words)
-    ]
-    if phrases:
-        methods.append("phrase-in-text")
-        evidence.append("label phrase in the other's text: " + "; ".join(phrases))
-    compounds = [
-        f"'{word}' as {' + '.join(parts)}"
-        for x, y in ((a, b), (b, a))
-        if not named and x.kind == "initiative"
-        for word in _compound_names(x, y, weight, name_weight)
-        for parts in [compound_split(word, y.text_tokens)]
-        if parts
-    ]
-    if compounds:
-        methods.append("compound-in-text")
-        evidence.append("a name's parts in the other's text: " + "; ".join(compounds))
-    shared_names = (a.names & b.capitalised) | (a.capitalised & b.names)
-    rare = sorted(
-        t
-        for t in shared_names
-        if len(t) >= 5 and name_weight.count(t) <= RARE and weight.count(t) <= RARE
-    )
-    if rare:
-        methods.append("rare-names")
-        evidence.append("shared rare names: " + ", ".join(rare))
-    words = _rare_words(a, b, weight, organisation_words) if (named or compounds or rare) else []
-    if words:
-        methods.append("rare-words")
-        evidence.append("shared rare words: " + ", ".join(words))
-    by_names = min(0.7, sum(_name_weight(name_weight.count(t)) for t in rare))
-    if len(rare) == 1 and not (named or phrases or compounds or words):
-        # One shared name and nothing else is a lead, not a link: two plans may
-        # mention Sundhedshus Nørrebro for different reasons.
-        by_names = min(by_names, ALONE)
-    value = 1 - (
-        (1 - label)
-        * (1 - 0.75 * bool(named))
-        * (1 - 0.5 * bool(phrases))
-        * (1 - 0.5 * bool(compounds))
-        * (1 - by_names)
-        * (1 - min(0.3, 0.1 * len(words)))
-    )
-    if a.departments and b.departments:
-        shared = a.departments & b.departments
-        if shared:
-            evidence.append("shared departments: " + ", ".join(sorted(shared)))
-        else:
-            value *= 0.6
-            methods.append("departments-differ")
-            evidence.append(
-                f"departments differ: {', '.join(sorted(a.departments))} / "
-                f"{', '.join(sorted(b.departments))}"
+
+    def __init__(
+        self, weight: Weights, name_weight: Weights, organisation_words: frozenset[str]
+    ) -> None:
+        self.weight = weight
+        self.name_weight = name_weight
+        self.organisation_words = organisation_words
+        self._entity: dict[str, _Prepared] = {}
+        self._labels: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[float, list[str]]] = {}
+        self._lacking: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+
+    def _prepared(self, x: Entity) -> _Prepared:
+        if x.iri not in self._entity:
+            self._entity[x.iri] = _Prepared(
+                distinctive=_distinctive(x, self.weight),
+                rare_label_name=any(
+                    t in x.names and self.name_weight.count(t) <= RARE for t in x.label_tokens
+                ),
+                long_names=_long_rare_names(x, self.weight, self.name_weight),
+                text_words=frozenset(x.text_tokens),
             )
-    if a.kind == "initiative" and matched and not (named or phrases or compounds or rare):
-        # Labels alike but each with words of its own are two initiatives of a kind
-        # ("… fritidstilbud for unge med angst i Sundby" / "… kontaktpersonordninger …",
-        # "… for unge med angst …" / "… for borgere med handicap …"): a swap. Words
-        # only one label has are an addition ("Familiehus" / "Etablering af Familiehus").
-        lacking = (
-            unmatched(a.label_tokens, b.label_tokens),
-            unmatched(b.label_tokens, a.label_tokens),
+        return self._entity[x.iri]
+
+    def _alike(self, a: Entity, b: Entity) -> tuple[float, list[str]]:
+        key = (a.label_tokens, b.label_tokens)
+        if key not in self._labels:
+            self._labels[key] = soft_dice(a.label_tokens, b.label_tokens, self.weight)
+        return self._labels[key]
+
+    def _unmatched(self, mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[str]:
+        if (mine, theirs) not in self._lacking:
+            self._lacking[mine, theirs] = unmatched(mine, theirs)
+        return self._lacking[mine, theirs]
+
+    def _rare_words(self, a: Entity, b: Entity) -> list[str]:
+        """Rare words of both texts that are no name and no organisation's: corroboration only.
+
+        On their own such words join unrelated initiatives ("tiltag", "hereft"), so
+        they count only next to stronger evidence.
+        """
+        names = a.capitalised | b.capitalised
+        return sorted(
+            t
+            for t in self._prepared(a).text_words & self._prepared(b).text_words
+            if len(t) >= 5
+            and self.weight.count(t) <= RARE_WORD
+            and t not in names
+            and t not in self.organisation_words
         )
-        if all(lacking):
-            value *= CONTRADICTION
-            methods.append("labels-differ")
-            evidence.append(
-                f"each label has its own words: {', '.join(lacking[0])} / {', '.join(lacking[1])}"
+
+    def __call__(self, a: Entity, b: Entity) -> tuple[Decimal, str, str]:
+        """Score, method and evidence of the pair (a, b)."""
+        weight, name_weight = self.weight, self.name_weight
+        prepared = {a.iri: self._prepared(a), b.iri: self._prepared(b)}
+        label, matched = self._alike(a, b)
+        if a.kind == "goal":
+            label = label_ratio(a.label, b.label, floor=label)
+        methods, evidence = [], []
+        if matched:
+            methods.append("label")
+            evidence.append(f"labels {label:.2f} alike ({', '.join(matched)})")
+        named = [
+            x.label
+            for x, y in ((a, b), (b, a))
+            if prepared[x.iri].distinctive and contains(y.text_tokens, x.label_tokens)
+        ]
+        if named:
+            methods.append("name-in-text")
+            evidence.append("named in the other's text: " + "; ".join(f"'{n}'" for n in named))
+        phrases = [
+            " ".join(run)
+            for x, y in ((a, b), (b, a))
+            if not named and x.kind == "initiative" and prepared[x.iri].rare_label_name
+            for run in [shared_phrase(x.label_tokens, y.text_tokens)]
+            if _telling(run, x.names, weight, name_weight, self.organisation_words)
+        ]
+        if phrases:
+            methods.append("phrase-in-text")
+            evidence.append("label phrase in the other's text: " + "; ".join(phrases))
+        compounds = [
+            f"'{word}' as {' + '.join(parts)}"
+            for x, y in ((a, b), (b, a))
+            if not named and x.kind == "initiative"
+            for word in prepared[x.iri].long_names
+            if word not in prepared[y.iri].text_words
+            for parts in [compound_split(word, y.text_tokens)]
+            if parts
+        ]
+        if compounds:
+            methods.append("compound-in-text")
+            evidence.append("a name's parts in the other's text: " + "; ".join(compounds))
+        shared_names = (a.names & b.capitalised) | (a.capitalised & b.names)
+        rare = sorted(
+            t
+            for t in shared_names
+            if len(t) >= 5 and name_weight.count(t) <= RARE and weight.count(t) <= RARE
+        )
+        if rare:
+            methods.append("rare-names")
+            evidence.append("shared rare names: " + ", ".join(rare))
+        words = self._rare_words(a, b) if (named or compounds or rare) else []
+        if words:
+            methods.append("rare-words")
+            evidence.append("shared rare words: " + ", ".join(words))
+        by_names = min(0.7, sum(_name_weight(name_weight.count(t)) for t in rare))
+        if len(rare) == 1 and not (named or phrases or compounds or words):
+            # One shared name and nothing else is a lead, not a link: two plans may
+            # mention Sundhedshus Nørrebro for different reasons.
+            by_names = min(by_names, ALONE)
+        value = 1 - (
+            (1 - label)
+            * (1 - 0.75 * bool(named))
+            * (1 - 0.5 * bool(phrases))
+            * (1 - 0.5 * bool(compounds))
+            * (1 - by_names)
+            * (1 - min(0.3, 0.1 * len(words)))
+        )
+        if a.departments and b.departments:
+            shared = a.departments & b.departments
+            if shared:
+                evidence.append("shared departments: " + ", ".join(sorted(shared)))
+            else:
+                value *= 0.6
+                methods.append("departments-differ")
+                evidence.append(
+                    f"departments differ: {', '.join(sorted(a.departments))} / "
+                    f"{', '.join(sorted(b.departments))}"
+                )
+        if a.kind == "initiative" and matched and not (named or phrases or compounds or rare):
+            # Labels alike but each with words of its own are two initiatives of a kind
+            # ("… fritidstilbud for unge med angst i Sundby" / "… kontaktpersonordninger …",
+            # "… for unge med angst …" / "… for borgere med handicap …"): a swap. Words
+            # only one label has are an addition ("Familiehus" / "Etablering af Familiehus").
+            lacking = (
+                self._unmatched(a.label_tokens, b.label_tokens),
+                self._unmatched(b.label_tokens, a.label_tokens),
             )
-    years = f"{a.year or '?'} → {b.year or '?'}"
-    evidence.append(f"plans of {years}")
-    rounded = Decimal(str(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
-    return rounded, "+".join(methods) or "none", "; ".join(evidence)
+            if all(lacking):
+                value *= CONTRADICTION
+                methods.append("labels-differ")
+                evidence.append(
+                    "each label has its own words: "
+                    f"{', '.join(lacking[0])} / {', '.join(lacking[1])}"
+                )
+        years = f"{a.year or '?'} → {b.year or '?'}"
+        evidence.append(f"plans of {years}")
+        rounded = Decimal(str(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+        return rounded, "+".join(methods) or "none", "; ".join(evidence)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What Scorer needs of one entity whatever it is compared with."""
+
+    distinctive: bool
+    rare_label_name: bool
+    long_names: list[str]
+    text_words: frozenset[str]
 
 
 BLOCK_LIMIT = 2000  # entities a text or name key may pair by itself
@@ -431,7 +475,7 @@ def _label_probes(found: Sequence[Entity], groups: Sequence[Group | None]) -> li
 
 @dataclass(frozen=True)
 class TextProbes:
-    """What score() may find of one entity in another text, as text keys (see _text_keys).
+    """What Scorer may find of one entity in another text, as text keys (see _text_keys).
 
     A distinctive label counts only whole ("name-in-text"): a text holding it
     holds every word of it (``whole``). A telling phrase ("phrase-in-text") is
@@ -456,7 +500,7 @@ class TextProbes:
 
 
 def _text_probes(entity: Entity, weight: Weights, name_weight: Weights) -> TextProbes:
-    """The probes of ``entity``, by the same tests score() applies before looking in a text."""
+    """The probes of ``entity``, by the same tests Scorer applies before looking in a text."""
     keys = ["p" + t[:4] for t in entity.label_tokens]
     whole = frozenset(keys) if _distinctive(entity, weight) else frozenset()
     phrases = tuple(
@@ -479,7 +523,7 @@ def _text_probes(entity: Entity, weight: Weights, name_weight: Weights) -> TextP
 
 
 def _rare(token: str, weight: Weights) -> bool:
-    """In at most RARE records: score()'s test for a rare word or name."""
+    """In at most RARE records: Scorer's test for a rare word or name."""
     return weight.count(token) <= RARE
 
 
@@ -501,10 +545,10 @@ def _text_index(
 def _rarest(keys: Iterable[Hashable], index: Index, budget: int) -> list[list[int]]:
     """The blocks of the rarest keys, as many as ``budget`` entries hold."""
     blocks = []
-    for key in sorted(keys, key=lambda k: (len(index[k]), k)):
-        if len(index[key]) > budget:
+    for size, key in sorted((len(index[k]), k) for k in keys):
+        if size > budget:
             break
-        budget -= len(index[key])
+        budget -= size
         blocks.append(index[key])
     return blocks
 
@@ -514,7 +558,7 @@ def _text_blocks(
 ) -> list[list[int]]:
     """The texts that may hold what ``probes`` look for; blocks over BLOCK_LIMIT name nothing.
 
-    Exact: every text in which score() would find something is in one of these.
+    Exact: every text in which Scorer would find something is in one of these.
     """
 
     def block(key: str) -> list[int]:
@@ -569,10 +613,14 @@ def _tally(blocks: Iterable[list[int]], size: int) -> dict[int, float]:
     return shared
 
 
-def _best(n: int, shared: dict[int, float], documents: Sequence[str]) -> Iterator[Pair]:
-    """Pairs of ``n`` with the TOP_K of other documents that share most (ties: the earlier)."""
-    ranked = sorted(sorted(shared.items()), key=itemgetter(1), reverse=True)  # stable
-    best = itertools.islice((m for m, _ in ranked if documents[m] != documents[n]), TOP_K)
+def _ranked(shared: dict[int, float]) -> list[int]:
+    """The entities of a tally, most shared first (ties: the earlier)."""
+    return [m for m, _ in sorted(sorted(shared.items()), key=itemgetter(1), reverse=True)]
+
+
+def _best(n: int, ranked: list[int], documents: Sequence[str]) -> Iterator[Pair]:
+    """Pairs of ``n`` with the TOP_K of other documents that rank first."""
+    best = itertools.islice((m for m in ranked if documents[m] != documents[n]), TOP_K)
     return ((min(n, m), max(n, m)) for m in best)
 
 
@@ -602,13 +650,20 @@ def candidate_pairs(found: Sequence[Entity], weight: Weights, name_weight: Weigh
     ]
     texts = _text_index(found, groups, in_text)
     pairs: set[Pair] = set()
+    # Labels repeated word for word have the same keys, so the same labels alike.
+    tallies: dict[tuple[Hashable, ...], tuple[dict[int, float], list[int]]] = {}
     for n, probes in enumerate(in_text):
-        alike = _tally(_rarest(labels[n], label_index, SCAN), len(found))
+        keys = tuple(labels[n])
+        if keys not in tallies:
+            shared = _tally(_rarest(keys, label_index, SCAN), len(found))
+            tallies[keys] = shared, _ranked(shared)
+        alike, ranked = tallies[keys]
+        pairs.update(_best(n, ranked, documents))
         named = _tally(_text_blocks(found, n, groups[n], probes, texts), len(found))
-        for m in named:
-            named[m] += alike.get(m, 0.0)
-        pairs.update(_best(n, alike, documents))
-        pairs.update(_best(n, named, documents))
+        if named:
+            for m in named:
+                named[m] += alike.get(m, 0.0)
+            pairs.update(_best(n, _ranked(named), documents))
     return sorted(pairs)
 
 
@@ -622,13 +677,14 @@ def correspondences(
     )
     weight = Weights(e.text_tokens for e in found)
     name_weight = Weights(e.names for e in found)
+    score = Scorer(weight, name_weight, organisation_words)
     links: dict[tuple[str, str], Link] = {}
     for i, j in candidate_pairs(found, weight, name_weight):
         a, b = found[i], found[j]
         if comparable(a, b):
             # Scored in time order, so the evidence reads "plans of 2015 → 2019" as the link does.
             source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
-            value, method, evidence = score(source, target, weight, name_weight, organisation_words)
+            value, method, evidence = score(source, target)
             if value < REVIEW:
                 continue
             status = "accepted" if value >= ACCEPT else "candidate"

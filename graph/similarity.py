@@ -19,7 +19,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 _WORD = re.compile(r"[a-z0-9]+")
 # Endings of Danish inflection (definite, plural), longest first. A bare genitive -s
 # is left alone: cutting it would turn "familiehus" into "familiehu".
@@ -112,7 +111,11 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower case, æ→ae, ø→oe, å→aa, other accents dropped."""
-    text = text.translate(_FOLD).lower()
+    # Lower case first, so three plain replacements cover both cases (str.translate
+    # to two letters takes its slow path on every character).
+    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    if text.isascii():  # most Danish text, once æ, ø and å are folded: nothing to drop
+        return text
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
@@ -130,11 +133,17 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Stems of the content words of ``text``, in order (hyphens and slashes split words)."""
-    return [
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Remembered: labels recur from plan to plan, names from text to text."""
+    return tuple(
         stem(w)
         for w in _WORD.findall(fold(text))
         if len(w) > 1 and w not in STOPWORDS and not w.isdigit()
-    ]
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -184,8 +193,18 @@ class Weights:
 
 
 def _best_match(token: str, others: Sequence[str]) -> tuple[float, str]:
-    """The most similar of ``others`` and its similarity (ties: the last in sort order)."""
-    return max(((token_similarity(token, o), o) for o in others), default=(0.0, ""))
+    """The most similar of ``others`` and its similarity (ties: the last in sort order).
+
+    Only words sharing the first four letters or the last five can score above
+    zero (see token_similarity), so the others are not all compared; with no
+    match at all the partner is "" (it then counts for nothing).
+    """
+    best = (0.0, "")
+    head, tail = token[:4], token[-5:]
+    for other in others:
+        if other[:4] == head or other[-5:] == tail:
+            best = max(best, (token_similarity(token, other), other))
+    return best
 
 
 def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[float, list[str]]:
@@ -311,7 +330,22 @@ def names(text: str, *, inside: bool = True) -> list[str]:
     """
     found = []
     for match in _CAPITALISED.finditer(text):
-        before = text[: match.start()].rstrip(" \t\"'’”“(")
-        if not inside or (before and before[-1] not in ".!?:•\n-–|"):
+        if not inside or _inside_sentence(text, match.start()):
             found.extend(tokens(match.group(0)))
     return found
+
+
+_OPENING = " \t\"'’”“("  # may stand between a sentence's end and its first word
+_SENTENCE_END = ".!?:•\n-–|"
+
+
+def _inside_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a word inside its sentence.
+
+    Looks back from ``start`` only, not at a copy of all text before it: a long
+    status text holds hundreds of capitalised words.
+    """
+    i = start - 1
+    while i >= 0 and text[i] in _OPENING:
+        i -= 1
+    return i >= 0 and text[i] not in _SENTENCE_END

@@ -14,9 +14,10 @@ that document's graph with the organisations and the ontology, on both paths
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from .deadline import call_with_deadline, check_timeout
+from .deadline import call_with_deadline, check_timeout, stream_with_deadline
 from .query_guard import guard
 from .vocabulary import PREFIXES, XSD
 
@@ -99,6 +100,24 @@ class QueryResult:
     rows: list[dict[str, Value]] = field(default_factory=list)
     triples: list[str] = field(default_factory=list)
     boolean: bool | None = None
+
+
+@dataclass
+class RowStream:
+    """A SELECT answer whose rows are read as they come, once: for writing whole answers.
+
+    Iterating may raise QueryError (QueryTimeout at the deadline) after some
+    rows: whoever writes them must then report the answer as failed, not as
+    complete.
+    """
+
+    variables: list[str]
+    rows: Iterator[dict[str, Value]]
+
+    @classmethod
+    def of(cls, result: QueryResult) -> RowStream:
+        """An answer held already (a remote endpoint's, say) as a stream."""
+        return cls(result.variables, iter(result.rows))
 
 
 def strip_comments(text: str) -> str:
@@ -261,6 +280,56 @@ def run_embedded(
     return call_with_deadline(
         _evaluate, store, text, limit, graphs, timeout=timeout, deadline=deadline
     )
+
+
+def stream_embedded(
+    store: ox.Store,
+    query: Runnable,
+    bindings: dict[str, ox.NamedNode | ox.Literal],
+    limit: int | None = None,
+    *,
+    timeout: float = EMBEDDED_TIMEOUT,
+    allow_service: Iterable[str] = (),
+) -> RowStream:
+    """Run a SELECT on the embedded store, its rows read while the store still finds more.
+
+    The same child process and deadline as :func:`run_embedded`, but the rows
+    come back in batches (:func:`.deadline.stream_with_deadline`), so an
+    answer of any length is never held whole. The variables are known once
+    the first message arrives, before any row; ``limit`` stops the store after
+    that many rows.
+    """
+    deadline = time.monotonic() + check_timeout(timeout)
+    check(query, allow_service, timeout)
+    if query.form != "SELECT":
+        raise QueryError(f"{query.path}: only a SELECT answer comes as rows to stream")
+    text = with_values(query.text, bindings)
+    graphs = query.scoped_graphs(bindings)
+    items = stream_with_deadline(
+        _solutions, store, text, limit, graphs, timeout=timeout, deadline=deadline
+    )
+    head = next(items)
+    assert isinstance(head, list), "the first item of _solutions is the variables"
+    return RowStream(head, items)  # type: ignore[arg-type]
+
+
+def _solutions(
+    store: ox.Store, text: str, limit: int | None, graphs: list[str] | None
+) -> Iterator[list[str] | dict[str, Value]]:
+    """The variables, then each row as plain values (in the child of stream_embedded)."""
+    try:
+        if graphs is None:
+            answer = store.query(text, use_default_graph_as_union=True)
+        else:
+            answer = store.query(text, default_graph=[ox.NamedNode(g) for g in graphs])
+        assert isinstance(answer, ox.QuerySolutions)
+        variables = [v.value for v in answer.variables]
+        yield variables
+        for solution in itertools.islice(answer, limit):
+            # A solution iterates its terms in the order of the variables (None: unbound).
+            yield dict(zip(variables, map(python_value, solution), strict=True))
+    except (OSError, RuntimeError) as error:
+        raise QueryError(f"the query failed while running: {error}") from None
 
 
 def run_in_process(

@@ -12,6 +12,8 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
+from typing import TextIO
 
 from ..graph.sparql import QueryResult, Value
 
@@ -44,17 +46,41 @@ def as_json(result: QueryResult) -> str:
     """SELECT: an array of row objects keyed by variable; ASK: true/false."""
     if result.form == "ASK":
         return json.dumps(result.boolean)
-    text = json.dumps(result.rows, ensure_ascii=False, indent=2)
-    return JSON_UNESCAPED.sub(_escaped, text)
+    buffer = io.StringIO()
+    write_json(result.rows, buffer)
+    return buffer.getvalue()
+
+
+def write_json(rows: Iterable[dict[str, Value]], out: TextIO) -> None:
+    """Rows as a JSON array of objects, written one row at a time.
+
+    The text is what ``json.dumps(rows, indent=2)`` gives, but a row is
+    written as soon as it is read, so a whole answer is never held. A stream
+    that fails half-way leaves the array open: invalid JSON, never an answer
+    that looks complete.
+    """
+    first = True
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if first else ",\n  ") + JSON_UNESCAPED.sub(_escaped, text))
+        first = False
+    out.write("[]" if first else "\n]")
 
 
 def as_delimited(result: QueryResult, delimiter: str) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_cell(row.get(v)) for v in result.variables])
+    write_delimited(result.variables, result.rows, buffer, delimiter)
     return buffer.getvalue().rstrip("\n")
+
+
+def write_delimited(
+    variables: list[str], rows: Iterable[dict[str, Value]], out: TextIO, delimiter: str
+) -> None:
+    """A header line, then each row as one CSV or TSV record as soon as it is read."""
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_cell(row.get(v)) for v in variables])
 
 
 def as_markdown(result: QueryResult) -> str:

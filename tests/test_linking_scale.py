@@ -111,3 +111,23 @@ def test_a_plan_refers_to_the_benchmark_report_current_in_its_year():
     assert current(2017) == {"status-2016", "no-period"}
     assert current(2018) == {"status-2019", "no-period"}  # published later, still in force
     assert current(None) == {"status-2016", "status-2019", "no-period"}
+
+
+def test_the_best_match_looks_only_where_a_match_can_be(generated):
+    """_best_match skips words sharing neither the first four letters nor the last five;
+    on every pair of label words of a generated archive it scores as comparing all."""
+    from indsatsgraf.graph.similarity import _best_match, token_similarity
+
+    words = sorted(
+        {t for e in linking.entities(generated, Registry.load()) for t in e.label_tokens}
+    )
+    assert len(words) > 100
+    partial = 0
+    for word in words:
+        exhaustive = max(token_similarity(word, other) for other in words if other != word)
+        found, partner = _best_match(word, [other for other in words if other != word])
+        assert found == exhaustive, word
+        if found:
+            assert token_similarity(word, partner) == found
+            partial += found < 1
+    assert partial > 20, "words that match only partly are the case the shortcut must keep"
