@@ -328,8 +328,11 @@ def archive_targets(results: dict) -> list[dict]:
                 note,
             )
         )
+    # The largest scale that streamed its long answers (a partial run may), else the
+    # largest full run, whose long answers were timed whole.
     full = [(s, d) for s, d in _scales(results) if not d.get("partial")]
-    stream_scale, stream_data = full[-1] if full else (scale, data)
+    streaming = [(s, d) for s, d in _scales(results) if d["embedded"].get("streamed")]
+    stream_scale, stream_data = (streaming or full or [(scale, data)])[-1]
     stream_note = "" if stream_scale >= ARCHIVE_SCALE else f" (×{ARCHIVE_SCALE} not measured)"
     streamed = stream_data["embedded"].get("streamed", {})
     rates = (
