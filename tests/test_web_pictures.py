@@ -197,9 +197,7 @@ def test_department_matrix_shows_every_pair_count_and_lists_a_pairs_initiatives(
     assert sorted(listed) == sorted(shared[frozenset((sof, buf))])
     assert any(item.startswith("1.4.2 ") for item in listed), "the 2015 plan's 1.4.2"
     other = next(c for c in cells if frozenset((c["a"], c["b"])) != frozenset((sof, buf)))
-    page.locator(
-        f'#pair-matrix button.pair[data-a="{other["a"]}"][data-b="{other["b"]}"]'
-    ).focus()
+    page.locator(f'#pair-matrix button.pair[data-a="{other["a"]}"][data-b="{other["b"]}"]').focus()
     page.keyboard.press("Enter")
     listed = page.eval_on_selector_all("#pair-items li", "lis => lis.map(li => li.textContent)")
     assert sorted(listed) == sorted(shared[frozenset((other["a"], other["b"]))])

@@ -87,7 +87,9 @@ def svg_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
     labels: dict[Hashable, Text] = {}
     # The centre and the biggest nodes choose first; each label takes the first spot
     # around its node that touches no node and no label already placed.
-    for node in sorted(graph, key=lambda n: (graph.nodes[n].get("emphasis") != "center", -sizes[n])):
+    for node in sorted(
+        graph, key=lambda n: (graph.nodes[n].get("emphasis") != "center", -sizes[n])
+    ):
         attrs = graph.nodes[node]
         if _named(graph, attrs, fixed):
             font = (

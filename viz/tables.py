@@ -112,7 +112,9 @@ def pair_matrix(graph: nx.Graph) -> PairMatrix | None:
         counts[a, b] = counts[b, a] = int(attrs.get("weight", 0))
     return PairMatrix(
         order=order,
-        codes={n: (graph.nodes[n].get("details") or {}).get("Kode") or _name(graph, n) for n in order},
+        codes={
+            n: (graph.nodes[n].get("details") or {}).get("Kode") or _name(graph, n) for n in order
+        },
         names={n: _name(graph, n) for n in order},
         counts=counts,
         heaviest=max(counts.values(), default=1) or 1,
