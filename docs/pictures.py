@@ -38,6 +38,11 @@ WHOLE_PAGE = {"lineage-timeline", "indicators"}
 EXPORTS = [
     ("departments-export.png", ["--view", "departments", "--format", "png"]),
     ("departments-export.svg", ["--view", "departments"]),
+    (
+        "dependencies-1.4.2-export.png",
+        ["--view", "dependencies", "--focus", "1.4.2", "--format", "png"],
+    ),
+    ("dependencies-1.4.2-export.svg", ["--view", "dependencies", "--focus", "1.4.2"]),
 ]
 
 

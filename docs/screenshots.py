@@ -42,6 +42,7 @@ WHOLE_PAGE = {"indicators"}
 #: (file name, page, element): one part of a page, e.g. an initiative's own timeline.
 PARTS = [
     ("lineage", "/network/lineage", "figure.timeline"),
+    ("network-matrix", "/network/departments", "section.pair-panel"),
     (
         "thing-lineage",
         "/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5",

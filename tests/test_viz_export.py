@@ -137,3 +137,35 @@ def test_departments_svg_counts_touch_no_square_label_or_other_count(
     assert overlapping(counts + labels) == []
     touching = [t["label"] for t in counts + labels for s in squares if overlapping([t, s])]
     assert touching == []
+
+
+#: Every label and node shape of an SVG picture with its box as Chromium lays it out.
+SVG_LABELS_AND_SHAPES = """[...document.querySelectorAll(
+    "text.label, circle, polygon, rect:not(:first-of-type)")].map(e => {
+  const r = e.getBoundingClientRect();
+  return {label: e.textContent || e.tagName, kind: e.getAttribute("class") || "shape",
+          left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })"""
+
+
+@pytest.mark.browser
+def test_dependencies_svg_labels_touch_no_other_label_or_node(
+    built_store, tmp_path, browser
+) -> None:
+    from test_viz_pictures import overlapping
+
+    svg = viz(
+        built_store, tmp_path, "afhaengigheder.svg", "--view", "dependencies", "--focus", "1.4.2"
+    )
+    page = browser.new_page(viewport={"width": 2400, "height": 1600})
+    page.goto(svg.as_uri())
+    boxes = page.evaluate(SVG_LABELS_AND_SHAPES)
+    page.close()
+    labels = [b for b in boxes if b["kind"] == "label"]
+    shapes = [b for b in boxes if b["kind"] == "shape"]
+    names = {b["label"] for b in labels}
+    # The 2015 plan names SOF and BUF among the departments carrying 1.4.2.
+    assert {"1.4.2", "Socialforvaltningen", "Børne- og Ungdomsforvaltningen"} <= names
+    assert len(labels) >= 8 and len(shapes) == 11
+    assert overlapping(labels) == []
+    touching = [t["label"] for t in labels for s in shapes if overlapping([t, s])]
+    assert touching == []

@@ -155,3 +155,57 @@ def test_department_names_on_the_web_page_do_not_overlap(web_page, web_server):
     )
     assert len(boxes) == 7 and all(b["right"] - b["left"] > 20 for b in boxes)
     assert overlapping(boxes) == []
+
+
+#: Every count button of the pair matrix: its pair, text, font size and whether it is the
+#: element a visitor sees at its centre once scrolled into view (nothing drawn over it).
+MATRIX_CELLS = """[...document.querySelectorAll("#pair-matrix button.pair")].map(b => {
+  b.scrollIntoView({block: "center", inline: "center"});
+  const r = b.getBoundingClientRect();
+  const seen = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+  return {a: b.dataset.a, b: b.dataset.b, text: b.textContent, seen: seen === b,
+          px: parseFloat(getComputedStyle(b).fontSize), width: r.width, height: r.height}; })"""
+
+
+def test_department_matrix_shows_every_pair_count_and_lists_a_pairs_initiatives(
+    web_page, web_server
+):
+    page = web_page.page
+    page.goto(web_server.url + "/network/departments")
+    page.wait_for_selector(READY, timeout=120_000)
+    drawn = page.evaluate(
+        "fetch('/network/departments.json', {headers: {Accept: 'application/json'}})"
+        ".then(r => r.json()).then(p => p.network.edges)"
+    )
+    shared = {frozenset((e["from"], e["to"])): e["items"] for e in drawn if e.get("items")}
+    assert len(shared) == 21, "seven departments, every pair sharing initiatives"
+    cells = page.evaluate(MATRIX_CELLS)
+    assert len(cells) == 42, "each pair in both halves of the matrix"
+    assert {(frozenset((c["a"], c["b"])), int(c["text"])) for c in cells} == {
+        (pair, len(items)) for pair, items in shared.items()
+    }
+    assert all(c["seen"] and c["width"] > 0 and c["height"] > 0 for c in cells)
+    assert min(c["px"] for c in cells) >= 12
+    headers = page.eval_on_selector_all(
+        "#pair-matrix th[scope=col], #pair-matrix th[scope=row]", "hs => hs.length"
+    )
+    assert headers == 14, "a column and a row header per department"
+
+    sof, buf = "https://w3id.org/indsatsgraf/id/org/sof", "https://w3id.org/indsatsgraf/id/org/buf"
+    page.locator(f'#pair-matrix button.pair[data-a="{sof}"][data-b="{buf}"]').click()
+    listed = page.eval_on_selector_all("#pair-items li", "lis => lis.map(li => li.textContent)")
+    assert sorted(listed) == sorted(shared[frozenset((sof, buf))])
+    assert any(item.startswith("1.4.2 ") for item in listed), "the 2015 plan's 1.4.2"
+    other = next(c for c in cells if frozenset((c["a"], c["b"])) != frozenset((sof, buf)))
+    page.locator(f'#pair-matrix button.pair[data-a="{other["a"]}"][data-b="{other["b"]}"]').focus()
+    page.keyboard.press("Enter")
+    listed = page.eval_on_selector_all("#pair-items li", "lis => lis.map(li => li.textContent)")
+    assert sorted(listed) == sorted(shared[frozenset((other["a"], other["b"]))])
+    assert serious_violations(page) == []
+
+
+def test_web_style_sheet_shades_the_matrix_as_the_viz_page_does():
+    from indsatsgraf.viz.tables import pair_matrix_css
+
+    css = Path(__file__).parents[1] / "web" / "static" / "css" / "app.css"
+    assert pair_matrix_css() in css.read_text(encoding="utf-8")

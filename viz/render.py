@@ -28,7 +28,7 @@ import networkx as nx
 from ..files import write_atomically
 from .layouts import Placement, place
 from .styling import canvas_label
-from .tables import pair_matrix_html, table_html
+from .tables import pair_matrix_css, pair_matrix_html, table_html
 
 __all__ = [
     "KIND_STYLES",
@@ -176,6 +176,7 @@ def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
         legend=legend_html(graph),
         panel=f'<aside id="panel">{matrix}</aside>' if matrix else "",
         layout_class="with-panel" if matrix else "",
+        matrix_css=pair_matrix_css() if matrix else "",
         table=table_html(graph),
         vis_css=_vis_asset("vis-network.css"),
         vis_js=_vis_asset("vis-network.min.js"),
@@ -580,6 +581,7 @@ main.with-panel #mynetwork { right: 26em; }
   height: 100%; line-height: 2.1em; font-weight: 600; }
 #pair-matrix button.pair:focus-visible { outline: 3px solid #d35400; }
 #pair-matrix td.self, #pair-matrix td.zero { color: #595959; }
+$matrix_css
 #pair-items ul { padding-left: 1.2em; margin: 0.3em 0; }
 #pair-items h3 { font-size: 0.95em; margin: 0.8em 0 0.2em; }
 .hint { color: #4a4a4a; font-size: 0.85em; }

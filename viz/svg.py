@@ -45,6 +45,12 @@ RING_TEXT = 1.3
 #: The ring is drawn this much wider than on the page, where labels keep their screen
 #: size whatever the zoom; on paper the counts need the room between the lines.
 RING_SPREAD = 1.8
+#: Small views in the disc layout are spread so their nodes stand this far apart at least
+#: (the pairwise check is quadratic, so only up to SPREAD_NODES nodes).
+NODE_GAP = 60.0
+SPREAD_NODES = 150
+#: How many lines further under or above its node a label may move to find free room.
+LABEL_STEPS = 3
 
 
 def svg_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
@@ -74,20 +80,32 @@ def svg_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
     if ring:  # a few big nodes on a wider ring than the page's, with larger text, for paper
         positions = {n: (x * RING_SPREAD, y * RING_SPREAD) for n, (x, y) in positions.items()}
         zoom *= RING_TEXT
-    shapes: list[Box] = [_square(*positions[n], sizes[n]) for n in graph]
+    elif not fixed and graph.number_of_nodes() <= SPREAD_NODES:
+        positions = _spread(positions, sizes, NODE_GAP * zoom)
+    squares = {n: _square(*positions[n], sizes[n]) for n in graph}
+    shapes: list[Box] = list(squares.values())
     labels: dict[Hashable, Text] = {}
-    for node, attrs in graph.nodes(data=True):
+    # The centre and the biggest nodes choose first; each label takes the first spot
+    # around its node that touches no node and no label already placed.
+    for node in sorted(
+        graph, key=lambda n: (graph.nodes[n].get("emphasis") != "center", -sizes[n])
+    ):
+        attrs = graph.nodes[node]
         if _named(graph, attrs, fixed):
             font = (
                 placement.fonts[node] if fixed else LABEL_PX.get(attrs.get("emphasis"), 13) * zoom
             )
-            labels[node] = _label(
+            others = [_grow(box, 3 * zoom) for n, box in squares.items() if n != node]
+            spots = _label_spots(
                 canvas_label(node, attrs),
                 *positions[node],
                 sizes[node],
                 font,
                 ring,
                 attrs.get("emphasis") == "center",
+            )
+            labels[node] = _free_spot(
+                spots, [squares[node], *others, *(t.box for t in labels.values())]
             )
     taken = [_grow(box, 3 * zoom) for box in shapes] + [t.box for t in labels.values()]
     lines, counts = _edges(graph, positions, zoom, taken)
@@ -131,6 +149,49 @@ def _label(text: str, x: float, y: float, size: float, font: float, ring: bool, 
     if ring and y < 0:
         return Text(x, y - size - 8, text, "middle", font, bold)
     return Text(x, y + size + 3 + font, text, "middle", font, bold)
+
+
+def _label_spots(
+    text: str, x: float, y: float, size: float, font: float, ring: bool, bold: bool
+) -> list[Text]:
+    """Where a label may go, best first: its usual place (:func:`_label`), then under,
+    above, right and left of its node, then further under and above, a line at a time."""
+    spots = [
+        _label(text, x, y, size, font, ring, bold),
+        Text(x, y + size + 3 + font, text, "middle", font, bold),
+        Text(x, y - size - 3 - 0.25 * font, text, "middle", font, bold),
+        Text(x + size + 6, y + 0.35 * font, text, "start", font, bold),
+        Text(x - size - 6, y + 0.35 * font, text, "end", font, bold),
+    ]
+    for step in range(1, LABEL_STEPS + 1):
+        shift = step * 1.25 * font
+        spots.append(Text(x, y + size + 3 + font + shift, text, "middle", font, bold))
+        spots.append(Text(x, y - size - 3 - 0.25 * font - shift, text, "middle", font, bold))
+    return spots
+
+
+def _free_spot(spots: list[Text], taken: list[Box]) -> Text:
+    """The first spot whose box touches nothing taken; else the one touching least."""
+    for spot in spots:
+        if not any(overlap(spot.box, box) for box in taken):
+            return spot
+    return min(spots, key=lambda spot: sum(overlap(spot.box, box) for box in taken))
+
+
+def _spread(
+    positions: dict[Hashable, tuple[float, float]], sizes: dict[Hashable, float], gap: float
+) -> dict[Hashable, tuple[float, float]]:
+    """The layout scaled up until no two nodes are closer than their sizes and ``gap``:
+    the disc layout packs a small view tighter than its nodes are drawn in the picture."""
+    factor = 1.0
+    nodes = list(positions)
+    for i, a in enumerate(nodes):
+        (ax, ay) = positions[a]
+        for b in nodes[i + 1 :]:
+            distance = math.dist((ax, ay), positions[b])
+            if distance > 0:
+                factor = max(factor, (sizes[a] + sizes[b] + gap) / distance)
+    return {n: (x * factor, y * factor) for n, (x, y) in positions.items()}
 
 
 def _square(x: float, y: float, size: float) -> Box:

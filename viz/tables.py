@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import html
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 import networkx as nx
 
-__all__ = ["LINK_ROWS", "pair_matrix_html", "table_html"]
+__all__ = [
+    "LINK_ROWS",
+    "PairMatrix",
+    "pair_matrix",
+    "pair_matrix_css",
+    "pair_matrix_html",
+    "table_html",
+]
 
 #: Links are listed in the table only up to this many; the nodes table is always complete.
 LINK_ROWS = 1000
@@ -76,27 +84,97 @@ def _link_text(attrs: dict) -> str:
     return str(attrs.get("label") or "")
 
 
-def pair_matrix_html(graph: nx.Graph) -> str:
-    """A heat map of the pairs' counts, or "" when the edges carry no ``items``."""
+@dataclass(frozen=True)
+class PairMatrix:
+    """Every pair's count in one order: the one answer the viz page and the web page draw.
+
+    ``order`` puts the busiest node first; ``counts`` has both (a, b) and (b, a).
+    """
+
+    order: list[Hashable]
+    codes: dict[Hashable, str]
+    names: dict[Hashable, str]
+    counts: dict[tuple[Hashable, Hashable], int]
+    heaviest: int
+
+    def count(self, a: Hashable, b: Hashable) -> int | None:
+        """The pair's count; None on the diagonal (a node with itself)."""
+        return None if a == b else self.counts.get((a, b), 0)
+
+
+def pair_matrix(graph: nx.Graph) -> PairMatrix | None:
+    """The pairs' counts, or None when the edges carry no ``items`` (not a network of pairs)."""
     if not any(attrs.get("items") for _, _, attrs in graph.edges(data=True)):
-        return ""
+        return None
     order = sorted(graph, key=lambda n: (-graph.degree(n, weight="weight"), _name(graph, n)))
-    codes = {n: (graph.nodes[n].get("details") or {}).get("Kode") or _name(graph, n) for n in order}
-    heaviest = max((attrs.get("weight", 0) for _, _, attrs in graph.edges(data=True)), default=1)
+    counts: dict[tuple[Hashable, Hashable], int] = {}
+    for a, b, attrs in graph.edges(data=True):
+        counts[a, b] = counts[b, a] = int(attrs.get("weight", 0))
+    return PairMatrix(
+        order=order,
+        codes={
+            n: (graph.nodes[n].get("details") or {}).get("Kode") or _name(graph, n) for n in order
+        },
+        names={n: _name(graph, n) for n in order},
+        counts=counts,
+        heaviest=max(counts.values(), default=1) or 1,
+    )
+
+
+#: The matrix is shaded in this many steps, as classes, so a page whose policy forbids
+#: inline styles (the web application's) can shade it from its style sheet.
+SHADES = 8
+
+
+def shade(count: int, heaviest: int) -> int:
+    """The step (1 to SHADES) a count is shaded in: the heaviest pair is the darkest."""
+    return max(1, round(SHADES * count / heaviest))
+
+
+#: Contrast for the counts against their cell: WCAG AA's 4.5 for normal-size text, and a
+#: little more, as the browser rounds the colour to whole RGB values.
+CONTRAST = 4.6
+HUE, SATURATION = 210, 0.6
+
+
+def _shading(step: int) -> tuple[int, str]:
+    """The step's lightness (per cent) and ink. The lightness falls evenly with the step,
+    but a mid-tone that neither ink can be read on is darkened until white can."""
+    light = round(95 - 62 * step / SHADES)
+    ink, ratio = _ink(HUE, SATURATION, light / 100)
+    while ratio < CONTRAST:
+        light -= 1
+        ink, ratio = _ink(HUE, SATURATION, light / 100)
+    return light, ink
+
+
+def pair_matrix_css() -> str:
+    """The shading rules; the viz page embeds them, the web's app.css carries them verbatim."""
+    rules = []
+    for step in range(1, SHADES + 1):
+        light, ink = _shading(step)
+        rules.append(
+            f"#pair-matrix td.shade-{step} {{ background: hsl({HUE}, {SATURATION:.0%}, {light}%); }}\n"
+            f"#pair-matrix td.shade-{step} button.pair {{ color: {ink}; }}"
+        )
+    return "\n".join(rules)
+
+
+def pair_matrix_html(graph: nx.Graph) -> str:
+    """A heat map of the pairs' counts with the list its buttons fill, or "" for other views."""
+    matrix = pair_matrix(graph)
+    if matrix is None:
+        return ""
     head = "".join(
-        f'<th scope="col" title="{_text(_name(graph, n))}">{_text(codes[n])}</th>' for n in order
+        f'<th scope="col" title="{_text(matrix.names[n])}">{_text(matrix.codes[n])}</th>'
+        for n in matrix.order
     )
     rows = []
-    for a in order:
-        cells = []
-        for b in order:
-            attrs = graph.get_edge_data(a, b) or {}
-            count = int(attrs.get("weight", 0)) if a != b else None
-            cells.append(_cell(count, heaviest, (a, codes[a]), (b, codes[b])))
+    for a in matrix.order:
+        cells = "".join(_cell(matrix, a, b) for b in matrix.order)
         rows.append(
-            f'<tr><th scope="row" title="{_text(_name(graph, a))}">{_text(codes[a])}</th>'
-            + "".join(cells)
-            + "</tr>"
+            f'<tr><th scope="row" title="{_text(matrix.names[a])}">{_text(matrix.codes[a])}</th>'
+            f"{cells}</tr>"
         )
     return (
         '<h2 id="matrix-heading">Fælles indsatser pr. par</h2>'
@@ -107,27 +185,24 @@ def pair_matrix_html(graph: nx.Graph) -> str:
     )
 
 
-def _cell(
-    count: int | None, heaviest: float, a: tuple[Hashable, str], b: tuple[Hashable, str]
-) -> str:
+def _cell(matrix: PairMatrix, a: Hashable, b: Hashable) -> str:
     """One shaded count; its button carries the two node ids the page looks the pair up by."""
+    count = matrix.count(a, b)
     if count is None:
         return '<td class="self">–</td>'
     if count == 0:
         return '<td class="zero">0</td>'
-    share = count / heaviest
-    light = round(95 - 62 * share)
-    ink = _ink(210, 0.6, light / 100)
     return (
-        f'<td style="background:hsl(210, 60%, {light}%)">'
-        f'<button type="button" class="pair" style="color:{ink}" data-a="{_text(a[0])}"'
-        f' data-b="{_text(b[0])}" aria-label="{count} fælles indsatser for {_text(a[1])}'
-        f' og {_text(b[1])}">{count}</button></td>'
+        f'<td class="shade-{shade(count, matrix.heaviest)}">'
+        f'<button type="button" class="pair" data-a="{_text(a)}" data-b="{_text(b)}"'
+        f' aria-label="{count} fælles indsatser for {_text(matrix.codes[a])}'
+        f' og {_text(matrix.codes[b])}">{count}</button></td>'
     )
 
 
-def _ink(hue: float, saturation: float, lightness: float) -> str:
-    """White or near-black, whichever contrasts more with the cell (WCAG luminance)."""
+def _ink(hue: float, saturation: float, lightness: float) -> tuple[str, float]:
+    """White or near-black, whichever contrasts more with the cell, and that contrast
+    (WCAG luminance)."""
     import colorsys
 
     red, green, blue = colorsys.hls_to_rgb(hue / 360, lightness, saturation)
@@ -137,4 +212,5 @@ def _ink(hue: float, saturation: float, lightness: float) -> str:
 
     lum = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
     dark = linear(0x11 / 255)  # #111111: grey, so its luminance is one channel's
-    return "#ffffff" if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / (dark + 0.05)) else "#111111"
+    white, black = 1.05 / (lum + 0.05), (lum + 0.05) / (dark + 0.05)
+    return ("#ffffff", white) if white >= black else ("#111111", black)

@@ -3,7 +3,8 @@
 The drawing data comes from :func:`indsatsgraf.viz.render.network_data`, the
 same the ``viz`` command draws; the page fetches it as JSON and draws it with
 the vis-network script, so no inline script is needed. A canvas cannot be read
-by a screen reader, so every network also has its edges as a table. The lineage is
+by a screen reader, so every network also has its edges as a table, and a network of
+pairs (the departments) its counts as the viz page's matrix. The lineage is
 a timeline drawn as SVG on the server (:mod:`indsatsgraf.viz.timeline`).
 
 Every picture is also saved as SVG and PNG (print resolution) through
@@ -20,6 +21,7 @@ from starlette.responses import Response
 
 from ..viz.network import ViewSpec, build_view
 from ..viz.render import legend_html, network_data
+from ..viz.tables import pair_matrix_html
 from .library import Library
 
 #: Views a visitor can open (the query view is opened from a saved query's page).
@@ -62,6 +64,12 @@ def web_view(library: Library, spec: ViewSpec, cap: int | None = None) -> WebVie
 
 def drawing(view: WebView) -> dict:
     return network_data(view.graph)
+
+
+def matrix(view: WebView) -> str:
+    """The pairs' counts as the viz page's shaded table (every count readable, none hidden
+    behind a line); "" for views that are not networks of pairs."""
+    return pair_matrix_html(view.graph)
 
 
 def edge_rows(graph: nx.Graph) -> list[dict[str, str]]:

@@ -561,6 +561,7 @@ def network_page(request: Request) -> Response:
         source=with_suffix(request, ".json"),
         files=picture_files(request),
         timeline=networks.timeline(built, local_path),
+        matrix=networks.matrix(built),
         base={k: v for k, v in request.query_params.items() if not k.startswith("_")},
     )
 
