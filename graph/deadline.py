@@ -62,14 +62,17 @@ def check_timeout(timeout: float) -> float:
     return float(timeout)
 
 
-def call_with_deadline(
-    work: Callable[..., T], *args: Any, timeout: float, deadline: float | None = None
-) -> T:
-    """``work(*args)`` in a child process; QueryTimeout if it runs longer than ``timeout``.
+def _fork(
+    child: Callable[..., None],
+    work: Callable[..., Any],
+    args: tuple[Any, ...],
+    timeout: float,
+    deadline: float | None,
+) -> tuple[float, float, int, int]:
+    """Start ``child(writer, work, args, seconds_left)`` in a forked process.
 
-    ``deadline`` (a ``time.monotonic()`` value) ends it earlier, when ``work``
-    is the last step of a query whose ``timeout`` started before it.
-    Exceptions raised by ``work`` are raised here again.
+    Returns the checked limit, the monotonic end, the pipe's reading end and
+    the child's pid; the caller reads, and kills the child when time is up.
     """
     limit = check_timeout(timeout)
     end = time.monotonic() + limit if deadline is None else min(deadline, time.monotonic() + limit)
@@ -79,8 +82,21 @@ def call_with_deadline(
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(reader)
-        _child(writer, work, args, end - time.monotonic())
+        child(writer, work, args, end - time.monotonic())
     os.close(writer)
+    return limit, end, reader, pid
+
+
+def call_with_deadline(
+    work: Callable[..., T], *args: Any, timeout: float, deadline: float | None = None
+) -> T:
+    """``work(*args)`` in a child process; QueryTimeout if it runs longer than ``timeout``.
+
+    ``deadline`` (a ``time.monotonic()`` value) ends it earlier, when ``work``
+    is the last step of a query whose ``timeout`` started before it.
+    Exceptions raised by ``work`` are raised here again.
+    """
+    limit, end, reader, pid = _fork(_child, work, args, timeout, deadline)
     try:
         payload = _read_until(reader, end)
     except BaseException as error:  # the deadline, or Ctrl-C: the child must not outlive us
@@ -120,16 +136,7 @@ def stream_with_deadline(
     child that ends without saying it is done is an error, never a short answer.
     Closing the iterator early (a row cap reached) kills the child.
     """
-    limit = check_timeout(timeout)
-    end = time.monotonic() + limit if deadline is None else min(deadline, time.monotonic() + limit)
-    if end <= time.monotonic():
-        raise QueryTimeout(limit)
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(reader)
-        _streaming_child(writer, work, args, end - time.monotonic())
-    os.close(writer)
+    limit, end, reader, pid = _fork(_streaming_child, work, args, timeout, deadline)
     finished = False
     try:
         frames = _frames(reader, end)
