@@ -94,25 +94,7 @@ def test_remote_queries_see_only_the_projects_graphs(pushed: str, oxstore) -> No
     assert run_remote(pushed, query, {}).rows == [{"n": len(oxstore)}]
 
 
-# Still open (docs/endpoints.md): with the plan bound, Virtuoso 7.2.5 drops 7 of the
-# 41 rows of indicator-progress; strict, so the mark fails once Virtuoso agrees.
-OPEN = {("indicator-progress", "sud-pejlemaerker-2014-2017.txt")}
-
-
-def virtuoso_sets() -> list:
-    return [
-        pytest.param(
-            name,
-            params,
-            marks=pytest.mark.xfail(strict=True, reason="Virtuoso drops rows (docs/endpoints.md)"),
-        )
-        if (name, params.get("plan")) in OPEN
-        else (name, params)
-        for name, params in parameter_sets()
-    ]
-
-
-@pytest.mark.parametrize(("name", "params"), virtuoso_sets(), ids=str)
+@pytest.mark.parametrize(("name", "params"), parameter_sets(), ids=str)
 def test_every_saved_query_gives_the_same_answer_on_virtuoso(
     name: str, params: dict[str, str], pushed: str, oxstore
 ) -> None:
