@@ -233,11 +233,17 @@ def measure(
     return result
 
 
-def save(result: dict, results_path: Path, markdown_path: Path) -> None:
-    """Into the harness's results (other sections kept) and BENCHMARKS.md re-rendered."""
+def save(result: dict, results_path: Path, markdown_path: Path, partials: list[Path]) -> None:
+    """Into the harness's results (other sections kept) and BENCHMARKS.md re-rendered.
+
+    The scales measured in part (``partials``) are added as
+    ``benchmarks/report.py`` adds them, so that re-rendering keeps their sections.
+    """
     results = json.loads(results_path.read_text(encoding="utf-8"))
     results["endpoints"] = result
     results_path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    for partial in partials:
+        report.add_partial(results, json.loads(partial.read_text(encoding="utf-8")))
     results["targets"] = report.targets(results)
     markdown_path.write_text(report.markdown(results), encoding="utf-8")
 
@@ -253,7 +259,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and stores")
     parser.add_argument("--results", type=Path, default=HERE / "results" / "results.json")
     parser.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument(
+        "--partial",
+        type=Path,
+        nargs="*",
+        help="results of scales run in part (default: every *-partial.json beside --results)",
+    )
     args = parser.parse_args(argv)
+    partials = (
+        args.partial
+        if args.partial is not None
+        else sorted(args.results.parent.glob("*-partial.json"))
+    )
     started = time.perf_counter()
     result = measure(
         args.work,
@@ -261,10 +278,10 @@ def main(argv: list[str] | None = None) -> None:
         args.seed,
         args.repeat,
         args.limit,
-        lambda partial: save(partial, args.results, args.markdown),
+        lambda unfinished: save(unfinished, args.results, args.markdown, partials),
     )
     result["seconds"] = time.perf_counter() - started
-    save(result, args.results, args.markdown)
+    save(result, args.results, args.markdown, partials)
     run.say(f"wrote {args.results} and {args.markdown} in {result['seconds'] / 60:.1f} min")
 
 
