@@ -22,6 +22,7 @@ the project's graphs listed once beforehand, so a timing is one request.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
@@ -38,13 +39,23 @@ import report  # noqa: E402
 import run  # noqa: E402
 import tasks  # noqa: E402
 
-#: Virtuoso's suggested buffers for a machine with 2 GB to give it (about 1.3 GB of pages).
+#: Virtuoso's suggested buffers for a machine with 2 GB to give it (8 KB pages,
+#: about 1.3 GB): the ×100 corpus (about 1.2 million quads) and its indexes fit
+#: with room to spare, so warm runs read no page from disk. MaxDirtyBuffers is
+#: three quarters of it (tests/servers.py), as virtuoso.ini suggests.
 VIRTUOSO_BUFFERS = 170_000
-#: Raised from Virtuoso's 10,000 rows and 60 s so that no answer is cut short here.
+#: Raised from Virtuoso's 10,000 rows so that no answer is cut short here (the
+#: largest ×100 answer has about 33,000 rows).
 VIRTUOSO_MAX_ROWS = 1_000_000
-VIRTUOSO_MAX_SECONDS = 3600
-#: Seconds a store gets for one run of a query.
+#: 0 switches off MaxQueryCostEstimationTime: Virtuoso's estimates at ×100 were
+#: hours for queries that run in seconds, and it refused them unrun.
+VIRTUOSO_MAX_ESTIMATE = 0
+#: Seconds a store gets for one run of a query; Virtuoso's MaxQueryExecutionTime
+#: is set to the same, so it stops a query itself instead of working on after
+#: the client gave up.
 LIMIT = 120.0
+#: Seconds Virtuoso gets to start on a pushed database (it may replay its log).
+VIRTUOSO_START = 900.0
 #: Seconds for pushing the graph to Virtuoso.
 PUSH_TIMEOUT = 3600.0
 STORES = ("embedded", "oxigraph", "virtuoso")
@@ -58,6 +69,58 @@ def rss(pid: int) -> dict[str, int]:
         if key in ("VmRSS", "VmHWM"):
             fields[key] = int(value.split()[0]) * 1024
     return {"rss_bytes": fields.get("VmRSS", 0), "peak_bytes": fields.get("VmHWM", 0)}
+
+
+class Virtuoso:
+    """The benchmark's Virtuoso, restarted on its own database when a query leaves it mute.
+
+    A Virtuoso 7.2.5 that took a query it could not finish in time has been
+    seen to stop answering every request, even ASK {}; the runs after it would
+    all fail for a cause not theirs. Its database stays in ``folder``, so a
+    restart costs no second push.
+    """
+
+    def __init__(self, folder: Path, limit: float) -> None:
+        self.folder, self.limit = folder, limit
+        self.restarts = 0
+        self._stack = contextlib.ExitStack()
+        self.running = self._start()
+
+    def _start(self):  # type: ignore[no-untyped-def]
+        from servers import virtuoso_process
+
+        return self._stack.enter_context(
+            virtuoso_process(
+                self.folder,
+                buffers=VIRTUOSO_BUFFERS,
+                max_rows=VIRTUOSO_MAX_ROWS,
+                max_seconds=int(self.limit),
+                max_estimate=VIRTUOSO_MAX_ESTIMATE,
+                start_seconds=VIRTUOSO_START,
+            )
+        )
+
+    def answers(self) -> bool:
+        from indsatsgraf.graph.http import HttpError, exchange
+
+        try:
+            return exchange("GET", self.running.url + "?query=ASK%7B%7D", timeout=10).status == 200
+        except HttpError:
+            return False
+
+    def restart_if_mute(self) -> bool:
+        """Restart when ASK {} goes unanswered; True if it was restarted."""
+        if self.answers():
+            return False
+        run.say("Virtuoso does not answer ASK {}: restarting it on its database")
+        self._stack.close()
+        self._stack = contextlib.ExitStack()
+        self.running = self._start()
+        self.restarts += 1
+        return True
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 def timed(call: Callable[[], int], repeat: int) -> dict:
@@ -91,13 +154,13 @@ def measure(
     from indsatsgraf.graph.http import Credentials
     from indsatsgraf.graph.remote import Endpoint, project_graphs, push
     from indsatsgraf.graph.sparql import run_embedded, run_remote
-    from servers import VIRTUOSO_USER, oxigraph_server, virtuoso_process
+    from servers import VIRTUOSO_USER, oxigraph_server
 
     run.say(f"endpoints ×{scale}: generating the corpus")
     documents, manifest, _ = run.corpus(work, scale, seed)
     store = work / "stores" / f"endpoints-x{scale}"
     run.say(f"endpoints ×{scale}: building")
-    built = run.builds(documents, store, 1, link=True)
+    built = run.builds(documents, store, 1, link=True, compact=True)
     current = (store / "current").resolve()
     oxstore = ox.Store.read_only(str(current))
     folder = work / "virtuoso" / f"x{scale}"
@@ -113,60 +176,74 @@ def measure(
         "documents": len(manifest["documents"]),
         "triples": built["triples"],
         "build_seconds": built["seconds"],
+        "compact": True,
         "virtuoso_config": {
             "NumberOfBuffers": VIRTUOSO_BUFFERS,
+            "MaxDirtyBuffers": VIRTUOSO_BUFFERS * 3 // 4,
             "ResultSetMaxRows": VIRTUOSO_MAX_ROWS,
-            "MaxQueryExecutionTime": VIRTUOSO_MAX_SECONDS,
+            "MaxQueryExecutionTime": int(limit),
+            "MaxQueryCostEstimationTime": VIRTUOSO_MAX_ESTIMATE,
         },
+        "oxigraph_dataset": "union-default-graph",
         "memory": {},
+        "restarts": [],
         "queries": {},
     }
-    with (
-        virtuoso_process(
-            folder,
-            buffers=VIRTUOSO_BUFFERS,
-            max_rows=VIRTUOSO_MAX_ROWS,
-            max_seconds=VIRTUOSO_MAX_SECONDS,
-        ) as virtuoso,
-        oxigraph_server(current, read_only=True) as oxigraph,
-    ):
-        result["memory"]["started"] = rss(virtuoso.pid)
-        run.say(f"endpoints ×{scale}: pushing to Virtuoso")
-        start = time.perf_counter()
-        endpoint = Endpoint.discover(virtuoso.url, credentials=admin, timeout=60)
-        counts = push(oxstore, endpoint, PUSH_TIMEOUT, admin)
-        result["push_seconds"] = time.perf_counter() - start
-        result["pushed_triples"] = sum(counts.values())
-        result["memory"]["pushed"] = rss(virtuoso.pid)
-        graphs = {
-            "oxigraph": project_graphs(oxigraph, timeout=60),
-            "virtuoso": project_graphs(virtuoso.url, timeout=60),
-        }
-        urls = {"oxigraph": oxigraph, "virtuoso": virtuoso.url}
-        for name, query in tasks._queries():
-            run.say(f"endpoints ×{scale}: {name}")
-            bindings = query.bindings(tasks.corpus_parameters(name, str(documents)))
-            calls = {
-                "embedded": lambda q=query, b=bindings: len(
-                    run_embedded(oxstore, q, b, timeout=limit).rows
-                )
-            }
-            for remote in ("oxigraph", "virtuoso"):
-                calls[remote] = lambda q=query, b=bindings, r=remote: len(
-                    run_remote(urls[r], q, b, timeout=limit, graphs=graphs[r]).rows
-                )
-            result["queries"][name] = {store: timed(calls[store], repeat) for store in STORES}
-            if progress:
-                progress({**result, "unfinished": True})
-        result["memory"]["queried"] = rss(virtuoso.pid)
+    virtuoso = Virtuoso(folder, limit)
+    try:
+        # The Oxigraph server holds only the project's graphs, so it reads them as
+        # the union default graph; naming 500 graphs as the dataset of every query
+        # made each pattern a union of 500 look-ups (timeouts in the first run).
+        with oxigraph_server(current, read_only=True, union_default_graph=True) as oxigraph:
+            result["memory"]["started"] = rss(virtuoso.running.pid)
+            run.say(f"endpoints ×{scale}: pushing to Virtuoso")
+            start = time.perf_counter()
+            endpoint = Endpoint.discover(virtuoso.running.url, credentials=admin, timeout=60)
+            counts = push(oxstore, endpoint, PUSH_TIMEOUT, admin)
+            result["push_seconds"] = time.perf_counter() - start
+            result["pushed_triples"] = sum(counts.values())
+            result["memory"]["pushed"] = rss(virtuoso.running.pid)
+            # Virtuoso's default graph holds its system graphs too: the project's are named.
+            graphs = {"oxigraph": [], "virtuoso": project_graphs(virtuoso.running.url, timeout=60)}
+            urls = {"oxigraph": lambda: oxigraph, "virtuoso": lambda: virtuoso.running.url}
+            for name, query in tasks._queries():
+                run.say(f"endpoints ×{scale}: {name}")
+                bindings = query.bindings(tasks.corpus_parameters(name, str(documents)))
+                calls = {
+                    "embedded": lambda q=query, b=bindings: len(
+                        run_embedded(oxstore, q, b, timeout=limit).rows
+                    )
+                }
+                for remote in ("oxigraph", "virtuoso"):
+                    calls[remote] = lambda q=query, b=bindings, r=remote: len(
+                        run_remote(urls[r](), q, b, timeout=limit, graphs=graphs[r]).rows
+                    )
+                runs = {}
+                for store_name in STORES:
+                    runs[store_name] = timed(calls[store_name], repeat)
+                    failed = "error" in runs[store_name]
+                    if store_name == "virtuoso" and failed and virtuoso.restart_if_mute():
+                        result["restarts"].append(name)
+                result["queries"][name] = runs
+                if progress:
+                    progress({**result, "unfinished": True})
+            result["memory"]["queried"] = rss(virtuoso.running.pid)
+    finally:
+        virtuoso.close()
     return result
 
 
-def save(result: dict, results_path: Path, markdown_path: Path) -> None:
-    """Into the harness's results (other sections kept) and BENCHMARKS.md re-rendered."""
+def save(result: dict, results_path: Path, markdown_path: Path, partials: list[Path]) -> None:
+    """Into the harness's results (other sections kept) and BENCHMARKS.md re-rendered.
+
+    The scales measured in part (``partials``) are added as
+    ``benchmarks/report.py`` adds them, so that re-rendering keeps their sections.
+    """
     results = json.loads(results_path.read_text(encoding="utf-8"))
     results["endpoints"] = result
     results_path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    for partial in partials:
+        report.add_partial(results, json.loads(partial.read_text(encoding="utf-8")))
     results["targets"] = report.targets(results)
     markdown_path.write_text(report.markdown(results), encoding="utf-8")
 
@@ -182,7 +259,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and stores")
     parser.add_argument("--results", type=Path, default=HERE / "results" / "results.json")
     parser.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument(
+        "--partial",
+        type=Path,
+        nargs="*",
+        help="results of scales run in part (default: every *-partial.json beside --results)",
+    )
     args = parser.parse_args(argv)
+    partials = (
+        args.partial
+        if args.partial is not None
+        else sorted(args.results.parent.glob("*-partial.json"))
+    )
     started = time.perf_counter()
     result = measure(
         args.work,
@@ -190,10 +278,10 @@ def main(argv: list[str] | None = None) -> None:
         args.seed,
         args.repeat,
         args.limit,
-        lambda partial: save(partial, args.results, args.markdown),
+        lambda unfinished: save(unfinished, args.results, args.markdown, partials),
     )
     result["seconds"] = time.perf_counter() - started
-    save(result, args.results, args.markdown)
+    save(result, args.results, args.markdown, partials)
     run.say(f"wrote {args.results} and {args.markdown} in {result['seconds'] / 60:.1f} min")
 
 

@@ -920,6 +920,12 @@ def _endpoint_cell(entry: dict, errors: dict[str, str], store: str) -> str:
     return f"{ms(entry['cold'])} / {ms(entry['warm'])}"
 
 
+def _warm_ratio(runs: dict, store: str) -> str:
+    """``store``'s warm time over the embedded store's, or — when either has none."""
+    warm, base = runs[store].get("warm"), runs["embedded"].get("warm")
+    return f"{warm / base:.2f}" if warm and base else "—"
+
+
 def _endpoints(data: dict) -> list[str]:
     """benchmarks/endpoints.py: the three stores on one corpus, Virtuoso's memory beside."""
     stores = ("embedded", "oxigraph", "virtuoso")
@@ -934,30 +940,53 @@ def _endpoints(data: dict) -> list[str]:
             shown = " / ".join(f"{store} {number(rows)}" for store, rows in answered.items())
         else:
             shown = number(counts[0]) if counts else "—"
-        warm = {store: runs[store].get("warm") for store in stores}
-        ratio = (
-            f"{warm['virtuoso'] / warm['embedded']:.2f}"
-            if warm["virtuoso"] and warm["embedded"]
-            else "—"
-        )
         rows.append(
-            [f"`{name}`", shown, *(_endpoint_cell(runs[s], errors, s) for s in stores), ratio]
+            [
+                f"`{name}`",
+                shown,
+                *(_endpoint_cell(runs[s], errors, s) for s in stores),
+                _warm_ratio(runs, "oxigraph"),
+                _warm_ratio(runs, "virtuoso"),
+            ]
         )
+    estimate = config.get("MaxQueryCostEstimationTime")
+    union = data.get("oxigraph_dataset") == "union-default-graph"
     out = [
         f"## Embedded store, Oxigraph server and Virtuoso at ×{data['scale']}",
         "",
         f"`benchmarks/endpoints.py` on commit `{data['commit']}` ({data['date']}): the ×"
         f"{data['scale']} corpus ({number(data['documents'])} documents, "
-        f"{number(data['triples'])} triples) built into the embedded store, served by "
-        "`oxigraph serve-read-only` from the same files, and pushed to `virtuoso-t` "
-        f"(NumberOfBuffers {number(config['NumberOfBuffers'])}, ResultSetMaxRows "
-        f"{number(config['ResultSetMaxRows'])}, MaxQueryExecutionTime "
-        f"{number(config['MaxQueryExecutionTime'])} s; tests/servers.py). Each saved query "
-        "runs on the three stores in turn; cold is its first run, warm the least of the next "
-        f"{data['repeat']}, in ms, rows fetched and converted. Remote queries go through "
-        "`graph.sparql.run_remote` (the project's own HTTP client, graph/http.py) with the "
-        f"project's graphs as the dataset. A store gets {data['limit']:g} s for one run. "
-        "All figures come from this one run on a shared machine: compare them within a row.",
+        f"{number(data['triples'])} triples) built into the embedded store"
+        + (" and compacted" if data.get("compact") else "")
+        + ", served by `oxigraph serve-read-only"
+        + (" --union-default-graph" if union else "")
+        + "` from the same files, and pushed to `virtuoso-t` "
+        f"(NumberOfBuffers {number(config['NumberOfBuffers'])}"
+        + (
+            f", MaxDirtyBuffers {number(config['MaxDirtyBuffers'])}"
+            if "MaxDirtyBuffers" in config
+            else ""
+        )
+        + f", ResultSetMaxRows {number(config['ResultSetMaxRows'])}, MaxQueryExecutionTime "
+        f"{number(config['MaxQueryExecutionTime'])} s"
+        + (
+            f", MaxQueryCostEstimationTime {number(estimate)}"
+            + (" (off: Virtuoso's estimates refused queries unrun)" if estimate == 0 else " s")
+            if estimate is not None
+            else ""
+        )
+        + "; tests/servers.py). Each saved query runs on the three stores in turn; cold is "
+        f"its first run, warm the least of the next {data['repeat']}, in ms, rows fetched and "
+        "converted. Remote queries go through `graph.sparql.run_remote` (the project's own "
+        "HTTP client, graph/http.py); Virtuoso is given the project's graphs as the dataset"
+        + (
+            ", the Oxigraph server (which holds nothing else) reads its union default graph"
+            if union
+            else ", and so is the Oxigraph server"
+        )
+        + f". A store gets {data['limit']:g} s for one run. The ratios are warm times over "
+        "the embedded store's (below 1: faster than embedded). All figures come from this one "
+        "run on a shared machine: compare them within a row.",
         "",
         *_table(
             [
@@ -966,19 +995,31 @@ def _endpoints(data: dict) -> list[str]:
                 "embedded cold / warm",
                 "oxigraph server cold / warm",
                 "Virtuoso cold / warm",
-                "Virtuoso ÷ embedded (warm)",
+                "Oxigraph server ÷ embedded",
+                "Virtuoso ÷ embedded",
             ],
             rows,
         ),
     ]
     if errors:
         out += [f"- {mark} {text}" for text, mark in errors.items()] + [""]
+    if data.get("restarts"):
+        out += [
+            "Virtuoso stopped answering (even `ASK {}`) after "
+            + ", ".join(f"`{name}`" for name in data["restarts"])
+            + " and was restarted on its database before the next query.",
+            "",
+        ]
     if data.get("unfinished"):
         out += [f"The run was stopped after {len(rows)} queries; the rest were not measured.", ""]
     out += _table(
         ["step", "figure"],
         [
-            ["build into the embedded store (with links)", f"{data['build_seconds']:.1f} s"],
+            [
+                "build into the embedded store (with links"
+                + (", compacted)" if data.get("compact") else ")"),
+                f"{data['build_seconds']:.1f} s",
+            ],
             [
                 f"push to Virtuoso ({number(data['pushed_triples'])} triples, Graph Store PUT "
                 "per graph, counted back)",

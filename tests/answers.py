@@ -2,8 +2,9 @@
 
 Every saved query has a total ORDER BY, so rows are compared in order. What
 SPARQL leaves open is normalised first: the order inside GROUP_CONCAT (values
-compared as sets) and GROUP_CONCAT over no values ("" on Virtuoso, unbound on
-Oxigraph; both become the empty set).
+compared as sets). GROUP_CONCAT over no values is not normalised: it is ""
+on Virtuoso and unbound on Oxigraph, so the saved queries are written to give
+unbound on both (docs/endpoints.md), and "" against unbound is a difference.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import re
 from indsatsgraf.graph.sparql import QueryResult
 from indsatsgraf.queries.catalog import SavedQuery, saved_queries
 
+# A GROUP_CONCAT's separator and the variable of the expression it stands in.
 CONCAT = re.compile(
-    r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)', re.I
+    r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*"([^"]*)"\s*\).*?\bAS\s+\?(\w+)',
+    re.I | re.S,
 )
 EXAMPLE = re.compile(r"^#\+ param: (\w+) .*?\be\.g\. ([^)]+?)\)?$", re.M)
 # Non-ASCII words whose folding differs per store unless written portably (issue 12).
@@ -51,7 +54,7 @@ def normalised(result: QueryResult, query: SavedQuery) -> list[tuple]:
         for variable in result.variables:
             value = row.get(variable)
             if variable in columns:
-                value = frozenset(str(value).split(columns[variable])) if value else frozenset()
+                value = None if value is None else frozenset(str(value).split(columns[variable]))
             cells.append((variable, value))
         rows.append(tuple(cells))
     return rows

@@ -47,7 +47,7 @@ Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = {max_seconds}
-MaxQueryCostEstimationTime = {max_seconds}
+MaxQueryCostEstimationTime = {max_estimate}
 """
 # A fresh database's administrator; the Graph Store's -auth endpoint takes it.
 VIRTUOSO_USER = ("dba", "dba")
@@ -94,12 +94,19 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def oxigraph_server(data: Path, *, read_only: bool = False) -> Iterator[str]:
-    """``oxigraph serve`` on a free port; yields its query URL (…/query)."""
+def oxigraph_server(
+    data: Path, *, read_only: bool = False, union_default_graph: bool = False
+) -> Iterator[str]:
+    """``oxigraph serve`` on a free port; yields its query URL (…/query).
+
+    ``union_default_graph``: a query without a dataset reads every named graph.
+    """
     port = free_port()
     command = "serve-read-only" if read_only else "serve"
+    union = ["--union-default-graph"] if union_default_graph else []
     process = subprocess.Popen(
-        [oxigraph_binary(), command, "--location", str(data), "--bind", f"127.0.0.1:{port}"],
+        [oxigraph_binary(), command, "--location", str(data), "--bind", f"127.0.0.1:{port}"]
+        + union,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -136,9 +143,22 @@ def virtuoso_server(
 
 @contextmanager
 def virtuoso_process(
-    folder: Path, *, buffers: int = 10000, max_rows: int = 10000, max_seconds: int = 60
+    folder: Path,
+    *,
+    buffers: int = 10000,
+    max_rows: int = 10000,
+    max_seconds: int = 60,
+    max_estimate: int | None = None,
+    start_seconds: float = 120,
 ) -> Iterator[Running]:
-    """As ``virtuoso_server``, yielding the process id too."""
+    """As ``virtuoso_server``, yielding the process id too.
+
+    ``max_estimate`` is MaxQueryCostEstimationTime: Virtuoso refuses a query
+    whose *estimated* time exceeds it (0: never refuses; None: ``max_seconds``).
+    A database already in ``folder`` is opened, not replaced, so a server can
+    be restarted on what was pushed to it; replaying its transaction log can
+    take longer than a fresh start, hence ``start_seconds``.
+    """
     if not Path(VIRTUOSO).exists():
         raise ServerError(f"{VIRTUOSO} is missing: apt-get install virtuoso-opensource")
     folder.mkdir(parents=True, exist_ok=True)
@@ -154,6 +174,7 @@ def virtuoso_process(
             dirty=buffers * 3 // 4,
             max_rows=max_rows,
             max_seconds=max_seconds,
+            max_estimate=max_seconds if max_estimate is None else max_estimate,
         )
     )
     process = subprocess.Popen(
@@ -164,7 +185,7 @@ def virtuoso_process(
     )
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
-        _await(url + "?query=ASK%7B%7D", process, 120, folder / "virtuoso.log")
+        _await(url + "?query=ASK%7B%7D", process, start_seconds, folder / "virtuoso.log")
         yield Running(url, process.pid)
     finally:
         _stop(process)

@@ -11,6 +11,7 @@ from answers import assert_same_answer_at, parameter_sets
 from indsatsgraf.graph.remote import Endpoint, push
 from indsatsgraf.graph.sparql import refuse_cut_answer, run_embedded, run_remote
 from indsatsgraf.queries.catalog import QueryError, saved_queries
+from readme_examples import block_for, run_as_written, same_as_embedded
 from servers import oxigraph_server
 
 pytestmark = pytest.mark.server
@@ -50,6 +51,12 @@ def test_every_saved_query_gives_the_same_answer_remotely(
     name: str, params: dict[str, str], pushed: str, oxstore
 ) -> None:
     assert_same_answer_at(pushed, oxstore, name, params)
+
+
+def test_the_readmes_oxigraph_server_example_works_as_written(server: str, built_store) -> None:
+    ran = run_as_written(block_for("oxigraph serve"), server, built_store.path)
+    assert [args[0] for args, _ in ran] == ["push", "query"]
+    same_as_embedded(ran[1][0], built_store.path)
 
 
 def test_parameters_are_bound_identically_remotely(pushed: str, oxstore) -> None:

@@ -17,6 +17,7 @@ from indsatsgraf.graph.http import Credentials, exchange
 from indsatsgraf.graph.remote import Endpoint, project_graphs, push
 from indsatsgraf.graph.sparql import run_embedded, run_remote
 from indsatsgraf.queries.catalog import ad_hoc
+from readme_examples import block_for, run_as_written, same_as_embedded
 from servers import VIRTUOSO_USER, virtuoso_server
 
 pytestmark = pytest.mark.virtuoso
@@ -94,52 +95,18 @@ def test_remote_queries_see_only_the_projects_graphs(pushed: str, oxstore) -> No
     assert run_remote(pushed, query, {}).rows == [{"n": len(oxstore)}]
 
 
-# Still open (docs/endpoints.md): with the plan bound, Virtuoso 7.2.5 drops 7 of the
-# 41 rows of indicator-progress; strict, so the mark fails once Virtuoso agrees.
-OPEN = {("indicator-progress", "sud-pejlemaerker-2014-2017.txt")}
-
-
-def virtuoso_sets() -> list:
-    return [
-        pytest.param(
-            name,
-            params,
-            marks=pytest.mark.xfail(strict=True, reason="Virtuoso drops rows (docs/endpoints.md)"),
-        )
-        if (name, params.get("plan")) in OPEN
-        else (name, params)
-        for name, params in parameter_sets()
-    ]
-
-
-@pytest.mark.parametrize(("name", "params"), virtuoso_sets(), ids=str)
+@pytest.mark.parametrize(("name", "params"), parameter_sets(), ids=str)
 def test_every_saved_query_gives_the_same_answer_on_virtuoso(
     name: str, params: dict[str, str], pushed: str, oxstore
 ) -> None:
     assert_same_answer_at(pushed, oxstore, name, params)
 
 
-def test_readme_push_and_query_work_as_written(virtuoso: str, built_store, oxstore) -> None:
-    env = {"INDSATSGRAF_ENDPOINT_USER": "dba", "INDSATSGRAF_ENDPOINT_PASSWORD": "dba"}
-    store = ["--store", str(built_store.path)]
-    pushed = CliRunner().invoke(main, [*store, "push", "--endpoint", virtuoso], env=env)
-    assert pushed.exit_code == 0, pushed.output
-    assert f"pushed {len(oxstore)} triples in 8 graphs" in pushed.output
-    answer = CliRunner().invoke(
-        main,
-        [
-            "query",
-            "initiatives-by-target-group",
-            "--param",
-            "group=pårørende",
-            "--endpoint",
-            virtuoso,
-            "-f",
-            "csv",
-        ],
-    )
-    assert answer.exit_code == 0, answer.output
-    assert len(answer.output.strip().splitlines()) == 1 + 4
+def test_the_readmes_virtuoso_example_works_as_written(virtuoso: str, built_store) -> None:
+    """Its push (Graph Store found, Digest answered) and its Danish keyword query."""
+    ran = run_as_written(block_for("8890/sparql"), virtuoso, built_store.path, VIRTUOSO_USER[1])
+    assert [args[0] for args, _ in ran] == ["push", "query"]
+    same_as_embedded(ran[1][0], built_store.path)
 
 
 # Every pair of initiatives: more rows than a stock Virtuoso sends (ResultSetMaxRows 10,000).
