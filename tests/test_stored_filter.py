@@ -210,3 +210,17 @@ def test_the_command_answers_one_department_from_the_stored_answer(built_store, 
     shown = json.loads(result.output)
     assert any(r["sharedInitiatives"] < 0 for r in shown)
     assert all("BUF" in (r["departmentA"], r["departmentB"]) for r in shown)
+
+
+def test_an_answer_written_whole_is_filtered_too(spare_generation: Path, oxstore) -> None:
+    """A stored file not written a row per line (by hand, say) is read whole, then filtered."""
+    import json
+
+    query = saved_queries()["department-collaboration-matrix"]
+    _stored_as(spare_generation, query)
+    path = spare_generation / answers.FOLDER / f"{query.name}.json"
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 1
+    assert disagreements(spare_generation, oxstore, query) == {}
+    live = run_embedded(oxstore, query, query.bindings({"department": "SOF"})).rows
+    assert answers.stored(spare_generation, query, {"department": "SOF"}, limit=2).rows == live[:2]
