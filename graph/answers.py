@@ -54,7 +54,18 @@ class StorableQuery(Protocol):
 
     def bindings(self, given: Mapping[str, str]) -> dict: ...
 
-    def row_filter(self, given: Mapping[str, str]) -> Callable[[Mapping], bool] | None: ...
+    def row_filter(self, given: Mapping[str, str]) -> RowFilter | None: ...
+
+
+class RowFilter(Protocol):
+    """The rows of a stored answer that answer some parameters (queries.catalog.RowSelection)."""
+
+    def __call__(self, row: Mapping) -> bool: ...
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Text every kept row's JSON line holds as written: other lines are skipped unread."""
+        ...
 
 
 def _digest(query: StorableQuery) -> str:
@@ -154,10 +165,14 @@ def _finished(path: Path) -> bool:
         return raw.read() == _END
 
 
-def _rows(
-    handle: IO[str], path: Path, limit: int | None, keep: Callable[[Mapping], bool]
-) -> Iterator[dict]:
-    """The kept rows of a file _write wrote, one line each; an unfinished file is an error."""
+def _rows(handle: IO[str], path: Path, limit: int | None, keep: RowFilter) -> Iterator[dict]:
+    """The kept rows of a file _write wrote, one line each; an unfinished file is an error.
+
+    _write writes text as it is (not as \\u escapes), so a line without the
+    filter's texts cannot be a kept row and is not parsed: a one-department
+    question then reads its department's rows, not every row.
+    """
+    texts = keep.texts
     if limit is not None and limit <= 0:
         handle.close()
         return
@@ -166,6 +181,8 @@ def _rows(
         for line in handle:
             if line.startswith("]"):
                 return
+            if not all(text in line for text in texts):
+                continue
             try:
                 row = json.loads(line.rstrip().rstrip(","))
             except ValueError as error:

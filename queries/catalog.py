@@ -61,7 +61,7 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -234,6 +234,21 @@ class StoredFilter:
         return any(row.get(column) == code for column in self.columns)
 
 
+@dataclass(frozen=True)
+class RowSelection:
+    """The rows of a stored answer that hold every wanted department's code."""
+
+    wanted: tuple[tuple[StoredFilter, str], ...] = ()
+
+    def __call__(self, row: Mapping[str, object]) -> bool:
+        return all(f.keeps(row, code) for f, code in self.wanted)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Text that a kept row's line holds, so that a line without it need not be parsed."""
+        return tuple(code for _, code in self.wanted)
+
+
 def _check_raw(name: str, raw: str) -> None:
     """Refuse values no type accepts: too long, or not text at all.
 
@@ -295,7 +310,7 @@ class SavedQuery:
         ]
         return [*graphs, LINKS_GRAPH.value] if self.scope_links else graphs
 
-    def row_filter(self, given: Mapping[str, str]) -> Callable[[Mapping], bool] | None:
+    def row_filter(self, given: Mapping[str, str]) -> RowSelection | None:
         """Which rows of the stored whole answer answer ``given``; None if it must run live.
 
         Every given parameter must be declared by a ``#+ stored-filter:`` line;
@@ -305,8 +320,9 @@ class SavedQuery:
         if not set(given) <= set(filters):
             return None
         known = {p.name: p for p in self.parameters}
-        wanted = [(filters[name], known[name].code(raw)) for name, raw in given.items()]
-        return lambda row: all(f.keeps(row, code) for f, code in wanted)
+        return RowSelection(
+            tuple((filters[name], known[name].code(raw)) for name, raw in given.items())
+        )
 
     def bindings(
         self, given: dict[str, str], names: Resolver | None = None
