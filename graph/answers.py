@@ -17,10 +17,10 @@ A generation is never written again once it is live, so a stored answer can
 never be stale for the graph beside it. It is used only when the query's text
 is still the text it was computed from (a changed query file is answered live
 until the next build) and it is run with no parameters, or with parameters
-that the query declares only pick rows of its whole answer (``#+
-stored-filter:``, one department): those rows are then kept as the file is
-read, so a one-department question costs a read of the answer, not of the
-archive.
+that the query declares only pick rows of its whole answer
+(``#+ stored-filter:``, one department): those rows are then kept as the
+file is read, so a one-department question costs a read of the answer, not
+of the archive.
 """
 
 from __future__ import annotations
