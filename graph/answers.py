@@ -14,9 +14,13 @@ time (:func:`stream`) and never held whole; the file is still one JSON
 document, and one written any other way (by hand, say) is read whole.
 
 A generation is never written again once it is live, so a stored answer can
-never be stale for the graph beside it. It is used only when the query is run
-with no parameters and its text is still the text it was computed from (a
-changed query file is answered live until the next build).
+never be stale for the graph beside it. It is used only when the query's text
+is still the text it was computed from (a changed query file is answered live
+until the next build) and it is run with no parameters, or with parameters
+that the query declares only pick rows of its whole answer
+(``#+ stored-filter:``, one department): those rows are then kept as the
+file is read, so a one-department question costs a read of the answer, not
+of the archive.
 """
 
 from __future__ import annotations
@@ -49,6 +53,19 @@ class StorableQuery(Protocol):
     def form(self) -> str: ...
 
     def bindings(self, given: Mapping[str, str]) -> dict: ...
+
+    def row_filter(self, given: Mapping[str, str]) -> RowFilter | None: ...
+
+
+class RowFilter(Protocol):
+    """The rows of a stored answer that answer some parameters (queries.catalog.RowSelection)."""
+
+    def __call__(self, row: Mapping) -> bool: ...
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Text every kept row's JSON line holds as written: other lines are skipped unread."""
+        ...
 
 
 def _digest(query: StorableQuery) -> str:
@@ -101,9 +118,9 @@ def stored(
 ) -> QueryResult | None:
     """The answer kept for ``query`` in ``generation`` (its first ``limit`` rows), or None.
 
-    Only a run without parameters (``given`` empty: defaults are what was
-    stored) of an unchanged storable query is answered from the file; None
-    means it must run live.
+    Only an unchanged storable query run without parameters (defaults are
+    what was stored), or with parameters it declares to select rows of that
+    answer, is answered from the file; None means it must run live.
     """
     kept = stream(generation, query, given, limit)
     return None if kept is None else QueryResult("SELECT", kept.variables, list(kept.rows))
@@ -113,7 +130,10 @@ def stream(
     generation: Path, query: StorableQuery, given: Mapping[str, str], limit: int | None = None
 ) -> RowStream | None:
     """As :func:`stored`, but the rows are read from the file as they are asked for."""
-    if not query.stored or given or query.form != "SELECT":
+    if not query.stored or query.form != "SELECT":
+        return None
+    keep = query.row_filter(given)
+    if keep is None:
         return None
     path = generation / FOLDER / f"{query.name}.json"
     try:
@@ -124,11 +144,11 @@ def stream(
         first = handle.readline()
         if first.rstrip("\n").endswith(_ROWS_FOLLOW) and _finished(path):
             record = json.loads(first.rstrip("\n") + "]}")
-            rows: Iterator[dict] = _rows(handle, path, limit)
+            rows: Iterator[dict] = _rows(handle, path, limit, keep)
         else:  # not written by _write: read whole
             record = json.loads(first + handle.read())
             handle.close()
-            rows = iter(record["rows"][:limit])
+            rows = itertools.islice(filter(keep, record["rows"]), limit)
     except (OSError, ValueError, KeyError, TypeError):
         handle.close()
         return None
@@ -145,19 +165,33 @@ def _finished(path: Path) -> bool:
         return raw.read() == _END
 
 
-def _rows(handle: IO[str], path: Path, limit: int | None) -> Iterator[dict]:
-    """The rows of a file _write wrote, one line each; an unfinished file is an error."""
-    read = 0
+def _rows(handle: IO[str], path: Path, limit: int | None, keep: RowFilter) -> Iterator[dict]:
+    """The kept rows of a file _write wrote, one line each; an unfinished file is an error.
+
+    _write writes text as it is (not as \\u escapes), so a line without the
+    filter's texts cannot be a kept row and is not parsed: a one-department
+    question then reads its department's rows, not every row.
+    """
+    texts = keep.texts
+    if limit is not None and limit <= 0:
+        handle.close()
+        return
+    kept = 0
     with handle:
-        for line in itertools.islice(handle, limit):
+        for line in handle:
             if line.startswith("]"):
                 return
+            if not all(text in line for text in texts):
+                continue
             try:
-                yield json.loads(line.rstrip().rstrip(","))
+                row = json.loads(line.rstrip().rstrip(","))
             except ValueError as error:
                 raise QueryError(
                     f"{path}: a stored answer's row cannot be read ({error})"
                 ) from None
-            read += 1
-    if limit is None or read < limit:
-        raise QueryError(f"{path}: the stored answer ends before its last row")
+            if keep(row):
+                yield row
+                kept += 1
+                if kept == limit:
+                    return
+    raise QueryError(f"{path}: the stored answer ends before its last row")

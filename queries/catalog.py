@@ -37,6 +37,22 @@ then never scans the others, which a FILTER on the plan cannot spare it.
 ``#+ stored: yes`` asks every build to compute the query's default answer
 once and keep it beside the graph (:mod:`..graph.answers`): for archive-wide
 aggregates whose few rows cost a scan of every document.
+
+A stored query may also promise that a ``department`` parameter only picks
+rows out of that whole answer, naming the column(s) that hold the code::
+
+    #+ stored-filter: department = ?department                 (the column equals the code)
+    #+ stored-filter: department = ?departmentA | ?departmentB  (any of these columns does)
+    #+ stored-filter: department in ?departments               (a list of codes, comma-separated)
+
+Asked for one department (and no undeclared parameter), the query is then
+answered by reading the stored answer and keeping the rows whose column holds
+the code, in their stored order. The promise must hold exactly, order
+included: the parameter's FILTER keeps whole groups (the column is a GROUP BY
+key, or the code of the very department filtered on), no row of another
+department ("–" for none) can pass it, and the ORDER BY orders the rows
+totally. tests/test_stored_filter.py checks every declaration against the live
+answer for each department.
 """
 
 from __future__ import annotations
@@ -45,6 +61,7 @@ import difflib
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -72,6 +89,11 @@ PARAM = re.compile(
     r"(?:\s*=\s*(?P<default>\S+))?\s*(?:[—-]+\s*(?P<doc>.*))?$"
 )
 DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
+#: ``#+ stored-filter: PARAM = ?a | ?b`` or ``PARAM in ?list``.
+STORED_FILTER = re.compile(
+    r"^(?P<param>[a-z][a-z0-9_]*)\s+(?:(?P<equals>=)|in)\s+"
+    r"(?P<columns>\?\w+(?:\s*\|\s*\?\w+)*)$"
+)
 TYPES = ("department", "plan", "thing", "iri", "integer", "year", "text", "choice")
 PLAN_IRI = ID + "plan/"
 #: Longest parameter value accepted, in characters.
@@ -116,13 +138,7 @@ class Parameter:
         _check_raw(self.name, raw)
         value = raw.strip()
         if self.type == "department":
-            code = value.upper().replace("OE", "Ø") if value.upper() == "OEKF" else value.upper()
-            if code not in DEPARTMENT_CODES:
-                raise QueryError(
-                    f"parameter {self.name}: {raw!r} is not a department code "
-                    f"(one of {', '.join(DEPARTMENT_CODES)})"
-                )
-            return organisation_iri(code)
+            return organisation_iri(self.code(raw))
         if self.type == "iri":
             if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
                 raise QueryError(f"parameter {self.name}: {raw!r} is not an absolute http(s) IRI")
@@ -157,6 +173,18 @@ class Parameter:
             raise QueryError(f"parameter {self.name}: give a non-empty text")
         return Literal(raw)
 
+    def code(self, raw: str) -> str:
+        """A department parameter's value as its code, the way answers show it (ØKF for oekf)."""
+        _check_raw(self.name, raw)
+        value = raw.strip().upper()
+        code = "ØKF" if value == "OEKF" else value
+        if code not in DEPARTMENT_CODES:
+            raise QueryError(
+                f"parameter {self.name}: {raw!r} is not a department code "
+                f"(one of {', '.join(DEPARTMENT_CODES)})"
+            )
+        return code
+
     def _look_up(self, raw: str, value: str, names: Resolver) -> NamedNode:
         from ..graph.names import UnresolvedName
 
@@ -187,6 +215,38 @@ class Parameter:
                 "(e.g. tvaergaaende-indsatsplan-2015.txt), its slug or its IRI"
             )
         return data_iri("plan", slug(name))
+
+
+@dataclass(frozen=True)
+class StoredFilter:
+    """A ``#+ stored-filter:`` line: which rows of the stored whole answer a department keeps."""
+
+    parameter: str
+    #: The columns, any of which may hold the code.
+    columns: tuple[str, ...]
+    #: Whether the (single) column holds a comma-separated list of codes.
+    listed: bool = False
+
+    def keeps(self, row: Mapping[str, object], code: str) -> bool:
+        if self.listed:
+            cell = row.get(self.columns[0])
+            return isinstance(cell, str) and code in (part.strip() for part in cell.split(","))
+        return any(row.get(column) == code for column in self.columns)
+
+
+@dataclass(frozen=True)
+class RowSelection:
+    """The rows of a stored answer that hold every wanted department's code."""
+
+    wanted: tuple[tuple[StoredFilter, str], ...] = ()
+
+    def __call__(self, row: Mapping[str, object]) -> bool:
+        return all(f.keeps(row, code) for f, code in self.wanted)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Text that a kept row's line holds, so that a line without it need not be parsed."""
+        return tuple(code for _, code in self.wanted)
 
 
 def _check_raw(name: str, raw: str) -> None:
@@ -226,6 +286,8 @@ class SavedQuery:
     scope_links: bool = False
     #: Whether each build keeps the default answer beside the graph (``#+ stored: yes``).
     stored: bool = False
+    #: Parameters that only select rows of the stored answer (``#+ stored-filter:``).
+    stored_filters: tuple[StoredFilter, ...] = ()
 
     @property
     def form(self) -> str:
@@ -247,6 +309,20 @@ class SavedQuery:
             ONTOLOGY_GRAPH.value,
         ]
         return [*graphs, LINKS_GRAPH.value] if self.scope_links else graphs
+
+    def row_filter(self, given: Mapping[str, str]) -> RowSelection | None:
+        """Which rows of the stored whole answer answer ``given``; None if it must run live.
+
+        Every given parameter must be declared by a ``#+ stored-filter:`` line;
+        its value is checked as running the query would check it.
+        """
+        filters = {f.parameter: f for f in self.stored_filters}
+        if not set(given) <= set(filters):
+            return None
+        known = {p.name: p for p in self.parameters}
+        return RowSelection(
+            tuple((filters[name], known[name].code(raw)) for name, raw in given.items())
+        )
 
     def bindings(
         self, given: dict[str, str], names: Resolver | None = None
@@ -288,6 +364,8 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
             param_lines.append((number, value))
     params = [_parameter(path, number, value) for number, value in param_lines]
     scope, scope_links = _scope(path, text, params)
+    stored = _stored(path, meta.get("stored", []))
+    filters = _stored_filters(path, text, params, stored)
     tags = tuple(t.strip() for v in meta.get("tags", []) for t in v.split(",") if t.strip())
     return SavedQuery(
         name=name or path.stem,
@@ -299,7 +377,8 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
         parameters=tuple(params),
         scope=scope,
         scope_links=scope_links,
-        stored=_stored(path, meta.get("stored", [])),
+        stored=stored,
+        stored_filters=filters,
     )
 
 
@@ -309,6 +388,58 @@ def _stored(path: Path, values: list[str]) -> bool:
     if not words <= {"yes", "no"} or len(words) > 1:
         raise QueryError(f"{path}: '#+ stored:' is yes or no, not {', '.join(sorted(words))}")
     return words == {"yes"}
+
+
+def _stored_filters(
+    path: Path, text: str, params: list[Parameter], stored: bool
+) -> tuple[StoredFilter, ...]:
+    """The ``#+ stored-filter:`` lines, each naming a department parameter and real columns."""
+    known = {p.name: p for p in params}
+    filters: dict[str, StoredFilter] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"^#\+\s*stored-filter\s*:\s*(.*)$", line.strip(), re.I)
+        if not match:
+            continue
+        where = f"{path}:{number}"
+        found = STORED_FILTER.match(match.group(1).strip())
+        if not found:
+            raise QueryError(
+                f"{where}: a stored filter is 'PARAM = ?column', 'PARAM = ?a | ?b' or "
+                f"'PARAM in ?list', not {match.group(1)!r}"
+            )
+        name = found.group("param")
+        columns = tuple(c.strip().lstrip("?") for c in found.group("columns").split("|"))
+        listed = not found.group("equals")
+        if not stored:
+            raise QueryError(f"{where}: a stored filter needs '#+ stored: yes'")
+        if name not in known or known[name].type != "department":
+            raise QueryError(f"{where}: {name!r} is not a department parameter of the query")
+        if known[name].default is not None:
+            raise QueryError(
+                f"{where}: {name!r} has a default, so the stored answer is already narrowed"
+            )
+        if listed and len(columns) > 1:
+            raise QueryError(f"{where}: 'in' takes one column holding a list of codes")
+        if name in filters:
+            raise QueryError(f"{where}: {name!r} has a stored filter already")
+        for column in columns:
+            if column not in _columns(where, text):
+                raise QueryError(f"{where}: the query has no column ?{column}")
+        filters[name] = StoredFilter(name, columns, listed)
+    return tuple(filters.values())
+
+
+def _columns(where: str, text: str) -> list[str]:
+    """The variables a SELECT query answers with, as an empty store reports them."""
+    from pyoxigraph import QuerySolutions, Store
+
+    try:
+        answer = Store().query(text)
+    except SyntaxError as error:
+        raise QueryError(f"{where}: the query cannot be read for its columns ({error})") from None
+    if not isinstance(answer, QuerySolutions):
+        raise QueryError(f"{where}: only a SELECT query has columns to filter on")
+    return [variable.value for variable in answer.variables]
 
 
 def _scope(path: Path, text: str, params: list[Parameter]) -> tuple[str | None, bool]:

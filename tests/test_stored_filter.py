@@ -1,0 +1,226 @@
+"""One-department questions answered by filtering the answer the build stored.
+
+A ``#+ stored-filter:`` line is a promise about the query's SPARQL: asked for
+one department, its answer is exactly the stored whole answer's rows that hold
+that department's code, in the same order. These tests hold every declaration
+to that promise for each of the seven departments on the bundled graph, and
+show that a wrong declaration breaks it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from indsatsgraf.graph import answers
+from indsatsgraf.graph.sparql import run_embedded
+from indsatsgraf.queries.catalog import (
+    DEPARTMENT_CODES,
+    QueryError,
+    SavedQuery,
+    StoredFilter,
+    parse_query_file,
+    saved_queries,
+)
+
+DECLARED = (
+    "budget-items-per-department",
+    "department-collaboration-matrix",
+    "initiatives-per-goal-and-department",
+    "multi-department-initiatives",
+    "priorities-without-department-initiatives",
+)
+
+
+def disagreements(generation: Path, oxstore, query: SavedQuery) -> dict[str, tuple[int, int]]:
+    """The departments whose filtered stored answer is not the live one: (stored, live) rows.
+
+    Also fails outright if the stored answer is not used at all: a declaration
+    that silently runs live would prove nothing.
+    """
+    wrong = {}
+    for code in DEPARTMENT_CODES:
+        kept = answers.stored(generation, query, {"department": code})
+        assert kept is not None, f"{query.name}: {code} was not answered from the stored answer"
+        live = run_embedded(oxstore, query, query.bindings({"department": code}))
+        if (kept.variables, kept.rows) != (live.variables, live.rows):
+            wrong[code] = (len(kept.rows), len(live.rows))
+    return wrong
+
+
+def test_the_declared_queries_are_the_department_narrowed_ones() -> None:
+    declared = {name for name, q in saved_queries().items() if q.stored_filters}
+    assert declared == set(DECLARED)
+
+
+@pytest.mark.parametrize("name", DECLARED)
+def test_a_stored_filter_answers_as_the_live_query(built_store, oxstore, name: str) -> None:
+    query = saved_queries()[name]
+    generation = built_store.current.resolve()
+    assert disagreements(generation, oxstore, query) == {}
+    answered = [
+        code
+        for code in DEPARTMENT_CODES
+        if answers.stored(generation, query, {"department": code}).rows
+    ]
+    assert len(answered) >= 2, "departments without rows would prove nothing"
+
+
+def test_a_limit_counts_the_kept_rows(built_store, oxstore) -> None:
+    query = saved_queries()["initiatives-per-goal-and-department"]
+    generation = built_store.current.resolve()
+    live = run_embedded(oxstore, query, query.bindings({"department": "BUF"})).rows
+    assert len(live) > 3
+    assert answers.stored(generation, query, {"department": "buf"}, limit=3).rows == live[:3]
+    streamed = answers.stream(generation, query, {"department": "BUF"})
+    assert list(streamed.rows) == live
+
+
+def test_an_undeclared_parameter_runs_live(built_store) -> None:
+    generation = built_store.current.resolve()
+    query = saved_queries()["budget-items-per-department"]
+    assert answers.stored(generation, query, {"department": "SOF", "year": "2024"}) is None
+    matrix = saved_queries()["department-collaboration-matrix"]
+    assert answers.stored(generation, matrix, {"department": "SOF", "plan": "2015"}) is None
+    assert (
+        answers.stored(generation, replace(matrix, stored_filters=()), {"department": "SOF"})
+        is None
+    )
+
+
+def test_a_bad_code_is_refused_as_live(built_store) -> None:
+    query = saved_queries()["department-collaboration-matrix"]
+    with pytest.raises(QueryError, match="'XYZ' is not a department code"):
+        answers.stored(built_store.current.resolve(), query, {"department": "XYZ"})
+
+
+@pytest.fixture(scope="module")
+def spare_generation(built_store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bundled graph's generation, for storing answers of queries under test."""
+    copy = tmp_path_factory.mktemp("spare") / "generation"
+    shutil.copytree(built_store.current.resolve(), copy)
+    return copy
+
+
+def _stored_as(generation: Path, query: SavedQuery) -> SavedQuery:
+    assert answers.compute(generation, [query]) == 1
+    return query
+
+
+def _undeclared(name: str) -> str:
+    """The saved query's text without its ``#+ stored`` lines, to declare afresh."""
+    text = saved_queries()[name].text
+    return "".join(line for line in text.splitlines(True) if not line.startswith("#+ stored"))
+
+
+def _declared(tmp_path: Path, text: str, header: str) -> SavedQuery:
+    """``text`` with ``header`` lines put before its first line, parsed as a query file."""
+    path = tmp_path / "declared.rq"
+    path.write_text(header + text, encoding="utf-8")
+    return parse_query_file(path)
+
+
+def test_a_list_column_compared_as_one_code_fails(spare_generation: Path, oxstore) -> None:
+    """multi-department-initiatives' column lists codes ("BUF, SOF"): '=' would keep no row."""
+    query = saved_queries()["multi-department-initiatives"]
+    wrong = replace(query, stored_filters=(StoredFilter("department", ("departments",)),))
+    found = disagreements(spare_generation, oxstore, _stored_as(spare_generation, wrong))
+    assert found and all(kept == 0 < live for kept, live in found.values())
+
+
+def test_a_column_not_grouped_on_fails(spare_generation: Path, oxstore, tmp_path: Path) -> None:
+    """The first department of each initiative is not what narrowing to a department shows."""
+    text = """#+ param: department department — only this department
+PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?initiative (MIN(?code) AS ?department) WHERE {
+  ?initiative a ig:Initiative ; ig:department ?dept . ?dept skos:notation ?code .
+  FILTER(!BOUND(?_department) || ?dept = ?_department)
+}
+GROUP BY ?initiative
+ORDER BY ?initiative
+"""
+    header = "#+ stored: yes\n#+ stored-filter: department = ?department\n"
+    query = _stored_as(spare_generation, _declared(tmp_path, text, header))
+    found = disagreements(spare_generation, oxstore, query)
+    assert found and all(kept < live for kept, live in found.values())
+
+
+def test_a_query_without_the_column_cannot_declare_it(tmp_path: Path) -> None:
+    """initiatives-active-in-year shows no department, and its stored answer is for 2016 only."""
+    text = saved_queries()["initiatives-active-in-year"].text
+    header = "#+ stored: yes\n#+ stored-filter: department = ?department\n"
+    with pytest.raises(QueryError, match=r"declared\.rq:2: the query has no column \?department"):
+        _declared(tmp_path, text, header)
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("#+ stored-filter: department = ?department\n", "needs '#\\+ stored: yes'"),
+        ("#+ stored: yes\n#+ stored-filter: department ?department\n", "a stored filter is"),
+        ("#+ stored: yes\n#+ stored-filter: plan = ?department\n", "'plan' is not a department"),
+        ("#+ stored: yes\n#+ stored-filter: department in ?a | ?b\n", "'in' takes one column"),
+        ("#+ stored: yes\n#+ stored-filter: department = ?dept\n", "no column \\?dept"),
+        (
+            "#+ stored: yes\n#+ stored-filter: department = ?department\n"
+            "#+ stored-filter: department = ?plan\n",
+            "'department' has a stored filter already",
+        ),
+    ],
+)
+def test_a_bad_declaration_names_its_line(tmp_path: Path, header: str, message: str) -> None:
+    text = _undeclared("initiatives-per-goal-and-department")
+    with pytest.raises(QueryError, match=rf"declared\.rq:\d+: .*{message}"):
+        _declared(tmp_path, text, header)
+
+
+def test_a_defaulted_parameter_cannot_be_declared(tmp_path: Path) -> None:
+    text = _undeclared("initiatives-per-goal-and-department").replace(
+        "#+ param: department department —", "#+ param: department department = SOF —"
+    )
+    header = "#+ stored: yes\n#+ stored-filter: department = ?department\n"
+    with pytest.raises(QueryError, match="has a default"):
+        _declared(tmp_path, text, header)
+
+
+def test_the_command_answers_one_department_from_the_stored_answer(built_store, tmp_path) -> None:
+    """A marker in the stored file shows that `query --param department=…` read it."""
+    import json
+
+    from click.testing import CliRunner
+    from indsatsgraf.cli import main
+
+    store = tmp_path / "store"
+    shutil.copytree(built_store.path, store, symlinks=True)
+    path = store / "current" / answers.FOLDER / "department-collaboration-matrix.json"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    row = next(i for i, line in enumerate(lines) if '"departmentA": "BUF"' in line)
+    lines[row] = lines[row].replace('"sharedInitiatives": ', '"sharedInitiatives": -', 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["--store", str(store), "query", "department-collaboration-matrix"]
+        + ["--param", "department=BUF", "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert any(r["sharedInitiatives"] < 0 for r in shown)
+    assert all("BUF" in (r["departmentA"], r["departmentB"]) for r in shown)
+
+
+def test_an_answer_written_whole_is_filtered_too(spare_generation: Path, oxstore) -> None:
+    """A stored file not written a row per line (by hand, say) is read whole, then filtered."""
+    import json
+
+    query = saved_queries()["department-collaboration-matrix"]
+    _stored_as(spare_generation, query)
+    path = spare_generation / answers.FOLDER / f"{query.name}.json"
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 1
+    assert disagreements(spare_generation, oxstore, query) == {}
+    live = run_embedded(oxstore, query, query.bindings({"department": "SOF"})).rows
+    assert answers.stored(spare_generation, query, {"department": "SOF"}, limit=2).rows == live[:2]
