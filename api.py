@@ -245,27 +245,12 @@ def run_query(
     the graph the query runs on. SERVICE calls are refused unless their
     endpoint is in ``allow_service``; the query stops after ``timeout`` seconds.
     """
-    from .graph import sparql
-    from .graph.names import Names
 
     saved, given, allowed = _checked(query, params, store, endpoint, timeout, allow_service)
     if endpoint is not None:
         return _run_remote(endpoint, saved, given, limit, timeout, allowed)
     assert store is not None
-    if store_path is not None:
-        from .graph import answers
-
-        kept = answers.stored(_generation(store_path), saved, given, limit)
-        if kept is not None:
-            return kept
-    return sparql.run_embedded(
-        store,
-        saved,
-        saved.bindings(given, Names.of_store(store)),
-        limit=limit,
-        timeout=timeout,
-        allow_service=allowed,
-    )
+    return _embedded(False, store, store_path, saved, given, limit, timeout, allowed)
 
 
 def stream_query(
@@ -289,7 +274,6 @@ def stream_query(
     out row by row.
     """
     from .graph import sparql
-    from .graph.names import Names
 
     saved, given, allowed = _checked(query, params, store, endpoint, timeout, allow_service)
     if saved.form != "SELECT":
@@ -297,20 +281,7 @@ def stream_query(
     if endpoint is not None:
         return sparql.RowStream.of(_run_remote(endpoint, saved, given, limit, timeout, allowed))
     assert store is not None
-    if store_path is not None:
-        from .graph import answers
-
-        kept = answers.stream(_generation(store_path), saved, given, limit)
-        if kept is not None:
-            return kept
-    return sparql.stream_embedded(
-        store,
-        saved,
-        saved.bindings(given, Names.of_store(store)),
-        limit=limit,
-        timeout=timeout,
-        allow_service=allowed,
-    )
+    return _embedded(True, store, store_path, saved, given, limit, timeout, allowed)
 
 
 def write_rows(rows: RowStream, fmt: str, out: TextIO) -> int:
@@ -365,6 +336,37 @@ def _checked(
     saved = find_query(query) if isinstance(query, str) else query
     sparql.check(saved, allowed, timeout)  # before the store is read or the endpoint called
     return saved, dict(params or {}), allowed
+
+
+def _embedded(
+    streamed: bool,
+    store: ox.Store,
+    store_path: Path | None,
+    saved: SavedQuery,
+    given: dict[str, str],
+    limit: int | None,
+    timeout: float,
+    allowed: tuple[str, ...],
+) -> QueryResult | RowStream:
+    """The answer on the embedded store, whole or ``streamed``: the one its build kept
+    for this query text and these parameters if there is one, else run now."""
+    from .graph import answers, sparql
+    from .graph.names import Names
+
+    if store_path is not None:
+        keep = answers.stream if streamed else answers.stored
+        kept = keep(_generation(store_path), saved, given, limit)
+        if kept is not None:
+            return kept
+    run = sparql.stream_embedded if streamed else sparql.run_embedded
+    return run(
+        store,
+        saved,
+        saved.bindings(given, Names.of_store(store)),
+        limit=limit,
+        timeout=timeout,
+        allow_service=allowed,
+    )
 
 
 def _run_remote(
