@@ -168,7 +168,8 @@ def stream_with_deadline(
 def _frames(reader: int, deadline: float) -> Iterator[tuple[str, Any]]:
     """The child's frames, each (kind, value); TimeoutError once ``deadline`` passes."""
     buffer = bytearray()
-    while True:
+    for chunk in _chunks(reader, deadline):
+        buffer += chunk
         while len(buffer) >= _FRAME.size:
             (size,) = _FRAME.unpack_from(buffer)
             if len(buffer) < _FRAME.size + size:
@@ -176,16 +177,6 @@ def _frames(reader: int, deadline: float) -> Iterator[tuple[str, Any]]:
             payload = bytes(buffer[_FRAME.size : _FRAME.size + size])
             del buffer[: _FRAME.size + size]
             yield pickle.loads(payload)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        ready, _, _ = select.select([reader], [], [], remaining)
-        if not ready:
-            raise TimeoutError
-        chunk = os.read(reader, 1 << 16)
-        if not chunk:
-            return
-        buffer += chunk
 
 
 def _streaming_child(
@@ -289,7 +280,12 @@ def _child(writer: int, work: Callable[..., Any], args: tuple[Any, ...], seconds
 
 def _read_until(reader: int, deadline: float) -> bytes:
     """Everything the child writes, or TimeoutError once ``deadline`` passes."""
-    chunks = []
+    return b"".join(_chunks(reader, deadline))
+
+
+def _chunks(reader: int, deadline: float) -> Iterator[bytes]:
+    """What the child writes, as it arrives, until it closes the pipe; TimeoutError
+    once ``deadline`` passes."""
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -299,5 +295,5 @@ def _read_until(reader: int, deadline: float) -> bytes:
             raise TimeoutError
         chunk = os.read(reader, 1 << 16)
         if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+            return
+        yield chunk
