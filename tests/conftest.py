@@ -19,15 +19,21 @@ READY_MS = 60_000
 
 
 @functools.cache
-def scale_generator():
-    """benchmarks/generate.py as a module: benchmarks/ is not part of the package."""
+def benchmark_module(name: str):  # noqa: ANN201 - a script of benchmarks/ as a module
+    """``benchmarks/NAME.py`` as a module: benchmarks/ is not part of the package."""
     spec = importlib.util.spec_from_file_location(
-        "scale_generator", REPO / "benchmarks" / "generate.py"
+        f"bench_{name}", REPO / "benchmarks" / f"{name}.py"
     )
+    assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def scale_generator():  # noqa: ANN201
+    """benchmarks/generate.py, the generator of the scaled corpora."""
+    return benchmark_module("generate")
 
 
 @pytest.fixture(scope="session")

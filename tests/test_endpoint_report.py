@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
-from conftest import REPO
+from conftest import benchmark_module
 
 
-def _report():
-    spec = importlib.util.spec_from_file_location("bench_report", REPO / "benchmarks" / "report.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def _report():  # noqa: ANN202
+    return benchmark_module("report")
 
 
 def _run(warm: float, rows: int) -> dict:

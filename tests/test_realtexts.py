@@ -8,11 +8,10 @@ The floors are the recall measured when the committee case importer was written
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT.parent / "shared" / "realtexts"
@@ -26,12 +25,7 @@ FLOORS = {
 
 
 def _benchmark():  # noqa: ANN202 - the benchmarks/realtexts.py module
-    spec = importlib.util.spec_from_file_location("realtexts", ROOT / "benchmarks" / "realtexts.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("realtexts")
 
 
 @pytest.fixture(scope="module")
