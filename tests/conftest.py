@@ -158,39 +158,15 @@ def web_server(web_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
     Link decisions go to a temporary file named by INDSATSGRAF_LINK_DECISIONS.
     """
-    import socket
-    import threading
-    import time
-
-    import uvicorn
     from indsatsgraf.graph.link_decisions import ENV
     from indsatsgraf.web.app import Settings, create_app
+    from servers import serving
 
     decisions = tmp_path_factory.mktemp("decisions") / "link-decisions.tsv"
     old = os.environ.get(ENV)
     os.environ[ENV] = str(decisions)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(Settings(web_store.path)), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
-    # The first answer opens the store and compiles the templates; do it before any test times it.
-    import urllib.request
-
-    urllib.request.urlopen(url + "/", timeout=300).read()
-    yield WebServer(url, decisions)
-    server.should_exit = True
-    thread.join(timeout=30)
+    with serving(create_app(Settings(web_store.path))) as url:
+        yield WebServer(url, decisions)
     if old is None:
         os.environ.pop(ENV, None)
     else:

@@ -63,6 +63,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serving(app: object) -> Iterator[str]:
+    """An ASGI ``app`` on uvicorn on a free 127.0.0.1 port, answered once, then stopped.
+
+    The first answer opens the store and compiles the templates, so it is asked
+    for here, before any test times a page.
+    """
+    import threading
+
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise ServerError("the web server did not start")
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        urllib.request.urlopen(url + "/", timeout=300).read()
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
 def oxigraph_binary() -> str:
     found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(found).exists():

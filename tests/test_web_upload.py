@@ -6,7 +6,6 @@ document changes no other test's graph.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,29 +53,12 @@ class Server:
 
 
 def _serve(store: Path, *, read_only: bool) -> Iterator[Server]:
-    import socket
-    import urllib.request
-
-    import uvicorn
     from indsatsgraf.web.app import Settings, create_app
+    from servers import serving
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app(Settings(store, read_only=read_only))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
-    urllib.request.urlopen(url + "/", timeout=300).read()
-    yield Server(url, store, app)
-    server.should_exit = True
-    thread.join(timeout=30)
+    with serving(app) as url:
+        yield Server(url, store, app)
 
 
 @pytest.fixture(scope="module")
