@@ -318,10 +318,7 @@ def _solutions(
 ) -> Iterator[list[str] | dict[str, Value]]:
     """The variables, then each row as plain values (in the child of stream_embedded)."""
     try:
-        if graphs is None:
-            answer = store.query(text, use_default_graph_as_union=True)
-        else:
-            answer = store.query(text, default_graph=[ox.NamedNode(g) for g in graphs])
+        answer = _query(store, text, graphs)
         assert isinstance(answer, ox.QuerySolutions)
         variables = [v.value for v in answer.variables]
         yield variables
@@ -360,13 +357,18 @@ def _evaluate(
     call or while rows are read.
     """
     try:
-        if graphs is None:
-            answer = store.query(text, use_default_graph_as_union=True)
-        else:
-            answer = store.query(text, default_graph=[ox.NamedNode(g) for g in graphs])
-        return _answer(answer, limit)
+        return _answer(_query(store, text, graphs), limit)
     except (OSError, RuntimeError) as error:
         raise QueryError(f"the query failed while running: {error}") from None
+
+
+def _query(
+    store: ox.Store, text: str, graphs: list[str] | None
+) -> ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples:
+    """``text`` over ``graphs`` as the default graph (a scoped query), else their union."""
+    if graphs is None:
+        return store.query(text, use_default_graph_as_union=True)
+    return store.query(text, default_graph=[ox.NamedNode(g) for g in graphs])
 
 
 def _answer(
