@@ -224,6 +224,12 @@ def _limit_child(seconds: float) -> None:
     """In a child: an alarm a second after the deadline, a memory cap, a big stack."""
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # whatever handler the parent set
     signal.alarm(math.ceil(max(seconds, 0)) + 1)
+    limit_worker()
+
+
+def limit_worker() -> None:
+    """In a query worker process: a memory cap, and a big stack for threads started
+    from now on (the parser and planner recurse)."""
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     cap = (
         MAX_QUERY_MEMORY_BYTES

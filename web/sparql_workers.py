@@ -16,12 +16,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import resource
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..graph.deadline import MAX_QUERY_MEMORY_BYTES, WORKER_STACK_BYTES, QueryTimeout
+from ..graph.deadline import QueryTimeout, limit_worker
 
 #: Queries run at once; more wait for a worker (within their time limit).
 WORKERS = max(2, os.cpu_count() or 1)
@@ -100,14 +99,7 @@ class QueryWorkers:
 
 def _serve(connection: Connection) -> None:
     """A worker: answer queries until the server closes the pipe (or is gone)."""
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    cap = (
-        MAX_QUERY_MEMORY_BYTES
-        if hard == resource.RLIM_INFINITY
-        else min(hard, MAX_QUERY_MEMORY_BYTES)
-    )
-    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
-    threading.stack_size(WORKER_STACK_BYTES)  # the parser and planner recurse
+    limit_worker()
     thread = threading.Thread(target=_loop, args=(connection,))
     thread.start()
     thread.join()
