@@ -43,11 +43,7 @@ def api_query(request: Request) -> Response:
         {
             "query": query.name,
             "parameters": given,
-            "variables": page.variables,
-            "rows": page.rows,
-            "total": page.total,
-            "truncated": page.truncated,
-            "next": page.next,
+            **page.summary(),
         }
     )
 

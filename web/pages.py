@@ -267,11 +267,7 @@ def query_page(request: Request) -> Response:
         "summary": query.summary,
         "description": query.description,
         "parameters": given,
-        "variables": page.variables,
-        "rows": page.rows,
-        "total": page.total,
-        "truncated": page.truncated,
-        "next": page.next,
+        **page.summary(),
         "sort": page.sort,
         "descending": page.descending,
     }

@@ -37,6 +37,16 @@ class Page:
     sort: str | None
     descending: bool
 
+    def summary(self) -> dict[str, object]:
+        """What every JSON twin of a table page says of the page."""
+        return {
+            "variables": self.variables,
+            "rows": self.rows,
+            "total": self.total,
+            "truncated": self.truncated,
+            "next": self.next,
+        }
+
 
 def _key(value: Value) -> tuple:
     """A sort key that orders numbers as numbers, text as text, and empty cells last."""
