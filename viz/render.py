@@ -180,6 +180,7 @@ def html_string(graph: nx.Graph, *, title: str, size_by: str = "degree") -> str:
         table=table_html(graph),
         vis_css=_vis_asset("vis-network.css"),
         vis_js=_vis_asset("vis-network.min.js"),
+        pairs_js=pairs_script(),
         data=_script_json(payload),
     )
 
@@ -546,6 +547,16 @@ def _vis_asset(name: str) -> str:
     return resources.files("pyvis").joinpath(*VIS_ASSETS, name).read_text(encoding="utf-8")
 
 
+def scripts_folder() -> str:
+    """The page scripts the written views and the web application share (package data)."""
+    return str(resources.files("indsatsgraf.viz").joinpath("scripts"))
+
+
+@cache
+def pairs_script() -> str:
+    return resources.files("indsatsgraf.viz").joinpath("scripts", "pairs.js").read_text("utf-8")
+
+
 @cache
 def _page_template() -> string.Template:
     return string.Template(_PAGE)
@@ -621,6 +632,7 @@ $table
 </main>
 <script type="application/json" id="indsatsgraf-data">$data</script>
 <script>$vis_js</script>
+<script>$pairs_js</script>
 <script>
 (function () {
   "use strict";
@@ -777,37 +789,7 @@ $table
     window.indsatsgrafLastPng = url;
   });
 
-  var byPair = {};
-  data.edges.forEach(function (edge) {
-    if (edge.items) { byPair[edge.from + "|" + edge.to] = byPair[edge.to + "|" + edge.from] = edge; }
-  });
-  var pairItems = document.getElementById("pair-items");
-  function showPair(a, b) {
-    var edge = byPair[a + "|" + b];
-    if (!edge || !pairItems) { return; }
-    var name = function (id) { return nodes.get(id).name; };
-    pairItems.textContent = "";
-    var heading = document.createElement("h3");
-    heading.textContent = name(a) + " og " + name(b) + ": " + edge.items.length + " fælles indsatser";
-    var list = document.createElement("ul");
-    edge.items.forEach(function (item) {
-      var li = document.createElement("li");
-      li.textContent = item;
-      list.appendChild(li);
-    });
-    pairItems.appendChild(heading);
-    pairItems.appendChild(list);
-    network.selectEdges([edge.id]);
-  }
-  document.querySelectorAll("button.pair").forEach(function (button) {
-    button.addEventListener("click", function () { showPair(button.dataset.a, button.dataset.b); });
-  });
-  network.on("click", function (params) {
-    if (!params.nodes.length && params.edges.length) {
-      var edge = edges.get(params.edges[0]);
-      showPair(edge.from, edge.to);
-    }
-  });
+  window.indsatsgrafListPairs(data, network);
 
   var items = data.nodes.map(function (node) {
     return {id: node.id, name: node.name, key: node.name.toLowerCase()};

@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..queries.catalog import QueryError
+from ..viz.render import scripts_folder
 from . import api, pages, review, sparql_routes, upload
 from .cache import ResponseCache
 from .library import Library
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> Starlette:
         *sparql_routes.routes(),
         *api.routes(),
         Mount("/static/vendor/vis-network", StaticFiles(directory=_vis_folder()), name="vis"),
+        Mount("/static/viz", StaticFiles(directory=scripts_folder()), name="viz"),
         Mount("/static", StaticFiles(directory=_folder("static")), name="static"),
     ]
     app = Starlette(

@@ -18,7 +18,7 @@
       var network = new vis.Network(
         box, {nodes: new vis.DataSet(data.nodes), edges: edges}, data.options
       );
-      listPairs(data, network);
+      window.indsatsgrafListPairs(data, network);
       // Counts and scores on the lines keep their on-screen size whatever the zoom needed
       // to fit the picture (as in the viz page), so they can be read without hovering.
       function fitEdgeLabels() {
@@ -47,42 +47,4 @@
     })
     .catch(function (error) { say("Netværket kunne ikke tegnes (" + error.message + "); se tabellen."); window.indsatsgrafReady = true; document.documentElement.setAttribute("data-ready", "true"); });
 
-  // A count in the pair matrix (or a line between two departments) lists the pair's
-  // shared initiatives below the matrix, as on the viz page.
-  function listPairs(data, network) {
-    var target = document.getElementById("pair-items");
-    if (!target) { return; }
-    var byPair = {}, byId = {}, names = {};
-    data.nodes.forEach(function (node) { names[node.id] = node.name || node.label; });
-    data.edges.forEach(function (edge) {
-      if (edge.items) {
-        byPair[edge.from + "|" + edge.to] = byPair[edge.to + "|" + edge.from] = byId[edge.id] = edge;
-      }
-    });
-    function show(a, b) {
-      var edge = byPair[a + "|" + b];
-      if (!edge) { return; }
-      target.textContent = "";
-      var heading = document.createElement("h3");
-      heading.textContent = names[a] + " og " + names[b] + ": " + edge.items.length + " fælles indsatser";
-      var list = document.createElement("ul");
-      edge.items.forEach(function (item) {
-        var li = document.createElement("li");
-        li.textContent = item;
-        list.appendChild(li);
-      });
-      target.appendChild(heading);
-      target.appendChild(list);
-      network.selectEdges([edge.id]);
-    }
-    document.querySelectorAll("#pair-matrix button.pair").forEach(function (button) {
-      button.addEventListener("click", function () { show(button.dataset.a, button.dataset.b); });
-    });
-    network.on("click", function (params) {
-      if (!params.nodes.length && params.edges.length) {
-        var edge = byId[params.edges[0]];
-        if (edge) { show(edge.from, edge.to); }
-      }
-    });
-  }
 })();

@@ -1,0 +1,41 @@
+// One pair of departments' shared initiatives, listed below the pair matrix when a count
+// in the matrix or a line between the two departments is chosen. Shared by the written
+// view pages (inlined, so a file on disk stays self-contained) and the web application
+// (served as a file, as its Content-Security-Policy allows no inline script).
+window.indsatsgrafListPairs = function (data, network) {
+  "use strict";
+  var target = document.getElementById("pair-items");
+  if (!target) { return; }
+  var byPair = {}, byId = {}, names = {};
+  data.nodes.forEach(function (node) { names[node.id] = node.name || node.label; });
+  data.edges.forEach(function (edge) {
+    if (edge.items) {
+      byPair[edge.from + "|" + edge.to] = byPair[edge.to + "|" + edge.from] = byId[edge.id] = edge;
+    }
+  });
+  function show(a, b) {
+    var edge = byPair[a + "|" + b];
+    if (!edge) { return; }
+    target.textContent = "";
+    var heading = document.createElement("h3");
+    heading.textContent = names[a] + " og " + names[b] + ": " + edge.items.length + " fælles indsatser";
+    var list = document.createElement("ul");
+    edge.items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.textContent = item;
+      list.appendChild(li);
+    });
+    target.appendChild(heading);
+    target.appendChild(list);
+    network.selectEdges([edge.id]);
+  }
+  document.querySelectorAll("#pair-matrix button.pair").forEach(function (button) {
+    button.addEventListener("click", function () { show(button.dataset.a, button.dataset.b); });
+  });
+  network.on("click", function (params) {
+    if (!params.nodes.length && params.edges.length) {
+      var edge = byId[params.edges[0]];
+      if (edge) { show(edge.from, edge.to); }
+    }
+  });
+};
