@@ -129,10 +129,7 @@ def _write(connection: sqlite3.Connection, query: StorableQuery, result: QueryRe
     """The rows in their order, each filed under the keys its declared filters read from it."""
     connection.executemany(
         "INSERT INTO row VALUES (?, ?, ?)",
-        (
-            (query.name, n, json.dumps(row, ensure_ascii=False))
-            for n, row in enumerate(result.rows)
-        ),
+        ((query.name, n, json.dumps(row, ensure_ascii=False)) for n, row in enumerate(result.rows)),
     )
     connection.executemany(
         "INSERT INTO row_key VALUES (?, ?, ?, ?)",

@@ -441,7 +441,9 @@ def _stored_filters(
             raise QueryError(f"{where}: a stored filter needs '#+ stored: yes'")
         kind = known[name].type if name in known else None
         if kind not in FILTER_RELATIONS:
-            raise QueryError(f"{where}: {name!r} is not a department or plan parameter of the query")
+            raise QueryError(
+                f"{where}: {name!r} is not a department or plan parameter of the query"
+            )
         if relation not in FILTER_RELATIONS[kind]:
             allowed = " or ".join(repr(r) for r in FILTER_RELATIONS[kind])
             raise QueryError(f"{where}: a {kind} filter is {allowed}, not {relation!r}")

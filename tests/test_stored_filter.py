@@ -85,7 +85,9 @@ def plan_disagreements(
         for named in (plan.file_name, plan.iri):
             given = {"plan": named} | ({"department": department} if department else {})
             kept = answers.stored(generation, query, given, names=names)
-            assert kept is not None, f"{query.name}: {named} was not answered from the stored answer"
+            assert kept is not None, (
+                f"{query.name}: {named} was not answered from the stored answer"
+            )
             live = run_embedded(oxstore, query, query.bindings(given, names))
             if (kept.variables, kept.rows) != (live.variables, live.rows):
                 wrong[named] = (len(kept.rows), len(live.rows))
@@ -265,7 +267,7 @@ def test_the_command_answers_one_department_from_the_stored_answer(built_store, 
     with sqlite3.connect(store / "current" / answers.FILE) as connection:
         (n, data), *_ = connection.execute(
             "SELECT n, data FROM row WHERE query = 'department-collaboration-matrix' "
-            "AND data LIKE '%\"departmentA\": \"BUF\"%' ORDER BY n"
+            'AND data LIKE \'%"departmentA": "BUF"%\' ORDER BY n'
         )
         row = json.loads(data)
         row["sharedInitiatives"] = -row["sharedInitiatives"]
@@ -297,7 +299,7 @@ def test_the_command_answers_one_plan_from_the_stored_answer(built_store, tmp_pa
     shutil.copytree(built_store.path, store, symlinks=True)
     with sqlite3.connect(store / "current" / answers.FILE) as connection:
         changed = connection.execute(
-            "UPDATE row SET data = replace(data, '\"goal\": \"', '\"goal\": \"STORED ') "
+            'UPDATE row SET data = replace(data, \'"goal": "\', \'"goal": "STORED \') '
             "WHERE query = 'goals-without-initiatives'"
         ).rowcount
     assert changed > 2
@@ -316,8 +318,6 @@ def test_the_command_answers_one_plan_from_the_stored_answer(built_store, tmp_pa
 def test_a_thing_column_of_another_plan_fails(spare_generation: Path, oxstore) -> None:
     """benchmark-support's supporters come from other plans too: their plan is not the benchmark's."""
     query = saved_queries()["benchmark-support"]
-    wrong = replace(
-        query, stored_filters=(StoredFilter("plan", ("supporter",), "of", "plan"),)
-    )
+    wrong = replace(query, stored_filters=(StoredFilter("plan", ("supporter",), "of", "plan"),))
     found = plan_disagreements(spare_generation, oxstore, _stored_as(spare_generation, wrong))
     assert found
