@@ -46,6 +46,8 @@ from ..errors import QueryError
 from .sparql import QueryResult, RowStream, run_in_process
 
 FILE = "answers.sqlite"
+#: Rows read and decoded at a time while streaming.
+_BATCH = 500
 
 _SCHEMA = """
 CREATE TABLE answer (query TEXT PRIMARY KEY, digest TEXT NOT NULL, variables TEXT NOT NULL);
@@ -218,14 +220,21 @@ def _rows(
         arguments = [part for pair in keep.wanted[1:] for part in pair]
         arguments += [name, *keep.wanted[0]]
     try:
-        for (data,) in connection.execute(sql, [*arguments, -1 if limit is None else limit]):
-            try:
-                yield json.loads(data)
-            except ValueError as error:
-                raise QueryError(
-                    f"{path}: a stored answer's row cannot be read ({error})"
-                ) from None
+        cursor = connection.execute(sql, [*arguments, -1 if limit is None else limit])
+        while batch := [data for (data,) in cursor.fetchmany(_BATCH)]:
+            try:  # one decoding per batch: per row, the call cost more than the text
+                rows = json.loads("[" + ",".join(batch) + "]")
+            except ValueError:  # row by row, to fail at the damaged row after those before
+                rows = (_row(data, path) for data in batch)
+            yield from rows
     except sqlite3.Error as error:
         raise QueryError(f"{path}: the stored answer cannot be read ({error})") from None
     finally:
         connection.close()
+
+
+def _row(data: str, path: Path) -> dict:
+    try:
+        return json.loads(data)
+    except ValueError as error:
+        raise QueryError(f"{path}: a stored answer's row cannot be read ({error})") from None
