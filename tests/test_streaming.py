@@ -119,3 +119,16 @@ def test_a_damaged_answers_file_is_answered_live(generation: Path) -> None:
     query = saved_queries()["department-collaboration-matrix"]
     (generation / answers.FILE).write_bytes(b"not a database" * 100)
     assert answers.stream(generation, query, {}) is None
+
+
+def test_each_cell_is_escaped_and_typed_as_in_a_held_answer() -> None:
+    """CSV cells are escaped per row now (one search), so a row mixing clean, hostile,
+    missing, numeric and boolean cells must still come out cell by cell."""
+    import io
+
+    from indsatsgraf.queries.formats import write_delimited
+
+    out = io.StringIO()
+    rows = [{"a": "x\x1by\r", "b": 3, "c": None, "d": True}, {"a": "ok", "b": "p,q"}]
+    write_delimited(["a", "b", "c", "d"], rows, out, ",")
+    assert out.getvalue() == 'a,b,c,d\nx\\u001by\\u000d,3,,true\nok,"p,q",,\n'
