@@ -353,16 +353,17 @@ def _embedded(
     from .graph import answers, sparql
     from .graph.names import Names
 
+    names = Names.of_store(store)
     if store_path is not None:
         keep = answers.stream if streamed else answers.stored
-        kept = keep(_generation(store_path), saved, given, limit)
+        kept = keep(_generation(store_path), saved, given, limit, names)
         if kept is not None:
             return kept
     run = sparql.stream_embedded if streamed else sparql.run_embedded
     return run(
         store,
         saved,
-        saved.bindings(given, Names.of_store(store)),
+        saved.bindings(given, names),
         limit=limit,
         timeout=timeout,
         allow_service=allowed,

@@ -6,6 +6,7 @@ runs past the time limit still leaves the finished ones behind)::
 
     python benchmarks/tasks.py build DOCUMENTS_DIR STORE_DIR [link|nolink] [compact|nocompact]
     python benchmarks/tasks.py linking DOCUMENTS_DIR
+    python benchmarks/tasks.py streamed STORE_DIR DOCUMENTS_DIR NAME [command|live]
     python benchmarks/tasks.py embedded STORE_DIR REPEAT DOCUMENTS_DIR [NAME,NAME…]
     python benchmarks/tasks.py store_answers STORE_DIR
     python benchmarks/tasks.py remote ENDPOINT_URL REPEAT
@@ -244,17 +245,22 @@ def embedded(store: str, repeat: str, documents: str, only: str = "") -> dict:
     }
 
 
-def streamed(store: str, documents: str, name: str) -> dict:
+def streamed(store: str, documents: str, name: str, way: str = "command") -> dict:
     """One saved query's whole answer written as CSV (to /dev/null) as ``query --format csv``
-    writes it: rows as the store finds them. In a process of its own, so its peak memory
-    is the stream's."""
+    writes it (``api.stream_query`` with the store folder, then ``api.write_rows``): from the
+    answer the build stored when there is one (``from_stored``), else as the store finds the
+    rows. ``live`` streams from the store even so, for the ratio. In a process of its own, so
+    its peak memory is the stream's."""
     from indsatsgraf import api
+    from indsatsgraf.graph import answers
+    from indsatsgraf.graph.names import Names
     from indsatsgraf.graph.sparql import stream_embedded
     from indsatsgraf.graph.store import GraphStore
 
     oxstore = GraphStore(Path(store)).open()
+    generation = GraphStore(Path(store)).current.resolve()
     query = dict(_queries())[name]
-    bindings = query.bindings(corpus_parameters(name, documents))
+    given = corpus_parameters(name, documents)
     lines: list[float] = []
 
     class Sink:
@@ -268,9 +274,22 @@ def streamed(store: str, documents: str, name: str) -> dict:
             pass
 
     start = time.perf_counter()
-    rows = api.write_rows(stream_embedded(oxstore, query, bindings, timeout=3600), "csv", Sink())
+    if way == "live":
+        names = Names.of_store(oxstore)
+        rows = stream_embedded(oxstore, query, query.bindings(given, names), timeout=3600)
+    else:
+        rows = api.stream_query(query, given, store=oxstore, store_path=Path(store), timeout=3600)
+    written = api.write_rows(rows, "csv", Sink())
     seconds = time.perf_counter() - start
-    return {"rows": rows, "seconds": seconds, "first_row_seconds": lines[1] if rows else None}
+    from_stored = way != "live" and (
+        answers.stream(generation, query, given, limit=0, names=Names.of_store(oxstore)) is not None
+    )
+    return {
+        "rows": written,
+        "seconds": seconds,
+        "first_row_seconds": lines[1] if written else None,
+        "from_stored": from_stored,
+    }
 
 
 #: The department a one-department question is asked about (the one with most initiatives).
@@ -284,14 +303,15 @@ def narrowed(store: str, repeat: str, documents: str, pages: str = "pages") -> d
 
     Every saved query with a ``plan`` parameter runs narrowed to the first
     generated cross-departmental plan, every one with a ``department``
-    parameter narrowed to SOF. A department question is asked as ``query
-    --param department=SOF`` asks it (``api.run_query`` with the store
-    folder), so a query that declares ``#+ stored-filter:`` is answered from
-    its stored answer; ``from_stored`` says whether it was, and ``live`` times
-    the same question run on the graph. ``pages`` also times the first page
-    (PAGE_ROWS rows, read and converted) of every answer longer than a page,
-    with the default parameters. ``stored`` reads back each answer the build
-    stored (``graph.answers``).
+    parameter narrowed to SOF. Both are asked as ``query --param …`` asks them
+    (``api.run_query`` with the store folder), so a query that declares
+    ``#+ stored-filter:`` for the parameter is answered from its stored answer;
+    ``from_stored`` says whether it was, and ``live`` times the same question
+    run on the graph. A scoped plan question also times ``unscoped``, the same
+    run over every graph. ``pages`` also times the first page (PAGE_ROWS rows,
+    read and converted) of every answer longer than a page, with the default
+    parameters. ``stored`` reads back each answer the build stored
+    (``graph.answers``).
     """
     from indsatsgraf.graph import answers
     from indsatsgraf.graph.sparql import run_embedded
@@ -305,24 +325,22 @@ def narrowed(store: str, repeat: str, documents: str, pages: str = "pages") -> d
         declared = {p.name: p.type for p in query.parameters}
         asked = corpus_parameters(name, documents)
         if declared.get("department") == "department":
-            results["department"][name] = _department_question(
+            results["department"][name] = _narrow_question(
                 query, {**asked, "department": NARROW_DEPARTMENT}, oxstore, store, int(repeat)
             )
-        for kind, value in (("plan", plan),):
-            if declared.get(kind) == kind:
-                bindings = query.bindings({**asked, kind: value})
-                results[kind][name] = _timed(
-                    lambda q=query, b=bindings: len(run_embedded(oxstore, q, b, timeout=3600).rows),
+        if declared.get("plan") == "plan":
+            results["plan"][name] = _narrow_question(
+                query, {**asked, "plan": plan}, oxstore, store, int(repeat)
+            )
+            bindings = query.bindings({**asked, "plan": plan})
+            if not results["plan"][name].get("from_stored") and query.scoped_graphs(bindings):
+                unscoped = replace(query, scope=None)  # the same, over every graph
+                results["plan"][name]["unscoped"] = _timed(
+                    lambda q=unscoped, b=bindings: len(
+                        run_embedded(oxstore, q, b, timeout=3600).rows
+                    ),
                     int(repeat),
                 )
-                if query.scoped_graphs(bindings) is not None:  # the same, over every graph
-                    unscoped = replace(query, scope=None)
-                    results[kind][name]["unscoped"] = _timed(
-                        lambda q=unscoped, b=bindings: len(
-                            run_embedded(oxstore, q, b, timeout=3600).rows
-                        ),
-                        int(repeat),
-                    )
         if pages == "pages":
             bindings = query.bindings(asked)
             results["page"][name] = _timed(
@@ -338,11 +356,13 @@ def narrowed(store: str, repeat: str, documents: str, pages: str = "pages") -> d
     return {"plan_name": plan, "department_name": NARROW_DEPARTMENT, **results}
 
 
-def _department_question(
+def _narrow_question(
     query: SavedQuery, given: dict[str, str], oxstore, store: str, repeat: int
 ) -> dict:
-    """One department's question asked as the command asks it, and live when it was not."""
+    """One plan's or department's question asked as the command asks it (from the stored
+    answer where the query declares that filter), and also live when it was stored."""
     from indsatsgraf.graph import answers
+    from indsatsgraf.graph.names import Names
     from indsatsgraf.graph.sparql import run_embedded
     from indsatsgraf.graph.store import GraphStore
 
@@ -353,9 +373,10 @@ def _department_question(
         repeat,
     )
     generation = GraphStore(Path(store)).current.resolve()
-    timed["from_stored"] = answers.stream(generation, query, given, limit=0) is not None
+    names = Names.of_store(oxstore)
+    timed["from_stored"] = answers.stream(generation, query, given, 0, names) is not None
     if timed["from_stored"]:
-        bindings = query.bindings(given)
+        bindings = query.bindings(given, names)
         timed["live"] = _timed(
             lambda: len(run_embedded(oxstore, query, bindings, timeout=3600).rows), repeat
         )

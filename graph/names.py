@@ -217,26 +217,7 @@ class Names:
     def plans(self) -> list[Plan]:
         """Every plan in the graph, by file name."""
         if self._plans is None:
-            found: dict[str, dict] = {}
-            for row in self._select(query_file(__package__, "plans"), {}):
-                entry = found.setdefault(str(row["plan"]), {"years": []})
-                for key in ("file", "title", "start", "end"):
-                    if row[key] is not None:
-                        entry.setdefault(key, row[key])
-                for key in ("year", "start", "end"):
-                    if isinstance(row[key], int) and row[key] not in entry["years"]:
-                        entry["years"].append(row[key])
-            self._plans = [
-                Plan(
-                    iri,
-                    str(e.get("file") or iri.rsplit("/", 1)[-1]),
-                    str(e.get("title") or ""),
-                    tuple(e["years"]),
-                    e.get("start"),
-                    e.get("end"),
-                )
-                for iri, e in found.items()
-            ]
+            self._plans = _gather_plans(self._select(query_file(__package__, "plans"), {}))
         return self._plans
 
     def plans_named(self, text: str) -> list[Plan]:
@@ -248,6 +229,9 @@ class Names:
 
     def plan(self, text: str) -> Plan:
         """The one plan ``text`` names; UnknownName or AmbiguousName list the plans."""
+        named = self._plan_by_file(text)
+        if named is not None:
+            return named
         hits = self.plans_named(text)
         if len(hits) > 1:
             raise AmbiguousName(
@@ -256,6 +240,20 @@ class Names:
                 hits,
             )
         return hits[0]
+
+    def _plan_by_file(self, text: str) -> Plan | None:
+        """The plan whose file name ``text`` is, read alone rather than among every plan.
+
+        A file name is the second way of naming a plan (module doc); only an IRI
+        comes first, and no IRI or title ends in ``.txt``. None sends the name
+        through the full list, which also names the plans when nothing matches.
+        """
+        value = text.strip()
+        if not value.endswith(".txt") or self._plans is not None:
+            return None
+        rows = self._select(query_file(__package__, "plan-by-file"), {"file": ox.Literal(value)})
+        hits = [p for p in _gather_plans(rows) if p.file_name.casefold() == _normal(text)]
+        return hits[0] if len(hits) == 1 else None
 
     def plan_qualifier(self, plan: Plan) -> str:
         """The shortest way to name ``plan``: a year that names no other plan, else its slug."""
@@ -362,6 +360,30 @@ class Names:
             f"{name!r} names {len(things)} things equally well; choose one by giving it "
             "as listed (PLAN:NAME or its IRI):\n" + "\n".join(lines)
         )
+
+
+def _gather_plans(rows: Iterable[dict[str, Value]]) -> list[Plan]:
+    """Plans from rows of plans.rq (a plan per row per year it has), in the rows' order."""
+    found: dict[str, dict] = {}
+    for row in rows:
+        entry = found.setdefault(str(row["plan"]), {"years": []})
+        for key in ("file", "title", "start", "end"):
+            if row[key] is not None:
+                entry.setdefault(key, row[key])
+        for key in ("year", "start", "end"):
+            if isinstance(row[key], int) and row[key] not in entry["years"]:
+                entry["years"].append(row[key])
+    return [
+        Plan(
+            iri,
+            str(e.get("file") or iri.rsplit("/", 1)[-1]),
+            str(e.get("title") or ""),
+            tuple(e["years"]),
+            e.get("start"),
+            e.get("end"),
+        )
+        for iri, e in found.items()
+    ]
 
 
 def _order(thing: Thing) -> tuple[str, str, str]:

@@ -38,21 +38,27 @@ then never scans the others, which a FILTER on the plan cannot spare it.
 once and keep it beside the graph (:mod:`..graph.answers`): for archive-wide
 aggregates whose few rows cost a scan of every document.
 
-A stored query may also promise that a ``department`` parameter only picks
-rows out of that whole answer, naming the column(s) that hold the code::
+A stored query may also promise that a ``department`` or ``plan`` parameter
+only picks rows out of that whole answer, naming the column(s) that show it::
 
     #+ stored-filter: department = ?department                 (the column equals the code)
     #+ stored-filter: department = ?departmentA | ?departmentB  (any of these columns does)
     #+ stored-filter: department in ?departments               (a list of codes, comma-separated)
+    #+ stored-filter: plan = ?plan                             (the column is the plan's file name)
+    #+ stored-filter: plan of ?benchmark                       (the column is a thing of the plan)
 
-Asked for one department (and no undeclared parameter), the query is then
-answered by reading the stored answer and keeping the rows whose column holds
-the code, in their stored order. The promise must hold exactly, order
-included: the parameter's FILTER keeps whole groups (the column is a GROUP BY
-key, or the code of the very department filtered on), no row of another
-department ("–" for none) can pass it, and the ORDER BY orders the rows
-totally. tests/test_stored_filter.py checks every declaration against the live
-answer for each department.
+Asked for one department or plan (and no undeclared parameter), the query is
+then answered by reading the stored answer's rows kept under that code or
+plan, in their stored order. A plan is named as the live query takes it
+(year, file name, words of its title), resolved in the graph. The promise must
+hold exactly, order included: the parameter's FILTER keeps whole groups (the
+column is a GROUP BY key, or the code of the very department filtered on), no
+row of another department ("–" for none) or plan can pass it, and the ORDER BY
+orders the rows totally. A row's plan is read from the column as the builder
+names plans: a file name ``x.txt`` is the plan ``id:plan/x``, and a thing
+``id:x/goal/1`` is described in that same plan. tests/test_stored_filter.py
+checks every declaration against the live answer for each department and each
+bundled plan.
 """
 
 from __future__ import annotations
@@ -89,11 +95,13 @@ PARAM = re.compile(
     r"(?:\s*=\s*(?P<default>\S+))?\s*(?:[—-]+\s*(?P<doc>.*))?$"
 )
 DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
-#: ``#+ stored-filter: PARAM = ?a | ?b`` or ``PARAM in ?list``.
+#: ``#+ stored-filter: PARAM = ?a | ?b``, ``PARAM in ?list`` or ``PARAM of ?thing``.
 STORED_FILTER = re.compile(
-    r"^(?P<param>[a-z][a-z0-9_]*)\s+(?:(?P<equals>=)|in)\s+"
+    r"^(?P<param>[a-z][a-z0-9_]*)\s+(?P<relation>=|in|of)\s+"
     r"(?P<columns>\?\w+(?:\s*\|\s*\?\w+)*)$"
 )
+#: Which relations a stored filter of each parameter type may declare.
+FILTER_RELATIONS = {"department": ("=", "in"), "plan": ("=", "of")}
 TYPES = ("department", "plan", "thing", "iri", "integer", "year", "text", "choice")
 PLAN_IRI = ID + "plan/"
 #: Longest parameter value accepted, in characters.
@@ -219,34 +227,45 @@ class Parameter:
 
 @dataclass(frozen=True)
 class StoredFilter:
-    """A ``#+ stored-filter:`` line: which rows of the stored whole answer a department keeps."""
+    """A ``#+ stored-filter:`` line: under which departments or plans each stored row is kept."""
 
     parameter: str
-    #: The columns, any of which may hold the code.
+    #: The columns, any of which may show the department or plan.
     columns: tuple[str, ...]
-    #: Whether the (single) column holds a comma-separated list of codes.
-    listed: bool = False
+    #: ``=`` (the column is the code or the plan's file name), ``in`` (a list of
+    #: codes) or ``of`` (the column is a thing described in the plan).
+    relation: str = "="
+    #: The parameter's type: department (keys are codes) or plan (keys are plan IRIs).
+    type: str = "department"
 
-    def keeps(self, row: Mapping[str, object], code: str) -> bool:
-        if self.listed:
-            cell = row.get(self.columns[0])
-            return isinstance(cell, str) and code in (part.strip() for part in cell.split(","))
-        return any(row.get(column) == code for column in self.columns)
+    def keys(self, row: Mapping[str, object]) -> frozenset[str]:
+        """The codes or plan IRIs that keep ``row``: what a parameter value is looked up by."""
+        cells = [row.get(column) for column in self.columns]
+        texts = [cell for cell in cells if isinstance(cell, str)]
+        if self.relation == "in":
+            return frozenset(part.strip() for text in texts for part in text.split(","))
+        if self.type == "department":
+            return frozenset(texts)
+        if self.relation == "of":
+            return frozenset(_plan_of_thing(text) for text in texts if text.startswith(ID))
+        return frozenset(_plan_of_file(text) for text in texts)
+
+
+def _plan_of_file(file_name: str) -> str:
+    """The plan IRI the builder gives a document's file name (as a plan parameter reads one)."""
+    return data_iri("plan", slug(file_name.removesuffix(".txt"))).value
+
+
+def _plan_of_thing(iri: str) -> str:
+    """The plan of a record the builder named ``id:SLUG/KIND/KEY``: the plan ``id:plan/SLUG``."""
+    return data_iri("plan", iri.removeprefix(ID).split("/", 1)[0]).value
 
 
 @dataclass(frozen=True)
 class RowSelection:
-    """The rows of a stored answer that hold every wanted department's code."""
+    """The rows of a stored answer kept under every wanted (parameter, code or plan IRI)."""
 
-    wanted: tuple[tuple[StoredFilter, str], ...] = ()
-
-    def __call__(self, row: Mapping[str, object]) -> bool:
-        return all(f.keeps(row, code) for f, code in self.wanted)
-
-    @property
-    def texts(self) -> tuple[str, ...]:
-        """Text that a kept row's line holds, so that a line without it need not be parsed."""
-        return tuple(code for _, code in self.wanted)
+    wanted: tuple[tuple[str, str], ...] = ()
 
 
 def _check_raw(name: str, raw: str) -> None:
@@ -310,19 +329,28 @@ class SavedQuery:
         ]
         return [*graphs, LINKS_GRAPH.value] if self.scope_links else graphs
 
-    def row_filter(self, given: Mapping[str, str]) -> RowSelection | None:
+    def row_filter(
+        self, given: Mapping[str, str], names: Resolver | None = None
+    ) -> RowSelection | None:
         """Which rows of the stored whole answer answer ``given``; None if it must run live.
 
         Every given parameter must be declared by a ``#+ stored-filter:`` line;
-        its value is checked as running the query would check it.
+        its value is checked as running the query would check it. A plan is
+        resolved by ``names`` (the graph's); without them it is answered live.
         """
         filters = {f.parameter: f for f in self.stored_filters}
         if not set(given) <= set(filters):
             return None
         known = {p.name: p for p in self.parameters}
-        return RowSelection(
-            tuple((filters[name], known[name].code(raw)) for name, raw in given.items())
-        )
+        wanted = []
+        for name, raw in given.items():
+            if known[name].type == "department":
+                wanted.append((name, known[name].code(raw)))
+            elif names is None:
+                return None
+            else:
+                wanted.append((name, known[name].bind(raw, names).value))
+        return RowSelection(tuple(wanted))
 
     def bindings(
         self, given: dict[str, str], names: Resolver | None = None
@@ -393,7 +421,7 @@ def _stored(path: Path, values: list[str]) -> bool:
 def _stored_filters(
     path: Path, text: str, params: list[Parameter], stored: bool
 ) -> tuple[StoredFilter, ...]:
-    """The ``#+ stored-filter:`` lines, each naming a department parameter and real columns."""
+    """The ``#+ stored-filter:`` lines, each naming a department or plan parameter and real columns."""
     known = {p.name: p for p in params}
     filters: dict[str, StoredFilter] = {}
     for number, line in enumerate(text.splitlines(), 1):
@@ -404,28 +432,33 @@ def _stored_filters(
         found = STORED_FILTER.match(match.group(1).strip())
         if not found:
             raise QueryError(
-                f"{where}: a stored filter is 'PARAM = ?column', 'PARAM = ?a | ?b' or "
-                f"'PARAM in ?list', not {match.group(1)!r}"
+                f"{where}: a stored filter is 'PARAM = ?column', 'PARAM = ?a | ?b', "
+                f"'PARAM in ?list' or 'PARAM of ?thing', not {match.group(1)!r}"
             )
-        name = found.group("param")
+        name, relation = found.group("param"), found.group("relation")
         columns = tuple(c.strip().lstrip("?") for c in found.group("columns").split("|"))
-        listed = not found.group("equals")
         if not stored:
             raise QueryError(f"{where}: a stored filter needs '#+ stored: yes'")
-        if name not in known or known[name].type != "department":
-            raise QueryError(f"{where}: {name!r} is not a department parameter of the query")
+        kind = known[name].type if name in known else None
+        if kind not in FILTER_RELATIONS:
+            raise QueryError(
+                f"{where}: {name!r} is not a department or plan parameter of the query"
+            )
+        if relation not in FILTER_RELATIONS[kind]:
+            allowed = " or ".join(repr(r) for r in FILTER_RELATIONS[kind])
+            raise QueryError(f"{where}: a {kind} filter is {allowed}, not {relation!r}")
         if known[name].default is not None:
             raise QueryError(
                 f"{where}: {name!r} has a default, so the stored answer is already narrowed"
             )
-        if listed and len(columns) > 1:
-            raise QueryError(f"{where}: 'in' takes one column holding a list of codes")
+        if relation != "=" and len(columns) > 1:
+            raise QueryError(f"{where}: {relation!r} takes one column")
         if name in filters:
             raise QueryError(f"{where}: {name!r} has a stored filter already")
         for column in columns:
             if column not in _columns(where, text):
                 raise QueryError(f"{where}: the query has no column ?{column}")
-        filters[name] = StoredFilter(name, columns, listed)
+        filters[name] = StoredFilter(name, columns, relation, kind)
     return tuple(filters.values())
 
 

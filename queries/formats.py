@@ -80,7 +80,15 @@ def write_delimited(
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(variables)
     for row in rows:
-        writer.writerow([_cell(row.get(v)) for v in variables])
+        cells = [
+            "" if cell is None else cell if type(cell) is str else _cell(cell)
+            for cell in map(row.get, variables)
+        ]
+        # One search per row, not a call per cell: that cost as much as reading the row
+        # from a stored answer. A row with a control character is escaped cell by cell.
+        if CONTROL.search("".join(cells)):
+            cells = [printable(cell) for cell in cells]
+        writer.writerow(cells)
 
 
 def as_markdown(result: QueryResult) -> str:

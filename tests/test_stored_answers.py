@@ -16,8 +16,11 @@ from indsatsgraf.graph.sparql import run_embedded
 from indsatsgraf.queries.catalog import QueryError, parse_query_file, saved_queries
 
 STORED = (
+    "benchmark-support",
     "budget-items-per-department",
     "department-collaboration-matrix",
+    "goals-without-initiatives",
+    "initiative-financing",
     "initiatives-per-goal-and-department",
     "multi-department-initiatives",
     "priorities-without-department-initiatives",
@@ -66,18 +69,25 @@ def _query(store: Path, *args: str) -> dict:
 
 def test_the_command_reads_the_stored_answer(store_copy: Path) -> None:
     """A marker written into the stored file shows that `query` read it and ran nothing."""
-    path = store_copy / "current" / answers.FOLDER / "department-collaboration-matrix.json"
-    record = json.loads(path.read_text(encoding="utf-8"))
+    import sqlite3
+
     live = _query(store_copy, "department-collaboration-matrix", "--param", "plan=2015")
-    record["rows"][0]["departmentA"] = "STORED"
-    path.write_text(json.dumps(record), encoding="utf-8")
+    with sqlite3.connect(store_copy / "current" / answers.FILE) as connection:
+        (data,) = connection.execute(
+            "SELECT data FROM row WHERE query = 'department-collaboration-matrix' AND n = 0"
+        ).fetchone()
+        row = json.loads(data) | {"departmentA": "STORED"}
+        connection.execute(
+            "UPDATE row SET data = ? WHERE query = 'department-collaboration-matrix' AND n = 0",
+            (json.dumps(row),),
+        )
     shown = _query(store_copy, "department-collaboration-matrix")
     assert shown[0]["departmentA"] == "STORED"
     assert "STORED" not in json.dumps(live)
 
 
 def test_a_store_without_stored_answers_answers_live(store_copy: Path, oxstore) -> None:
-    shutil.rmtree(store_copy / "current" / answers.FOLDER)
+    (store_copy / "current" / answers.FILE).unlink()
     query = saved_queries()["budget-items-per-department"]
     expected = run_embedded(oxstore, query, query.bindings({})).rows
     assert _query(store_copy, "budget-items-per-department") == expected
@@ -96,7 +106,7 @@ def test_the_build_answers_without_forking(built_store, tmp_path: Path, monkeypa
 
     copy = tmp_path / "generation"
     shutil.copytree(built_store.current.resolve(), copy)
-    shutil.rmtree(copy / answers.FOLDER)
+    (copy / answers.FILE).unlink()
 
     def no_fork() -> int:
         raise AssertionError("the build forked a query worker")

@@ -1,10 +1,10 @@
-"""One-department questions answered by filtering the answer the build stored.
+"""One-department and one-plan questions answered by filtering the answer the build stored.
 
 A ``#+ stored-filter:`` line is a promise about the query's SPARQL: asked for
-one department, its answer is exactly the stored whole answer's rows that hold
-that department's code, in the same order. These tests hold every declaration
-to that promise for each of the seven departments on the bundled graph, and
-show that a wrong declaration breaks it.
+one department (or plan), its answer is exactly the stored whole answer's rows
+that hold that department's code (or belong to that plan), in the same order.
+These tests hold every declaration to that promise for each of the seven
+departments and each bundled plan, and show that a wrong declaration breaks it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from indsatsgraf.graph import answers
+from indsatsgraf.graph.names import Names
 from indsatsgraf.graph.sparql import run_embedded
 from indsatsgraf.queries.catalog import (
     DEPARTMENT_CODES,
@@ -31,6 +32,13 @@ DECLARED = (
     "initiatives-per-goal-and-department",
     "multi-department-initiatives",
     "priorities-without-department-initiatives",
+)
+#: The one-plan questions that cannot be scoped to the plan's graph (their rows draw on
+#: other plans), answered from the stored answer instead.
+PLAN_DECLARED = (
+    "benchmark-support",
+    "goals-without-initiatives",
+    "initiatives-per-goal-and-department",
 )
 
 
@@ -51,8 +59,66 @@ def disagreements(generation: Path, oxstore, query: SavedQuery) -> dict[str, tup
 
 
 def test_the_declared_queries_are_the_department_narrowed_ones() -> None:
-    declared = {name for name, q in saved_queries().items() if q.stored_filters}
-    assert declared == set(DECLARED)
+    def declaring(parameter: str) -> set[str]:
+        return {
+            name
+            for name, q in saved_queries().items()
+            if any(f.parameter == parameter for f in q.stored_filters)
+        }
+
+    assert declaring("department") == set(DECLARED)
+    assert declaring("plan") == set(PLAN_DECLARED)
+
+
+def plan_disagreements(
+    generation: Path, oxstore, query: SavedQuery, department: str | None = None
+) -> dict[str, tuple[int, int]]:
+    """The plans (named by file name and by IRI) whose stored rows are not the live ones.
+
+    Fails outright when the stored answer is not used, or when no plan has rows.
+    """
+    names = Names.of_store(oxstore)
+    plans = names.plans()
+    assert len(plans) == 5
+    wrong, answered = {}, 0
+    for plan in plans:
+        for named in (plan.file_name, plan.iri):
+            given = {"plan": named} | ({"department": department} if department else {})
+            kept = answers.stored(generation, query, given, names=names)
+            assert kept is not None, (
+                f"{query.name}: {named} was not answered from the stored answer"
+            )
+            live = run_embedded(oxstore, query, query.bindings(given, names))
+            if (kept.variables, kept.rows) != (live.variables, live.rows):
+                wrong[named] = (len(kept.rows), len(live.rows))
+            answered += bool(live.rows)
+    assert answered >= 2, "plans without rows would prove nothing"
+    return wrong
+
+
+@pytest.mark.parametrize("name", PLAN_DECLARED)
+def test_a_plan_filter_answers_as_the_live_query(built_store, oxstore, name: str) -> None:
+    query = saved_queries()[name]
+    assert plan_disagreements(built_store.current.resolve(), oxstore, query) == {}
+
+
+@pytest.mark.parametrize("department", ["SOF", "BUF"])
+def test_a_plan_and_a_department_together(built_store, oxstore, department: str) -> None:
+    query = saved_queries()["initiatives-per-goal-and-department"]
+    generation = built_store.current.resolve()
+    assert plan_disagreements(generation, oxstore, query, department) == {}
+
+
+def test_a_plan_by_year_is_resolved_in_the_graph(built_store, oxstore) -> None:
+    """A plan named as a planner names it ("2023") needs the graph's names; without, it runs live."""
+    query = saved_queries()["goals-without-initiatives"]
+    generation = built_store.current.resolve()
+    names = Names.of_store(oxstore)
+    assert answers.stored(generation, query, {"plan": "2023"}) is None
+    kept = answers.stored(generation, query, {"plan": "2023"}, names=names)
+    live = run_embedded(oxstore, query, query.bindings({"plan": "2023"}, names))
+    assert kept is not None and live.rows
+    assert kept.rows == live.rows
 
 
 @pytest.mark.parametrize("name", DECLARED)
@@ -161,7 +227,9 @@ def test_a_query_without_the_column_cannot_declare_it(tmp_path: Path) -> None:
     [
         ("#+ stored-filter: department = ?department\n", "needs '#\\+ stored: yes'"),
         ("#+ stored: yes\n#+ stored-filter: department ?department\n", "a stored filter is"),
-        ("#+ stored: yes\n#+ stored-filter: plan = ?department\n", "'plan' is not a department"),
+        ("#+ stored: yes\n#+ stored-filter: goal = ?department\n", "'goal' is not a department"),
+        ("#+ stored: yes\n#+ stored-filter: plan in ?plan\n", "a plan filter is '=' or 'of'"),
+        ("#+ stored: yes\n#+ stored-filter: department of ?goal\n", "filter is '=' or 'in'"),
         ("#+ stored: yes\n#+ stored-filter: department in ?a | ?b\n", "'in' takes one column"),
         ("#+ stored: yes\n#+ stored-filter: department = ?dept\n", "no column \\?dept"),
         (
@@ -189,17 +257,24 @@ def test_a_defaulted_parameter_cannot_be_declared(tmp_path: Path) -> None:
 def test_the_command_answers_one_department_from_the_stored_answer(built_store, tmp_path) -> None:
     """A marker in the stored file shows that `query --param department=…` read it."""
     import json
+    import sqlite3
 
     from click.testing import CliRunner
     from indsatsgraf.cli import main
 
     store = tmp_path / "store"
     shutil.copytree(built_store.path, store, symlinks=True)
-    path = store / "current" / answers.FOLDER / "department-collaboration-matrix.json"
-    lines = path.read_text(encoding="utf-8").split("\n")
-    row = next(i for i, line in enumerate(lines) if '"departmentA": "BUF"' in line)
-    lines[row] = lines[row].replace('"sharedInitiatives": ', '"sharedInitiatives": -', 1)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    with sqlite3.connect(store / "current" / answers.FILE) as connection:
+        (n, data), *_ = connection.execute(
+            "SELECT n, data FROM row WHERE query = 'department-collaboration-matrix' "
+            'AND data LIKE \'%"departmentA": "BUF"%\' ORDER BY n'
+        )
+        row = json.loads(data)
+        row["sharedInitiatives"] = -row["sharedInitiatives"]
+        connection.execute(
+            "UPDATE row SET data = ? WHERE query = 'department-collaboration-matrix' AND n = ?",
+            (json.dumps(row), n),
+        )
     result = CliRunner().invoke(
         main,
         ["--store", str(store), "query", "department-collaboration-matrix"]
@@ -212,15 +287,37 @@ def test_the_command_answers_one_department_from_the_stored_answer(built_store, 
     assert all("BUF" in (r["departmentA"], r["departmentB"]) for r in shown)
 
 
-def test_an_answer_written_whole_is_filtered_too(spare_generation: Path, oxstore) -> None:
-    """A stored file not written a row per line (by hand, say) is read whole, then filtered."""
+def test_the_command_answers_one_plan_from_the_stored_answer(built_store, tmp_path) -> None:
+    """`query goals-without-initiatives --param plan=2023` reads the stored rows, marked here."""
     import json
+    import sqlite3
 
-    query = saved_queries()["department-collaboration-matrix"]
-    _stored_as(spare_generation, query)
-    path = spare_generation / answers.FOLDER / f"{query.name}.json"
-    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
-    assert len(path.read_text(encoding="utf-8").splitlines()) == 1
-    assert disagreements(spare_generation, oxstore, query) == {}
-    live = run_embedded(oxstore, query, query.bindings({"department": "SOF"})).rows
-    assert answers.stored(spare_generation, query, {"department": "SOF"}, limit=2).rows == live[:2]
+    from click.testing import CliRunner
+    from indsatsgraf.cli import main
+
+    store = tmp_path / "store"
+    shutil.copytree(built_store.path, store, symlinks=True)
+    with sqlite3.connect(store / "current" / answers.FILE) as connection:
+        changed = connection.execute(
+            'UPDATE row SET data = replace(data, \'"goal": "\', \'"goal": "STORED \') '
+            "WHERE query = 'goals-without-initiatives'"
+        ).rowcount
+    assert changed > 2
+    result = CliRunner().invoke(
+        main,
+        ["--store", str(store), "query", "goals-without-initiatives"]
+        + ["--param", "plan=2023", "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown and all(r["goal"].startswith("STORED ") for r in shown)
+    assert {r["plan"] for r in shown} == {"sof-indsatsplan-2023-2026.txt"}
+
+
+def test_a_thing_column_of_another_plan_fails(spare_generation: Path, oxstore) -> None:
+    """benchmark-support's supporters come from other plans too: their plan is not the benchmark's."""
+    query = saved_queries()["benchmark-support"]
+    wrong = replace(query, stored_filters=(StoredFilter("plan", ("supporter",), "of", "plan"),))
+    found = plan_disagreements(spare_generation, oxstore, _stored_as(spare_generation, wrong))
+    assert found

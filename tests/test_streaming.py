@@ -87,14 +87,16 @@ def generation(built_store, tmp_path: Path) -> Path:
 
 
 def test_a_kept_answer_is_read_a_row_at_a_time(generation: Path, oxstore) -> None:
-    """Each row of the kept file is a line; a damaged row fails after the rows before it."""
+    """Each row of the kept answer is read as it is asked for; a damaged row fails after the rows before it."""
+    import sqlite3
+
     query = saved_queries()["department-collaboration-matrix"]
-    path = generation / answers.FOLDER / f"{query.name}.json"
-    lines = path.read_text(encoding="utf-8").splitlines()
     live = run_embedded(oxstore, query, query.bindings({})).rows
-    assert len(lines) == 1 + len(live) + 1  # the header, a line per row, the end
-    lines[3] = "{not a row"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with sqlite3.connect(generation / answers.FILE) as connection:
+        changed = connection.execute(
+            "UPDATE row SET data = '{not a row' WHERE query = ? AND n = 2", (query.name,)
+        ).rowcount
+    assert changed == 1
     kept = answers.stream(generation, query, {})
     assert kept is not None
     assert [next(kept.rows) for _ in range(2)] == live[:2]
@@ -102,9 +104,31 @@ def test_a_kept_answer_is_read_a_row_at_a_time(generation: Path, oxstore) -> Non
         next(kept.rows)
 
 
-def test_a_kept_answer_cut_short_is_answered_live(generation: Path) -> None:
+def test_an_answer_not_finished_is_answered_live(generation: Path) -> None:
+    """An answer is recorded after its rows: rows without the record are never read."""
+    import sqlite3
+
     query = saved_queries()["department-collaboration-matrix"]
-    path = generation / answers.FOLDER / f"{query.name}.json"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    assert answers.stream(generation, query, {}) is not None
+    with sqlite3.connect(generation / answers.FILE) as connection:
+        connection.execute("DELETE FROM answer WHERE query = ?", (query.name,))
     assert answers.stream(generation, query, {}) is None
+
+
+def test_a_damaged_answers_file_is_answered_live(generation: Path) -> None:
+    query = saved_queries()["department-collaboration-matrix"]
+    (generation / answers.FILE).write_bytes(b"not a database" * 100)
+    assert answers.stream(generation, query, {}) is None
+
+
+def test_each_cell_is_escaped_and_typed_as_in_a_held_answer() -> None:
+    """CSV cells are escaped per row now (one search), so a row mixing clean, hostile,
+    missing, numeric and boolean cells must still come out cell by cell."""
+    import io
+
+    from indsatsgraf.queries.formats import write_delimited
+
+    out = io.StringIO()
+    rows = [{"a": "x\x1by\r", "b": 3, "c": None, "d": True}, {"a": "ok", "b": "p,q"}]
+    write_delimited(["a", "b", "c", "d"], rows, out, ",")
+    assert out.getvalue() == 'a,b,c,d\nx\\u001by\\u000d,3,,true\nok,"p,q",,\n'

@@ -161,7 +161,7 @@ class Library:
         key = ("run", query.name, query.text, tuple(sorted(params.items())), limit)
 
         def compute() -> QueryResult:
-            kept = answers.stored(self.graph_store.path / generation, query, params, limit)
+            kept = answers.stored(self.graph_store.path / generation, query, params, limit, names)
             if kept is not None:
                 return kept
             return sparql.run_in_process(store, query, query.bindings(params, names), limit)
