@@ -206,7 +206,8 @@ def test_text_is_escaped_in_markup_and_script() -> None:
     page = html_string(small_graph(), title="<script>alert(1)</script> & co")
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</title>" in page
     assert "<b>fed</b>" not in page
-    assert page.count("</script>") == 3  # the data block, vis-network, the page script
+    # the data block, vis-network, the pair listing, the page script
+    assert page.count("</script>") == 4
 
 
 def test_size_by_degree_and_by_amount() -> None:
