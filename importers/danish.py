@@ -11,10 +11,8 @@ hand the matched parts to the functions here.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from itertools import accumulate
 
 from .records import Amount
 from .textutil import collapse
@@ -218,10 +216,7 @@ NUMERIC_DATE = re.compile(
 ISO_DATE = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 WORD_DATE = re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\.\s*(?P<month>{MONTHS})\s+(?P<y>{YEAR})\b", re.I)
 REVERSED_PERIOD = re.compile(rf"(?<![\d-])(?P<start>{YEAR})\s*[-–]\s*(?P<end>{YEAR})(?![\d-])")
-WARNING_HINT = re.compile(r"\d[^\S\n]*[-–]|kr|dkk", re.IGNORECASE)
-"""What a line holds if it can hold a backwards period (a digit, then a dash) or an amount
-("kr", "kroner", "DKK"), without crossing a line break: :func:`value_warnings` searches the
-whole document for it once instead of running both patterns over every line."""
+DIGIT = re.compile(r"\d")
 
 
 def broad_amounts(text: str) -> list[tuple[Amount, int]]:
@@ -309,26 +304,23 @@ def value_warnings(lines: Iterable[str]) -> list[tuple[int, str]]:
     """(line number, problem) for each impossible amount and backwards period in ``lines``.
 
     Every importer runs this over the document it read, so what it cannot
-    believe is named with its line whatever the layout.
+    believe is named with its line whatever the layout. Both patterns are slow
+    to try on a line of prose, so a line is only tried on the one that can
+    match it: a period needs a digit and a dash, an amount a digit and "kr" or
+    "DKK" (every letter the pattern's IGNORECASE takes for k, r or d lowers to it).
     """
     found = []
-    for number, line in _lines_worth_checking(list(lines)):
-        for period_text in reversed_periods(line):
-            found.append((number, f"period runs backwards: {period_text!r}"))
+    for number, line in enumerate(lines, start=1):
+        if not DIGIT.search(line):
+            continue
+        if "-" in line or "–" in line:
+            for period_text in reversed_periods(line):
+                found.append((number, f"period runs backwards: {period_text!r}"))
+        lowered = line.lower()
+        if "kr" not in lowered and "dkk" not in lowered:
+            continue
         for match in AMOUNT.finditer(line):
             value = kroner(match["number"], match["scale"])
             if value is not None and abs(value) > IMPOSSIBLE_KRONER:
                 found.append((number, f"impossible amount {collapse(match.group(0))!r}"))
     return found
-
-
-def _lines_worth_checking(lines: list[str]) -> list[tuple[int, str]]:
-    """(line number, line) for the lines holding a ``WARNING_HINT``: most lines of a plan
-    hold neither a dash after a digit nor a currency, and one search of the whole text
-    finds those that do for a fraction of two patterns tried line by line."""
-    text = "\n".join(lines)
-    if text.count("\n") != len(lines) - 1:  # a line with a break of its own: check them all
-        return list(enumerate(lines, start=1))
-    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
-    numbers = dict.fromkeys(bisect_right(starts, m.start()) for m in WARNING_HINT.finditer(text))
-    return [(number, lines[number - 1]) for number in numbers]
