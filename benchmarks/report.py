@@ -711,9 +711,10 @@ def _explanations(results: dict) -> list[str]:
                 "together, not by waiting. The batches are loaded without validating each IRI "
                 "again (the builder writes them), which spares about a fifth of the load's CPU. "
                 "One bulk load for the whole corpus would not help (at ×100 it costs the same CPU "
-                "as loading in batches), nor would importing in worker processes (the load "
-                "already takes the second core); what is left is less work per quad: fewer bytes "
-                "of N-Quads per triple, and the importers' regular expressions."
+                "as loading in batches), and importing in worker processes would gain little "
+                "(the load's own CPU, about as much as the Python's, already keeps the second "
+                "core busy); what is left is less work per quad: fewer bytes of N-Quads per "
+                "triple, and the importers' regular expressions."
                 + (
                     " Compacting and storing the answers are optional steps of this build "
                     "(`--compact`, `#+ stored: yes`); the rate without them is given beside it."
