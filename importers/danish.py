@@ -216,6 +216,7 @@ NUMERIC_DATE = re.compile(
 ISO_DATE = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 WORD_DATE = re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\.\s*(?P<month>{MONTHS})\s+(?P<y>{YEAR})\b", re.I)
 REVERSED_PERIOD = re.compile(rf"(?<![\d-])(?P<start>{YEAR})\s*[-–]\s*(?P<end>{YEAR})(?![\d-])")
+DIGIT = re.compile(r"\d")
 
 
 def broad_amounts(text: str) -> list[tuple[Amount, int]]:
@@ -303,12 +304,21 @@ def value_warnings(lines: Iterable[str]) -> list[tuple[int, str]]:
     """(line number, problem) for each impossible amount and backwards period in ``lines``.
 
     Every importer runs this over the document it read, so what it cannot
-    believe is named with its line whatever the layout.
+    believe is named with its line whatever the layout. Both patterns are slow
+    to try on a line of prose, so a line is only tried on the one that can
+    match it: a period needs a digit and a dash, an amount a digit and "kr" or
+    "DKK" (every letter the pattern's IGNORECASE takes for k, r or d lowers to it).
     """
     found = []
     for number, line in enumerate(lines, start=1):
-        for period_text in reversed_periods(line):
-            found.append((number, f"period runs backwards: {period_text!r}"))
+        if not DIGIT.search(line):
+            continue
+        if "-" in line or "–" in line:
+            for period_text in reversed_periods(line):
+                found.append((number, f"period runs backwards: {period_text!r}"))
+        lowered = line.lower()
+        if "kr" not in lowered and "dkk" not in lowered:
+            continue
         for match in AMOUNT.finditer(line):
             value = kroner(match["number"], match["scale"])
             if value is not None and abs(value) > IMPOSSIBLE_KRONER:

@@ -9,8 +9,10 @@ import pyoxigraph as ox
 import pytest
 from conftest import SOURCES
 from indsatsgraf.api import stored_queries
+from indsatsgraf.graph.builder import BuildReport, build_document
 from indsatsgraf.graph.export import canonical_nquads, export, stats
-from indsatsgraf.graph.pipeline import BuildError, build
+from indsatsgraf.graph.organisations import Registry, registry_path
+from indsatsgraf.graph.pipeline import BuildError, build, import_file
 from indsatsgraf.graph.store import GraphStore, StoreError
 
 PLAN_2015 = SOURCES / "tvaergaaende-indsatsplan-2015.txt"
@@ -34,6 +36,27 @@ def test_a_compacted_build_holds_the_same_graph(tmp_path: Path) -> None:
     # The stored answers are computed on the finished (compacted) indexes.
     stored = [m for m in messages if m.startswith("storing the answer of ")]
     assert stored and messages.index(stored[0]) > messages.index("compacting the indexes")
+
+
+def test_the_builder_writes_n_quads_that_parse_strictly(tmp_path: Path) -> None:
+    # The store loads the builder's N-Quads leniently (no IRI checks), so the builder
+    # itself must never write a quad that a strict parser would refuse: odd titles with
+    # quotes, backslashes, tabs and angle brackets included.
+    odd = tmp_path / "odd-plan.txt"
+    odd.write_text(
+        'Handleplan "Lige\\vilkår" <2024>\n\n'
+        'Mål 1: Flere i\tjob "nu"\n'
+        "Initiativ 1.1: Bedre adgang til <Borgerservice> \\ KK\n"
+        "Socialforvaltningen afsætter 2,5 mio. kr. i 2025.\n",
+        encoding="utf-8",
+    )
+    orgs = Registry.load(registry_path())
+    for path in [*sorted(SOURCES.glob("*.txt")), odd]:
+        item = import_file(path)
+        lines = build_document(item.result, item.source, orgs, BuildReport())
+        quads = list(ox.parse("".join(lines), format=ox.RdfFormat.N_QUADS))
+        assert len(quads) == len(lines), path.name
+    assert any('"' in q.object.value for q in quads if isinstance(q.object, ox.Literal))
 
 
 def test_one_named_graph_per_document_plus_ontology_and_registry(oxstore: ox.Store) -> None:

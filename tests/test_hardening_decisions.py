@@ -114,6 +114,21 @@ def test_impossible_amounts_and_backwards_periods_are_line_warnings():
     assert "period runs backwards: '2024-2023'" in found[1][1]
 
 
+def test_value_warnings_keep_their_lines_when_only_some_lines_are_read():
+    # value_warnings searches the whole text for lines worth reading; the numbers must
+    # stay those of the lines, a period split over two lines is none, and a line that
+    # holds a break of its own must not shift the ones after it.
+    lines = ["Indledning", "Periode 2030", "– 2020", *["tekst"] * 50]
+    lines += ["Budget: 5.000.000 mia. DKK", "ramme 2026 –  2025 og 12 kr."]
+    assert [line for line, _ in danish.value_warnings(lines)] == [54, 55]
+    broken = ["a\nb", "Periode: 2019–2018", "x", "7.000 mia. Kroner"]
+    found = danish.value_warnings(broken)
+    assert found == [
+        (2, "period runs backwards: '2019–2018'"),
+        (4, "impossible amount '7.000 mia. Kroner'"),
+    ]
+
+
 def test_a_layout_importer_reports_the_warnings_with_their_lines(tmp_path: Path):
     text = PLAN_2015.read_text(encoding="utf-8").splitlines()
     text.insert(40, "Periode: 2024-2023")

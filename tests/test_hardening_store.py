@@ -184,10 +184,10 @@ class SlowStore:
     def __init__(self, path):
         self.real = pyoxigraph.Store(path)
 
-    def bulk_load(self, data, format):
+    def bulk_load(self, data, format, **options):
         print("loading", flush=True)
         time.sleep(1.5)
-        self.real.bulk_load(data, format)
+        self.real.bulk_load(data, format, **options)
 
     def __getattr__(self, name):
         return getattr(self.real, name)
