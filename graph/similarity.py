@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Endings of Danish inflection (definite, plural), longest first. A bare genitive -s
@@ -207,16 +208,32 @@ def _best_match(token: str, others: Sequence[str]) -> tuple[float, str]:
     return best
 
 
+@dataclass(frozen=True)
+class LabelMatch:
+    """How two token lists match: one pass over their words gives all of it."""
+
+    score: float  # weighted overlap, 0..1 (see soft_dice)
+    matched: list[str]  # words of the first with a match ("famili~familiehus")
+    lacking: tuple[list[str], list[str]]  # each side's words with no near match (see unmatched)
+
+
 def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[float, list[str]]:
     """Weighted overlap of two token lists where near-equal stems count partly.
 
     Returns the score in 0..1 and the matched pairs as evidence ("famili~familiehus").
     """
+    match = label_match(a, b, weight)
+    return match.score, match.matched
+
+
+def label_match(a: Sequence[str], b: Sequence[str], weight: Weights) -> LabelMatch:
+    """soft_dice and each side's unmatched words at once: both rest on every word's best match."""
     if not a or not b:
-        return 0.0, []
+        return LabelMatch(0.0, [], (unmatched(a, b), unmatched(b, a)))
     matched: list[str] = []
+    lacking: tuple[list[str], list[str]] = ([], [])
     total = achieved = 0.0
-    for mine, theirs in ((a, b), (b, a)):
+    for side, (mine, theirs) in enumerate(((a, b), (b, a))):
         equal = set(theirs)
         for token in dict.fromkeys(mine):
             # Only the same stem scores 1, so a shared stem is its own best match.
@@ -227,13 +244,18 @@ def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[floa
             achieved += best * (w if partner == token else min(w, weight(partner)))
             if best and mine is a:
                 matched.append(token if partner == token else f"{token}~{partner}")
-    return (achieved / total if total else 0.0), matched
+            if best < UNMATCHED:
+                lacking[side].append(token)
+    return LabelMatch(achieved / total if total else 0.0, matched, lacking)
+
+
+UNMATCHED = 0.5  # a word whose best match scores less has no near match
 
 
 def unmatched(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
     """Words of ``mine`` with no near match in ``theirs`` ("fritidstilbud" in "Flere
     fritidstilbud for unge med angst i Sundby" against "Flere kontaktpersonordninger …")."""
-    return [token for token in dict.fromkeys(mine) if _best_match(token, theirs)[0] < 0.5]
+    return [token for token in dict.fromkeys(mine) if _best_match(token, theirs)[0] < UNMATCHED]
 
 
 _LINKING = "se"  # letters that may join the parts of a Danish compound ("hjerneskade-s-samråd")
