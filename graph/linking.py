@@ -53,7 +53,7 @@ from .similarity import (
     inflected,
     label_match,
     label_ratio,
-    names,
+    name_stems,
     shared_phrase,
     splits,
     tokens,
@@ -151,16 +151,19 @@ def entities(documents: Documents, registry: Registry) -> list[Entity]:
     """Initiatives and goals of every document, in document order."""
     common = department_words(registry)
 
-    def capitalised(texts: list[str]) -> frozenset[str]:
-        return frozenset(n for t in texts for n in names(t, inside=False)) - common
-
-    def names_in(texts: list[str]) -> frozenset[str]:
-        """Capitalised words inside sentences and the names of units the registry knows."""
-        found = {n for t in texts for n in names(t)}
+    def named(texts: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """Capitalised words inside sentences and the names of units the registry knows;
+        and capitalised words anywhere."""
+        found: set[str] = set()
+        capitalised: set[str] = set()
+        for text in texts:
+            within, anywhere = name_stems(text)
+            found.update(within)
+            capitalised.update(anywhere)
         for org in registry.find(" ".join(texts)):
             if org.kind == "Unit":
                 found.update(tokens(org.label))
-        return frozenset(found - common)
+        return frozenset(found - common), frozenset(capitalised - common)
 
     found = []
     for source, result in documents:
@@ -191,8 +194,7 @@ def entities(documents: Documents, registry: Registry) -> list[Entity]:
                     item.label,
                     tuple(tokens(item.label)),
                     tuple(tokens(text)),
-                    names_in(texts),
-                    capitalised(texts),
+                    *named(texts),
                     _departments(registry, [*item.responsible, *item.involved]),
                 )
             )
@@ -209,8 +211,7 @@ def entities(documents: Documents, registry: Registry) -> list[Entity]:
                     goal.label,
                     tuple(tokens(goal.label)),
                     tuple(tokens(text)),
-                    names_in(texts),
-                    capitalised(texts),
+                    *named(texts),
                     frozenset(),
                 )
             )

@@ -350,11 +350,20 @@ def names(text: str, *, inside: bool = True) -> list[str]:
     With ``inside`` only words inside a sentence count: a capital after a full
     stop, colon, bullet or line start may only open a sentence ("Hertil …").
     """
-    found = []
+    within, anywhere = name_stems(text)
+    return within if inside else anywhere
+
+
+def name_stems(text: str) -> tuple[list[str], list[str]]:
+    """``names(text)`` and ``names(text, inside=False)`` from one pass over the text."""
+    within: list[str] = []
+    anywhere: list[str] = []
     for match in _CAPITALISED.finditer(text):
-        if not inside or _inside_sentence(text, match.start()):
-            found.extend(tokens(match.group(0)))
-    return found
+        stems = tokens(match.group(0))
+        anywhere.extend(stems)
+        if _inside_sentence(text, match.start()):
+            within.extend(stems)
+    return within, anywhere
 
 
 _OPENING = " \t\"'’”“("  # may stand between a sentence's end and its first word
