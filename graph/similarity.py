@@ -344,18 +344,13 @@ def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
 _CAPITALISED = re.compile(r"[A-ZÆØÅ][a-zæøåA-ZÆØÅ-]{4,}")
 
 
-def names(text: str, *, inside: bool = True) -> list[str]:
-    """Stems of capitalised words: names such as Søflygade or Sølund.
-
-    With ``inside`` only words inside a sentence count: a capital after a full
-    stop, colon, bullet or line start may only open a sentence ("Hertil …").
-    """
-    within, anywhere = name_stems(text)
-    return within if inside else anywhere
-
-
 def name_stems(text: str) -> tuple[list[str], list[str]]:
-    """``names(text)`` and ``names(text, inside=False)`` from one pass over the text."""
+    """Stems of capitalised words (names such as Søflygade or Sølund): those inside a
+    sentence, and all of them.
+
+    A capital after a full stop, colon, bullet or line start may only open a
+    sentence ("Hertil …"), so only the words inside a sentence are names for sure.
+    """
     within: list[str] = []
     anywhere: list[str] = []
     for match in _CAPITALISED.finditer(text):
