@@ -31,6 +31,7 @@ import gc
 import hashlib
 import itertools
 import math
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -690,6 +691,50 @@ def candidate_pairs(found: Sequence[Entity], weight: Weights, name_weight: Weigh
     return sorted(pairs)
 
 
+WORKERS = 2  # processes scoring a large archive's pairs: the machines it runs on have two cores
+PARALLEL = 20_000  # pairs worth a second process: fewer are scored sooner in this one
+_SHARED: tuple[Sequence[Entity], Scorer] | None = None  # what a forked worker scores with
+
+
+def _scored(found: Sequence[Entity], pairs: Sequence[Pair], score: Scorer) -> list[Link]:
+    """The links of the pairs scoring at least REVIEW, in the order of ``pairs``.
+
+    Each pair is scored on its own, so a large archive's pairs are split
+    between WORKERS forked processes, which share the entities and counts
+    without copying them; scores do not depend on which process computes them.
+    """
+    global _SHARED
+    if len(pairs) < PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        return _scored_here(found, pairs, score)
+    size = -(-len(pairs) // (4 * WORKERS))  # a few chunks each, so neither process idles
+    chunks = [pairs[start : start + size] for start in range(0, len(pairs), size)]
+    _SHARED = (found, score)
+    try:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            return [link for links in pool.map(_scored_in_worker, chunks) for link in links]
+    finally:
+        _SHARED = None
+
+
+def _scored_in_worker(pairs: Sequence[Pair]) -> list[Link]:
+    assert _SHARED is not None, "set by _scored before the fork"
+    return _scored_here(*_SHARED[:1], pairs, _SHARED[1])
+
+
+def _scored_here(found: Sequence[Entity], pairs: Iterable[Pair], score: Scorer) -> list[Link]:
+    links = []
+    for i, j in pairs:
+        a, b = found[i], found[j]
+        if comparable(a, b):
+            # Scored in time order, so the evidence reads "plans of 2015 → 2019" as the link does.
+            source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
+            value, method, evidence = score(source, target)
+            if value >= REVIEW:
+                status = "accepted" if value >= ACCEPT else "candidate"
+                links.append(Link(source.iri, target.iri, value, method, evidence, status))
+    return links
+
+
 @_without_cycle_collection
 def correspondences(
     documents: Documents, registry: Registry, decisions: dict[tuple[str, str], Decision]
@@ -702,19 +747,8 @@ def correspondences(
     weight = Weights(e.text_tokens for e in found)
     name_weight = Weights(e.names for e in found)
     score = Scorer(weight, name_weight, organisation_words)
-    links: dict[tuple[str, str], Link] = {}
-    for i, j in candidate_pairs(found, weight, name_weight):
-        a, b = found[i], found[j]
-        if comparable(a, b):
-            # Scored in time order, so the evidence reads "plans of 2015 → 2019" as the link does.
-            source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
-            value, method, evidence = score(source, target)
-            if value < REVIEW:
-                continue
-            status = "accepted" if value >= ACCEPT else "candidate"
-            links[pair(a.iri, b.iri)] = Link(
-                source.iri, target.iri, value, method, evidence, status
-            )
+    pairs = candidate_pairs(found, weight, name_weight)
+    links = {pair(link.source, link.target): link for link in _scored(found, pairs, score)}
     _one_goal_per_plan(links)
     for key, decision in decisions.items():
         status = "accepted" if decision.decision == "accept" else "rejected"
