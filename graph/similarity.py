@@ -212,22 +212,15 @@ def _best_match(token: str, others: Sequence[str]) -> tuple[float, str]:
 class LabelMatch:
     """How two token lists match: one pass over their words gives all of it."""
 
-    score: float  # weighted overlap, 0..1 (see soft_dice)
+    score: float  # weighted overlap, 0..1, near-equal stems counting partly
     matched: list[str]  # words of the first with a match ("famili~familiehus")
     lacking: tuple[list[str], list[str]]  # each side's words with no near match (see unmatched)
 
 
-def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[float, list[str]]:
-    """Weighted overlap of two token lists where near-equal stems count partly.
-
-    Returns the score in 0..1 and the matched pairs as evidence ("famili~familiehus").
-    """
-    match = label_match(a, b, weight)
-    return match.score, match.matched
-
-
 def label_match(a: Sequence[str], b: Sequence[str], weight: Weights) -> LabelMatch:
-    """soft_dice and each side's unmatched words at once: both rest on every word's best match."""
+    """Weighted overlap of two token lists where near-equal stems count partly, the matched
+    words as evidence ("famili~familiehus") and each side's unmatched words, all from one
+    pass: they rest on the same best match of every word."""
     if not a or not b:
         return LabelMatch(0.0, [], (unmatched(a, b), unmatched(b, a)))
     matched: list[str] = []
