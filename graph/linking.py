@@ -37,7 +37,6 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
-from operator import itemgetter
 from typing import ParamSpec, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -630,16 +629,21 @@ def _holds_pair(text: Sequence[str], label: Sequence[str], i: int) -> bool:
 def _tally(blocks: Iterable[list[int]], size: int) -> dict[int, float]:
     """Each entity of the blocks with the summed rarity (log inverse frequency) of its blocks."""
     shared: dict[int, float] = {}
+    known = shared.get
     for block in blocks:
         rarity = math.log(size / len(block))
         for m in block:
-            shared[m] = shared.get(m, 0.0) + rarity
+            shared[m] = known(m, 0.0) + rarity
     return shared
 
 
 def _ranked(shared: dict[int, float]) -> list[int]:
     """The entities of a tally, most shared first (ties: the earlier)."""
-    return [m for m, _ in sorted(sorted(shared.items()), key=itemgetter(1), reverse=True)]
+    return [m for m, _ in sorted(shared.items(), key=_most_shared_first)]
+
+
+def _most_shared_first(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
 
 
 def _best(n: int, ranked: list[int], documents: Sequence[str]) -> Iterator[Pair]:

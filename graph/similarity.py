@@ -139,12 +139,34 @@ def tokens(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _tokens(text: str) -> tuple[str, ...]:
-    """Remembered: labels recur from plan to plan, names from text to text."""
-    return tuple(
-        stem(w)
-        for w in _WORD.findall(fold(text))
-        if len(w) > 1 and w not in STOPWORDS and not w.isdigit()
-    )
+    """Remembered: labels recur from plan to plan, names from text to text.
+
+    Each word's stem ("" for no content word) is looked up in a plain dict:
+    an archive's texts hold millions of words but some tens of thousands of
+    distinct ones, and the lookup is most of the work.
+    """
+    if len(_STEMS) > _MAX_WORDS:  # a long-running server never holds more
+        _STEMS.clear()
+    known = _STEMS.get
+    found = []
+    for word in _WORD.findall(fold(text)):
+        stemmed = known(word)
+        if stemmed is None:
+            stemmed = _STEMS[word] = _content_stem(word)
+        if stemmed:
+            found.append(stemmed)
+    return tuple(found)
+
+
+_STEMS: dict[str, str] = {}
+_MAX_WORDS = 1 << 18
+
+
+def _content_stem(word: str) -> str:
+    """The stem of a content word; "" for a stop word, a number or a single letter."""
+    if len(word) > 1 and word not in STOPWORDS and not word.isdigit():
+        return stem(word)
+    return ""
 
 
 @functools.lru_cache(maxsize=1 << 16)
