@@ -32,6 +32,7 @@ import hashlib
 import itertools
 import math
 import multiprocessing
+import threading
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -706,9 +707,14 @@ def _scored(found: Sequence[Entity], pairs: Sequence[Pair], score: Scorer) -> li
     Each pair is scored on its own, so a large archive's pairs are split
     between WORKERS forked processes, which share the entities and counts
     without copying them; scores do not depend on which process computes them.
+    A process running other threads (the web application's) scores alone.
     """
     global _SHARED
-    if len(pairs) < PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        len(pairs) < PARALLEL
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1  # a fork copies one thread: another's locks stay held
+    ):
         return _scored_here(found, pairs, score)
     size = -(-len(pairs) // (4 * WORKERS))  # a few chunks each, so neither process idles
     chunks = [pairs[start : start + size] for start in range(0, len(pairs), size)]

@@ -177,3 +177,23 @@ def test_linking_pauses_the_cycle_collector_and_restores_it(generated, monkeypat
         still_off = not gc.isenabled()
         gc.enable()
     assert still_off
+
+
+def test_a_process_running_other_threads_scores_alone(generated, monkeypatch):
+    """A fork copies only the calling thread, so a server's build never forks."""
+    import threading
+
+    def no_fork(method: str):
+        raise AssertionError(f"forked ({method}) while another thread ran")
+
+    monkeypatch.setattr(linking, "PARALLEL", 1)
+    monkeypatch.setattr(linking.multiprocessing, "get_context", no_fork)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        links = linking.correspondences(generated[:6], Registry.load(), {})
+    finally:
+        release.set()
+        other.join()
+    assert links
