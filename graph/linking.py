@@ -38,7 +38,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -678,62 +678,118 @@ def candidate_pairs(found: Sequence[Entity], weight: Weights, name_weight: Weigh
         for e, group in zip(found, groups, strict=True)
     ]
     texts = _text_index(found, groups, in_text)
+    proposals = _Proposals(found, groups, documents, labels, label_index, in_text, texts)
+    forking = _forking(len(found), PARALLEL_ENTITIES)
+    parts = _parts(len(found)) if forking else [range(len(found))]
+    pairs: set[Pair] = set()
+    for proposed in _each_part(_propose, proposals, parts, forking):
+        pairs.update(proposed)
+    return sorted(pairs)
+
+
+@dataclass(frozen=True)
+class _Proposals:
+    """What each entity's proposals are looked up in (see candidate_pairs)."""
+
+    found: Sequence[Entity]
+    groups: Sequence[Group | None]
+    documents: Sequence[str]
+    labels: Sequence[list[Hashable]]
+    label_index: Index
+    in_text: Sequence[TextProbes]
+    texts: Index
+
+
+def _propose(proposals: _Proposals, part: range) -> set[Pair]:
+    """The pairs the entities numbered ``part`` propose."""
+    found, documents = proposals.found, proposals.documents
     pairs: set[Pair] = set()
     # Labels repeated word for word have the same keys, so the same labels alike.
     tallies: dict[tuple[Hashable, ...], tuple[dict[int, float], list[int]]] = {}
-    for n, probes in enumerate(in_text):
-        keys = tuple(labels[n])
+    for n in part:
+        keys = tuple(proposals.labels[n])
         if keys not in tallies:
-            shared = _tally(_rarest(keys, label_index, SCAN), len(found))
+            shared = _tally(_rarest(keys, proposals.label_index, SCAN), len(found))
             tallies[keys] = shared, _ranked(shared)
         alike, ranked = tallies[keys]
         pairs.update(_best(n, ranked, documents))
-        named = _tally(_text_blocks(found, n, groups[n], probes, texts), len(found))
+        blocks = _text_blocks(found, n, proposals.groups[n], proposals.in_text[n], proposals.texts)
+        named = _tally(blocks, len(found))
         if named:
             for m in named:
                 named[m] += alike.get(m, 0.0)
             pairs.update(_best(n, _ranked(named), documents))
-    return sorted(pairs)
+    return pairs
 
 
-WORKERS = 2  # processes scoring a large archive's pairs: the machines it runs on have two cores
-PARALLEL = 20_000  # pairs worth a second process: fewer are scored sooner in this one
-_SHARED: tuple[Sequence[Entity], Scorer] | None = None  # what a forked worker scores with
+WORKERS = 2  # processes sharing a large archive's work: the machines it runs on have two cores
+PARALLEL = 20_000  # pairs worth forking to score (about ×20): fewer are scored sooner here
+PARALLEL_ENTITIES = 5_000  # entities worth forking to propose pairs for (about ×20)
+Context = TypeVar("Context")
+Done = TypeVar("Done")
+_SHARED: tuple[Callable[[Any, range], Any], Any] | None = None  # a forked worker's work
+
+
+def _forking(size: int, threshold: int) -> bool:
+    """Whether work of ``size`` is split between WORKERS forked processes.
+
+    A process running other threads (the web application's) works alone: a
+    fork copies only the calling thread, and locks other threads hold stay held.
+    """
+    return (
+        size >= threshold
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _parts(count: int) -> list[range]:
+    """``range(count)`` in a few parts per worker, so that neither worker idles."""
+    size = -(-count // (4 * WORKERS))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _each_part(
+    work: Callable[[Context, range], Done], context: Context, parts: list[range], forking: bool
+) -> list[Done]:
+    """``work(context, part)`` for each part: here, or in WORKERS forked processes, which
+    share ``context`` without copying it. Each part's result depends on it alone, so the
+    results are the same either way."""
+    global _SHARED
+    if not forking:
+        return [work(context, part) for part in parts]
+    _SHARED = (work, context)
+    try:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            return pool.map(_work_in_worker, parts)
+    finally:
+        _SHARED = None
+
+
+def _work_in_worker(part: range) -> Any:
+    assert _SHARED is not None, "set by _each_part before the fork"
+    work, context = _SHARED
+    return work(context, part)
 
 
 def _scored(found: Sequence[Entity], pairs: Sequence[Pair], score: Scorer) -> list[Link]:
     """The links of the pairs scoring at least REVIEW, in the order of ``pairs``.
 
-    Each pair is scored on its own, so a large archive's pairs are split
-    between WORKERS forked processes, which share the entities and counts
-    without copying them; scores do not depend on which process computes them.
-    A process running other threads (the web application's) scores alone.
+    Each pair is scored on its own, so a large archive's pairs are scored in
+    WORKERS forked processes (see _each_part).
     """
-    global _SHARED
-    if (
-        len(pairs) < PARALLEL
-        or "fork" not in multiprocessing.get_all_start_methods()
-        or threading.active_count() > 1  # a fork copies one thread: another's locks stay held
-    ):
-        return _scored_here(found, pairs, score)
-    size = -(-len(pairs) // (4 * WORKERS))  # a few chunks each, so neither process idles
-    chunks = [pairs[start : start + size] for start in range(0, len(pairs), size)]
-    _SHARED = (found, score)
-    try:
-        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            return [link for links in pool.map(_scored_in_worker, chunks) for link in links]
-    finally:
-        _SHARED = None
+    forking = _forking(len(pairs), PARALLEL)
+    parts = _parts(len(pairs)) if forking else [range(len(pairs))]
+    scored = _each_part(_scored_part, (found, pairs, score), parts, forking)
+    return [link for links in scored for link in links]
 
 
-def _scored_in_worker(pairs: Sequence[Pair]) -> list[Link]:
-    assert _SHARED is not None, "set by _scored before the fork"
-    return _scored_here(*_SHARED[:1], pairs, _SHARED[1])
-
-
-def _scored_here(found: Sequence[Entity], pairs: Iterable[Pair], score: Scorer) -> list[Link]:
+def _scored_part(
+    context: tuple[Sequence[Entity], Sequence[Pair], Scorer], part: range
+) -> list[Link]:
+    found, pairs, score = context
     links = []
-    for i, j in pairs:
+    for i, j in (pairs[k] for k in part):
         a, b = found[i], found[j]
         if comparable(a, b):
             # Scored in time order, so the evidence reads "plans of 2015 → 2019" as the link does.

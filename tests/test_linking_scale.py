@@ -133,10 +133,12 @@ def test_the_best_match_looks_only_where_a_match_can_be(generated):
     assert partial > 20, "words that match only partly are the case the shortcut must keep"
 
 
-def test_two_processes_score_exactly_as_one(generated, monkeypatch):
-    """A large archive's pairs are scored in forked workers; the links are the same."""
+def test_two_processes_link_exactly_as_one(generated, monkeypatch):
+    """A large archive's pairs are proposed and scored in forked workers; the links are
+    the same."""
     alone = linking.correspondences(generated, Registry.load(), {})
     monkeypatch.setattr(linking, "PARALLEL", 1)
+    monkeypatch.setattr(linking, "PARALLEL_ENTITIES", 1)
     shared = linking.correspondences(generated, Registry.load(), {})
     assert len(alone) > 500
     assert shared == alone
@@ -187,6 +189,7 @@ def test_a_process_running_other_threads_scores_alone(generated, monkeypatch):
         raise AssertionError(f"forked ({method}) while another thread ran")
 
     monkeypatch.setattr(linking, "PARALLEL", 1)
+    monkeypatch.setattr(linking, "PARALLEL_ENTITIES", 1)
     monkeypatch.setattr(linking.multiprocessing, "get_context", no_fork)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
