@@ -416,9 +416,10 @@ def _linking_cause(results: dict) -> list[str]:
         "in one pass that also finds each label's words of its own (`graph/linking.py`'s "
         "Scorer), with Python's cycle collector paused, and most pairs that are scored become "
         "a link or a candidate, so tighter blocking would change the links more than the time. "
-        "A large archive's pairs (`graph/linking.py`'s PARALLEL or more: about ×20 and up) are "
-        "scored in two forked processes (`_scored`); the profiled run, smaller, scores in one. "
-        "What is left is "
+        "From about ×20 on (`graph/linking.py`'s PARALLEL and PARALLEL_ENTITIES) pairs are "
+        "proposed and scored in two forked processes (`_each_part`); the profiled run, smaller, "
+        "works in one, and growth measured from ×10 compares one process with two. What is "
+        "left is "
         "Python work per entity and per pair, spread over these steps; `candidate_pairs` grows "
         "fastest from ×10 to ×100, where labels' common words start being combined into pairs "
         "and triples of keys (at most 35 per label, whatever the scale).",
