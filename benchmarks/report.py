@@ -420,10 +420,17 @@ def _linking_cause(results: dict) -> list[str]:
     )
     return [
         f"Where linking spends its time (a profiled run at ×{m['scale']}, shares of the whole; "
-        f"steps nest): {shares}. Entities are prepared and label pairs scored once each "
-        "(`graph/linking.py`'s Scorer), and most pairs that are scored become a link or a "
-        "candidate, so tighter blocking would change the links more than the time; what is "
-        "left is Python work per entity and per pair, spread over these steps.",
+        f"steps nest): {shares}. Entities are prepared and label pairs compared once each, "
+        "in one pass that also finds each label's words of its own (`graph/linking.py`'s "
+        "Scorer), with Python's cycle collector paused, and most pairs that are scored become "
+        "a link or a candidate, so tighter blocking would change the links more than the time. "
+        "From about ×20 on (`graph/linking.py`'s PARALLEL and PARALLEL_ENTITIES) pairs are "
+        "proposed and scored in two forked processes (`_each_part`); the profiled run, smaller, "
+        "works in one, and growth measured from ×10 compares one process with two. What is "
+        "left is "
+        "Python work per entity and per pair, spread over these steps; `candidate_pairs` grows "
+        "fastest from ×10 to ×100, where labels' common words start being combined into pairs "
+        "and triples of keys (at most 35 per label, whatever the scale).",
         "",
     ]
 
@@ -861,7 +868,9 @@ def _archive_cause(name: str, results: dict) -> list[str]:
         return [
             "Answers kept by the build: "
             + (", ".join(f"`{q}`" for q in stored) or "none")
-            + "; the others run live over the whole archive.",
+            + "; the others run live over the whole archive, except `initiative-lineage`, which "
+            "reads only its initiative's lineage (its parameter is bound inside the query that "
+            "makes the lists).",
             "",
         ]
     return []

@@ -94,7 +94,13 @@ def linking(documents: str) -> dict:
 #: Linking is profiled (a second, untimed run) on corpora up to this many documents.
 PROFILE_DOCUMENTS = 50
 #: The steps of ``link_quads`` whose share of the time the report shows.
-LINKING_STEPS = ("entities", "candidate_pairs", "score", "correspondence_quads", "reference_quads")
+LINKING_STEPS = (
+    "entities",
+    "candidate_pairs",
+    "_scored",
+    "correspondence_quads",
+    "reference_quads",
+)
 
 
 def _linking_profile(records: list) -> dict[str, float]:

@@ -27,14 +27,18 @@ on ``tests/data/link-pairs.tsv``, judged by reading the documents.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import math
+import multiprocessing
+import threading
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from operator import itemgetter
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -43,17 +47,17 @@ from .builder import SourceFile, record_iri
 from .link_decisions import Decision, pair
 from .organisations import Registry
 from .similarity import (
+    LabelMatch,
     Weights,
     compound_split,
     contains,
     inflected,
+    label_match,
     label_ratio,
-    names,
+    name_stems,
     shared_phrase,
-    soft_dice,
     splits,
     tokens,
-    unmatched,
 )
 from .vocabulary import LINKS_GRAPH, RDF, XSD, data_iri, ig
 
@@ -65,6 +69,33 @@ RARE_WORD = 2 * RARE  # a word (no name) in at most this many records corroborat
 ALONE = 0.35  # most a single shared rare name adds: with no other evidence, a candidate
 COMPOUND_NAME = 10  # letters a name needs before its parts are looked for separately
 Documents = Sequence[tuple[SourceFile, r.ImportResult]]
+
+
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+def _without_cycle_collection(step: Callable[Params, Result]) -> Callable[Params, Result]:
+    """Run ``step`` with Python's cycle collector paused, as it was before afterwards.
+
+    Linking makes millions of small tuples, sets and cache entries and no
+    reference cycles (reference counting frees all of them), but each
+    collection of the oldest generation walks every object alive: the
+    archive's records, entities and caches. Those walks made a tenfold larger
+    archive link some fifteen times slower instead of ten.
+    """
+
+    @wraps(step)
+    def paused(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+        if not gc.isenabled():
+            return step(*args, **kwargs)
+        gc.disable()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
 
 
 @dataclass(frozen=True)
@@ -121,16 +152,19 @@ def entities(documents: Documents, registry: Registry) -> list[Entity]:
     """Initiatives and goals of every document, in document order."""
     common = department_words(registry)
 
-    def capitalised(texts: list[str]) -> frozenset[str]:
-        return frozenset(n for t in texts for n in names(t, inside=False)) - common
-
-    def names_in(texts: list[str]) -> frozenset[str]:
-        """Capitalised words inside sentences and the names of units the registry knows."""
-        found = {n for t in texts for n in names(t)}
+    def named(texts: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """Capitalised words inside sentences and the names of units the registry knows;
+        and capitalised words anywhere."""
+        found: set[str] = set()
+        capitalised: set[str] = set()
+        for text in texts:
+            within, anywhere = name_stems(text)
+            found.update(within)
+            capitalised.update(anywhere)
         for org in registry.find(" ".join(texts)):
             if org.kind == "Unit":
                 found.update(tokens(org.label))
-        return frozenset(found - common)
+        return frozenset(found - common), frozenset(capitalised - common)
 
     found = []
     for source, result in documents:
@@ -161,8 +195,7 @@ def entities(documents: Documents, registry: Registry) -> list[Entity]:
                     item.label,
                     tuple(tokens(item.label)),
                     tuple(tokens(text)),
-                    names_in(texts),
-                    capitalised(texts),
+                    *named(texts),
                     _departments(registry, [*item.responsible, *item.involved]),
                 )
             )
@@ -179,8 +212,7 @@ def entities(documents: Documents, registry: Registry) -> list[Entity]:
                     goal.label,
                     tuple(tokens(goal.label)),
                     tuple(tokens(text)),
-                    names_in(texts),
-                    capitalised(texts),
+                    *named(texts),
                     frozenset(),
                 )
             )
@@ -254,8 +286,7 @@ class Scorer:
         self.name_weight = name_weight
         self.organisation_words = organisation_words
         self._entity: dict[str, _Prepared] = {}
-        self._labels: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[float, list[str]]] = {}
-        self._lacking: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+        self._labels: dict[tuple[tuple[str, ...], tuple[str, ...]], LabelMatch] = {}
 
     def _prepared(self, x: Entity) -> _Prepared:
         if x.iri not in self._entity:
@@ -269,16 +300,11 @@ class Scorer:
             )
         return self._entity[x.iri]
 
-    def _alike(self, a: Entity, b: Entity) -> tuple[float, list[str]]:
+    def _alike(self, a: Entity, b: Entity) -> LabelMatch:
         key = (a.label_tokens, b.label_tokens)
         if key not in self._labels:
-            self._labels[key] = soft_dice(a.label_tokens, b.label_tokens, self.weight)
+            self._labels[key] = label_match(a.label_tokens, b.label_tokens, self.weight)
         return self._labels[key]
-
-    def _unmatched(self, mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[str]:
-        if (mine, theirs) not in self._lacking:
-            self._lacking[mine, theirs] = unmatched(mine, theirs)
-        return self._lacking[mine, theirs]
 
     def _rare_words(self, a: Entity, b: Entity) -> list[str]:
         """Rare words of both texts that are no name and no organisation's: corroboration only.
@@ -300,7 +326,8 @@ class Scorer:
         """Score, method and evidence of the pair (a, b)."""
         weight, name_weight = self.weight, self.name_weight
         prepared = {a.iri: self._prepared(a), b.iri: self._prepared(b)}
-        label, matched = self._alike(a, b)
+        alike = self._alike(a, b)
+        label, matched = alike.score, alike.matched
         if a.kind == "goal":
             label = label_ratio(a.label, b.label, floor=label)
         methods, evidence = [], []
@@ -379,10 +406,7 @@ class Scorer:
             # ("… fritidstilbud for unge med angst i Sundby" / "… kontaktpersonordninger …",
             # "… for unge med angst …" / "… for borgere med handicap …"): a swap. Words
             # only one label has are an addition ("Familiehus" / "Etablering af Familiehus").
-            lacking = (
-                self._unmatched(a.label_tokens, b.label_tokens),
-                self._unmatched(b.label_tokens, a.label_tokens),
-            )
+            lacking = alike.lacking
             if all(lacking):
                 value *= CONTRADICTION
                 methods.append("labels-differ")
@@ -606,16 +630,21 @@ def _holds_pair(text: Sequence[str], label: Sequence[str], i: int) -> bool:
 def _tally(blocks: Iterable[list[int]], size: int) -> dict[int, float]:
     """Each entity of the blocks with the summed rarity (log inverse frequency) of its blocks."""
     shared: dict[int, float] = {}
+    known = shared.get
     for block in blocks:
         rarity = math.log(size / len(block))
         for m in block:
-            shared[m] = shared.get(m, 0.0) + rarity
+            shared[m] = known(m, 0.0) + rarity
     return shared
 
 
 def _ranked(shared: dict[int, float]) -> list[int]:
     """The entities of a tally, most shared first (ties: the earlier)."""
-    return [m for m, _ in sorted(sorted(shared.items()), key=itemgetter(1), reverse=True)]
+    return [m for m, _ in sorted(shared.items(), key=_most_shared_first)]
+
+
+def _most_shared_first(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
 
 
 def _best(n: int, ranked: list[int], documents: Sequence[str]) -> Iterator[Pair]:
@@ -649,24 +678,130 @@ def candidate_pairs(found: Sequence[Entity], weight: Weights, name_weight: Weigh
         for e, group in zip(found, groups, strict=True)
     ]
     texts = _text_index(found, groups, in_text)
+    proposals = _Proposals(found, groups, documents, labels, label_index, in_text, texts)
+    forking = _forking(len(found), PARALLEL_ENTITIES)
+    parts = _parts(len(found)) if forking else [range(len(found))]
+    pairs: set[Pair] = set()
+    for proposed in _each_part(_propose, proposals, parts, forking):
+        pairs.update(proposed)
+    return sorted(pairs)
+
+
+@dataclass(frozen=True)
+class _Proposals:
+    """What each entity's proposals are looked up in (see candidate_pairs)."""
+
+    found: Sequence[Entity]
+    groups: Sequence[Group | None]
+    documents: Sequence[str]
+    labels: Sequence[list[Hashable]]
+    label_index: Index
+    in_text: Sequence[TextProbes]
+    texts: Index
+
+
+def _propose(proposals: _Proposals, part: range) -> set[Pair]:
+    """The pairs the entities numbered ``part`` propose."""
+    found, documents = proposals.found, proposals.documents
     pairs: set[Pair] = set()
     # Labels repeated word for word have the same keys, so the same labels alike.
     tallies: dict[tuple[Hashable, ...], tuple[dict[int, float], list[int]]] = {}
-    for n, probes in enumerate(in_text):
-        keys = tuple(labels[n])
+    for n in part:
+        keys = tuple(proposals.labels[n])
         if keys not in tallies:
-            shared = _tally(_rarest(keys, label_index, SCAN), len(found))
+            shared = _tally(_rarest(keys, proposals.label_index, SCAN), len(found))
             tallies[keys] = shared, _ranked(shared)
         alike, ranked = tallies[keys]
         pairs.update(_best(n, ranked, documents))
-        named = _tally(_text_blocks(found, n, groups[n], probes, texts), len(found))
+        blocks = _text_blocks(found, n, proposals.groups[n], proposals.in_text[n], proposals.texts)
+        named = _tally(blocks, len(found))
         if named:
             for m in named:
                 named[m] += alike.get(m, 0.0)
             pairs.update(_best(n, _ranked(named), documents))
-    return sorted(pairs)
+    return pairs
 
 
+WORKERS = 2  # processes sharing a large archive's work: the machines it runs on have two cores
+PARALLEL = 20_000  # pairs worth forking to score (about ×20): fewer are scored sooner here
+PARALLEL_ENTITIES = 5_000  # entities worth forking to propose pairs for (about ×20)
+Context = TypeVar("Context")
+Done = TypeVar("Done")
+_SHARED: tuple[Callable[[Any, range], Any], Any] | None = None  # a forked worker's work
+
+
+def _forking(size: int, threshold: int) -> bool:
+    """Whether work of ``size`` is split between WORKERS forked processes.
+
+    A process running other threads (the web application's) works alone: a
+    fork copies only the calling thread, and locks other threads hold stay held.
+    """
+    return (
+        size >= threshold
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _parts(count: int) -> list[range]:
+    """``range(count)`` in a few parts per worker, so that neither worker idles."""
+    size = -(-count // (4 * WORKERS))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _each_part(
+    work: Callable[[Context, range], Done], context: Context, parts: list[range], forking: bool
+) -> list[Done]:
+    """``work(context, part)`` for each part: here, or in WORKERS forked processes, which
+    share ``context`` without copying it. Each part's result depends on it alone, so the
+    results are the same either way."""
+    global _SHARED
+    if not forking:
+        return [work(context, part) for part in parts]
+    _SHARED = (work, context)
+    try:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            return pool.map(_work_in_worker, parts)
+    finally:
+        _SHARED = None
+
+
+def _work_in_worker(part: range) -> Any:
+    assert _SHARED is not None, "set by _each_part before the fork"
+    work, context = _SHARED
+    return work(context, part)
+
+
+def _scored(found: Sequence[Entity], pairs: Sequence[Pair], score: Scorer) -> list[Link]:
+    """The links of the pairs scoring at least REVIEW, in the order of ``pairs``.
+
+    Each pair is scored on its own, so a large archive's pairs are scored in
+    WORKERS forked processes (see _each_part).
+    """
+    forking = _forking(len(pairs), PARALLEL)
+    parts = _parts(len(pairs)) if forking else [range(len(pairs))]
+    scored = _each_part(_scored_part, (found, pairs, score), parts, forking)
+    return [link for links in scored for link in links]
+
+
+def _scored_part(
+    context: tuple[Sequence[Entity], Sequence[Pair], Scorer], part: range
+) -> list[Link]:
+    found, pairs, score = context
+    links = []
+    for i, j in (pairs[k] for k in part):
+        a, b = found[i], found[j]
+        if comparable(a, b):
+            # Scored in time order, so the evidence reads "plans of 2015 → 2019" as the link does.
+            source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
+            value, method, evidence = score(source, target)
+            if value >= REVIEW:
+                status = "accepted" if value >= ACCEPT else "candidate"
+                links.append(Link(source.iri, target.iri, value, method, evidence, status))
+    return links
+
+
+@_without_cycle_collection
 def correspondences(
     documents: Documents, registry: Registry, decisions: dict[tuple[str, str], Decision]
 ) -> list[Link]:
@@ -678,19 +813,8 @@ def correspondences(
     weight = Weights(e.text_tokens for e in found)
     name_weight = Weights(e.names for e in found)
     score = Scorer(weight, name_weight, organisation_words)
-    links: dict[tuple[str, str], Link] = {}
-    for i, j in candidate_pairs(found, weight, name_weight):
-        a, b = found[i], found[j]
-        if comparable(a, b):
-            # Scored in time order, so the evidence reads "plans of 2015 → 2019" as the link does.
-            source, target = (a, b) if (a.year or 0, a.iri) <= (b.year or 0, b.iri) else (b, a)
-            value, method, evidence = score(source, target)
-            if value < REVIEW:
-                continue
-            status = "accepted" if value >= ACCEPT else "candidate"
-            links[pair(a.iri, b.iri)] = Link(
-                source.iri, target.iri, value, method, evidence, status
-            )
+    pairs = candidate_pairs(found, weight, name_weight)
+    links = {pair(link.source, link.target): link for link in _scored(found, pairs, score)}
     _one_goal_per_plan(links)
     for key, decision in decisions.items():
         status = "accepted" if decision.decision == "accept" else "rejected"
@@ -750,6 +874,7 @@ def correspondence_quads(links: Sequence[Link]) -> list[Quad]:
     return quads
 
 
+@_without_cycle_collection
 def link_quads(
     documents: Documents, registry: Registry, decisions: dict[tuple[str, str], Decision]
 ) -> tuple[list[Quad], list[Link]]:

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Endings of Danish inflection (definite, plural), longest first. A bare genitive -s
@@ -138,12 +139,34 @@ def tokens(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _tokens(text: str) -> tuple[str, ...]:
-    """Remembered: labels recur from plan to plan, names from text to text."""
-    return tuple(
-        stem(w)
-        for w in _WORD.findall(fold(text))
-        if len(w) > 1 and w not in STOPWORDS and not w.isdigit()
-    )
+    """Remembered: labels recur from plan to plan, names from text to text.
+
+    Each word's stem ("" for no content word) is looked up in a plain dict:
+    an archive's texts hold millions of words but some tens of thousands of
+    distinct ones, and the lookup is most of the work.
+    """
+    if len(_STEMS) > _MAX_WORDS:  # a long-running server never holds more
+        _STEMS.clear()
+    known = _STEMS.get
+    found = []
+    for word in _WORD.findall(fold(text)):
+        stemmed = known(word)
+        if stemmed is None:
+            stemmed = _STEMS[word] = _content_stem(word)
+        if stemmed:
+            found.append(stemmed)
+    return tuple(found)
+
+
+_STEMS: dict[str, str] = {}
+_MAX_WORDS = 1 << 18
+
+
+def _content_stem(word: str) -> str:
+    """The stem of a content word; "" for a stop word, a number or a single letter."""
+    if len(word) > 1 and word not in STOPWORDS and not word.isdigit():
+        return stem(word)
+    return ""
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -207,16 +230,25 @@ def _best_match(token: str, others: Sequence[str]) -> tuple[float, str]:
     return best
 
 
-def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[float, list[str]]:
-    """Weighted overlap of two token lists where near-equal stems count partly.
+@dataclass(frozen=True)
+class LabelMatch:
+    """How two token lists match: one pass over their words gives all of it."""
 
-    Returns the score in 0..1 and the matched pairs as evidence ("famili~familiehus").
-    """
+    score: float  # weighted overlap, 0..1, near-equal stems counting partly
+    matched: list[str]  # words of the first with a match ("famili~familiehus")
+    lacking: tuple[list[str], list[str]]  # each side's words with no near match (see unmatched)
+
+
+def label_match(a: Sequence[str], b: Sequence[str], weight: Weights) -> LabelMatch:
+    """Weighted overlap of two token lists where near-equal stems count partly, the matched
+    words as evidence ("famili~familiehus") and each side's unmatched words, all from one
+    pass: they rest on the same best match of every word."""
     if not a or not b:
-        return 0.0, []
+        return LabelMatch(0.0, [], (unmatched(a, b), unmatched(b, a)))
     matched: list[str] = []
+    lacking: tuple[list[str], list[str]] = ([], [])
     total = achieved = 0.0
-    for mine, theirs in ((a, b), (b, a)):
+    for side, (mine, theirs) in enumerate(((a, b), (b, a))):
         equal = set(theirs)
         for token in dict.fromkeys(mine):
             # Only the same stem scores 1, so a shared stem is its own best match.
@@ -227,13 +259,18 @@ def soft_dice(a: Sequence[str], b: Sequence[str], weight: Weights) -> tuple[floa
             achieved += best * (w if partner == token else min(w, weight(partner)))
             if best and mine is a:
                 matched.append(token if partner == token else f"{token}~{partner}")
-    return (achieved / total if total else 0.0), matched
+            if best < UNMATCHED:
+                lacking[side].append(token)
+    return LabelMatch(achieved / total if total else 0.0, matched, lacking)
+
+
+UNMATCHED = 0.5  # a word whose best match scores less has no near match
 
 
 def unmatched(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
     """Words of ``mine`` with no near match in ``theirs`` ("fritidstilbud" in "Flere
     fritidstilbud for unge med angst i Sundby" against "Flere kontaktpersonordninger …")."""
-    return [token for token in dict.fromkeys(mine) if _best_match(token, theirs)[0] < 0.5]
+    return [token for token in dict.fromkeys(mine) if _best_match(token, theirs)[0] < UNMATCHED]
 
 
 _LINKING = "se"  # letters that may join the parts of a Danish compound ("hjerneskade-s-samråd")
@@ -322,17 +359,21 @@ def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
 _CAPITALISED = re.compile(r"[A-ZÆØÅ][a-zæøåA-ZÆØÅ-]{4,}")
 
 
-def names(text: str, *, inside: bool = True) -> list[str]:
-    """Stems of capitalised words: names such as Søflygade or Sølund.
+def name_stems(text: str) -> tuple[list[str], list[str]]:
+    """Stems of capitalised words (names such as Søflygade or Sølund): those inside a
+    sentence, and all of them.
 
-    With ``inside`` only words inside a sentence count: a capital after a full
-    stop, colon, bullet or line start may only open a sentence ("Hertil …").
+    A capital after a full stop, colon, bullet or line start may only open a
+    sentence ("Hertil …"), so only the words inside a sentence are names for sure.
     """
-    found = []
+    within: list[str] = []
+    anywhere: list[str] = []
     for match in _CAPITALISED.finditer(text):
-        if not inside or _inside_sentence(text, match.start()):
-            found.extend(tokens(match.group(0)))
-    return found
+        stems = tokens(match.group(0))
+        anywhere.extend(stems)
+        if _inside_sentence(text, match.start()):
+            within.extend(stems)
+    return within, anywhere
 
 
 _OPENING = " \t\"'’”“("  # may stand between a sentence's end and its first word

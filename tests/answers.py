@@ -19,6 +19,11 @@ CONCAT = re.compile(
     r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*"([^"]*)"\s*\).*?\bAS\s+\?(\w+)',
     re.I | re.S,
 )
+# A list copied to the column a person reads, with an empty list left unbound
+# ("" on Virtuoso): BIND(IF(?list != "", ?list, ?none) AS ?column).
+COPY = re.compile(
+    r'BIND\s*\(\s*IF\s*\(\s*\?(\w+)\s*!=\s*""\s*,\s*\?\1\s*,\s*\?\w+\s*\)\s*AS\s+\?(\w+)'
+)
 EXAMPLE = re.compile(r"^#\+ param: (\w+) .*?\be\.g\. ([^)]+?)\)?$", re.M)
 # Non-ASCII words whose folding differs per store unless written portably (issue 12).
 DANISH = [
@@ -43,7 +48,12 @@ def parameter_sets() -> list[tuple[str, dict[str, str]]]:
 
 
 def concat_columns(query: SavedQuery) -> dict[str, str]:
-    return {variable: separator for separator, variable in CONCAT.findall(query.text)}
+    """GROUP_CONCAT columns by their separators, and the columns copied from them."""
+    columns = {variable: separator for separator, variable in CONCAT.findall(query.text)}
+    for source, column in COPY.findall(query.text):
+        if source in columns:
+            columns[column] = columns[source]
+    return columns
 
 
 def normalised(result: QueryResult, query: SavedQuery) -> list[tuple]:

@@ -131,3 +131,72 @@ def test_the_best_match_looks_only_where_a_match_can_be(generated):
             assert token_similarity(word, partner) == found
             partial += found < 1
     assert partial > 20, "words that match only partly are the case the shortcut must keep"
+
+
+def test_two_processes_link_exactly_as_one(generated, monkeypatch):
+    """A large archive's pairs are proposed and scored in forked workers; the links are
+    the same."""
+    alone = linking.correspondences(generated, Registry.load(), {})
+    monkeypatch.setattr(linking, "PARALLEL", 1)
+    monkeypatch.setattr(linking, "PARALLEL_ENTITIES", 1)
+    shared = linking.correspondences(generated, Registry.load(), {})
+    assert len(alone) > 500
+    assert shared == alone
+
+
+def test_one_pass_over_two_labels_finds_what_two_passes_did(generated):
+    """label_match's unmatched words are unmatched's, for the labels of a generated archive
+    (their words recur with other words from plan to plan)."""
+    from indsatsgraf.graph.similarity import label_match, unmatched
+
+    found = linking.entities(generated, Registry.load())
+    weight = Weights(e.text_tokens for e in found)
+    labels = sorted({e.label_tokens for e in found})[:120]
+    swaps = 0
+    for a in labels:
+        for b in labels[::7]:
+            match = label_match(a, b, weight)
+            assert match.lacking == (unmatched(a, b), unmatched(b, a))
+            swaps += all(match.lacking) and bool(match.matched)
+    assert swaps > 50  # labels alike, each with words of its own: the case that uses it
+
+
+def test_linking_pauses_the_cycle_collector_and_restores_it(generated, monkeypatch):
+    import gc
+
+    seen = []
+    entities = linking.entities
+    monkeypatch.setattr(
+        linking, "entities", lambda *args: seen.append(gc.isenabled()) or entities(*args)
+    )
+    assert gc.isenabled()
+    linking.correspondences(generated[:3], Registry.load(), {})
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        linking.correspondences(generated[:3], Registry.load(), {})
+    finally:
+        still_off = not gc.isenabled()
+        gc.enable()
+    assert still_off
+
+
+def test_a_process_running_other_threads_scores_alone(generated, monkeypatch):
+    """A fork copies only the calling thread, so a server's build never forks."""
+    import threading
+
+    def no_fork(method: str):
+        raise AssertionError(f"forked ({method}) while another thread ran")
+
+    monkeypatch.setattr(linking, "PARALLEL", 1)
+    monkeypatch.setattr(linking, "PARALLEL_ENTITIES", 1)
+    monkeypatch.setattr(linking.multiprocessing, "get_context", no_fork)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        links = linking.correspondences(generated[:6], Registry.load(), {})
+    finally:
+        release.set()
+        other.join()
+    assert links

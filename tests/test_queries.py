@@ -501,3 +501,12 @@ def test_cli_ask_answer_and_exit_code_from_a_parameterised_file(
     assert (no.exit_code, no.output.strip()) == (1, "no")
     as_json = cli(store_dir, "query", str(path), "-p", "n=1.4.2", "-f", "json")
     assert as_json.output.strip() == "true"
+
+
+def test_lists_copied_to_their_columns_are_still_compared_as_sets() -> None:
+    """initiative-lineage makes its lists as ?statusList and shows them as ?statuses (an
+    empty list unbound on every store); the comparison with Virtuoso follows the copy."""
+    from answers import concat_columns
+
+    columns = concat_columns(saved_queries()["initiative-lineage"])
+    assert columns["statuses"] == columns["budgets"] == "; "
