@@ -59,6 +59,10 @@ CLASS_ORDER = (
 )
 IG = "https://w3id.org/indsatsgraf/ontology#"
 FILE_NAME = "search.sqlite"
+#: BM25's parameters as FTS5 sets them.
+K1, B = 1.2, 0.75
+#: How many matches a search ranks (see :func:`search`).
+CANDIDATES = 5000
 
 
 def index_path(generation: Path) -> Path:
@@ -157,7 +161,7 @@ def _rows(store: ox.Store) -> Iterable[tuple[str, str, str, str, str, str, str]]
 def build_index(store: ox.Store | Path, target: Path) -> int:
     """Write the index of ``store`` (an open store or a generation directory) to ``target``.
 
-    Returns the number of texts indexed. The file appears complete or not at all.
+    Returns the number of distinct texts indexed. The file appears complete or not at all.
     """
     if not isinstance(store, ox.Store):
         store = ox.Store.read_only(str(store))
@@ -167,25 +171,7 @@ def build_index(store: ox.Store | Path, target: Path) -> int:
     os.close(handle)
     try:
         with sqlite3.connect(temporary) as db:
-            # One column of stems per field, so that FTS5 weighs the fields in its own
-            # bm25 (its configured rank) and sorts in C: a field weight computed per row
-            # in SQL made a common word's search at ×100 2.5 times slower.
-            fields = ", ".join(f"{field}_terms" for field in FIELD_WEIGHT)
-            db.execute(
-                "CREATE VIRTUAL TABLE texts USING fts5("
-                "iri UNINDEXED, label UNINDEXED, class UNINDEXED, class_label UNINDEXED,"
-                f" field UNINDEXED, text UNINDEXED, {fields},"
-                " tokenize = 'unicode61 remove_diacritics 0')"
-            )
-            weights = ", ".join(["0"] * 6 + [str(w) for w in FIELD_WEIGHT.values()])
-            db.execute("INSERT INTO texts(texts, rank) VALUES ('rank', ?)", (f"bm25({weights})",))
-            rows = [
-                (*row[:6], *(row[6] if row[4] == field else "" for field in FIELD_WEIGHT))
-                for row in _rows(store)
-            ]
-            marks = ", ".join("?" * (6 + len(FIELD_WEIGHT)))
-            db.executemany(f"INSERT INTO texts VALUES ({marks})", rows)
-            db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
+            count = write_index(db, _rows(store))
         db.close()
         os.replace(temporary, target)
     except sqlite3.OperationalError as error:
@@ -196,25 +182,116 @@ def build_index(store: ox.Store | Path, target: Path) -> int:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return len(rows)
+    return count
+
+
+def write_index(db: sqlite3.Connection, rows: Iterable[tuple[str, ...]]) -> int:
+    """Write the tables of the index into the empty database ``db``; the number of texts.
+
+    Each distinct text of a field is indexed once, with the things that carry it in
+    a side table: an archive repeats its texts across plans and years, and ranking
+    a common word's matches cost time per match.
+    """
+    things: dict[str, int] = {}
+    described: list[tuple[int, str, str, str, str]] = []
+    texts: dict[tuple[str, str], tuple[str, list[int]]] = {}
+    for iri, label, class_iri, class_label, field, text, stems in rows:
+        thing = things.get(iri)
+        if thing is None:
+            thing = things[iri] = len(things)
+            described.append((thing, iri, label, class_iri, class_label))
+        carried = texts.get((field, text))
+        if carried is None:
+            texts[(field, text)] = (stems, [thing])
+        else:
+            carried[1].append(thing)
+    order = _static_order(texts)
+    db.execute(
+        "CREATE TABLE things(id INTEGER PRIMARY KEY, iri TEXT, label TEXT,"
+        " class TEXT, class_label TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE carriers(text INTEGER, thing INTEGER, PRIMARY KEY (text, thing))"
+        " WITHOUT ROWID"
+    )
+    # One column of stems per field, so that FTS5 weighs the fields in its own bm25
+    # and computes it in C: a field weight computed per row in SQL was 2.5 times slower.
+    fields = ", ".join(f"{field}_terms" for field in FIELD_WEIGHT)
+    db.execute(
+        "CREATE VIRTUAL TABLE texts USING fts5(field UNINDEXED, text UNINDEXED,"
+        f" {fields}, tokenize = 'unicode61 remove_diacritics 0')"
+    )
+    db.executemany("INSERT INTO things VALUES (?, ?, ?, ?, ?)", described)
+    marks = ", ".join("?" * (3 + len(FIELD_WEIGHT)))
+    db.executemany(
+        f"INSERT INTO texts(rowid, field, text, {fields}) VALUES ({marks})",
+        (
+            (rowid, field, text, *(texts[field, text][0] if f == field else "" for f in FIELD_WEIGHT))
+            for rowid, (field, text) in enumerate(order)
+        ),
+    )
+    db.executemany(
+        "INSERT INTO carriers VALUES (?, ?)",
+        (
+            (rowid, thing)
+            for rowid, key in enumerate(order)
+            for thing in sorted(set(texts[key][1]))
+        ),
+    )
+    db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
+    return len(order)
+
+
+def _static_order(texts: dict[tuple[str, str], tuple[str, list[int]]]) -> list[tuple[str, str]]:
+    """The texts in the order of their BM25 score for one word found once in them.
+
+    Rows are numbered in this order, and a search ranks only the first matches in
+    row order (see :func:`search`): so the texts a common word ranks highest, short
+    labels, are among them.
+    """
+    lengths = {key: stems.count(" ") + 1 for key, (stems, _) in texts.items()}
+    average = sum(lengths.values()) / max(len(lengths), 1)
+
+    def single_hit_score(key: tuple[str, str]) -> float:
+        weight = FIELD_WEIGHT[key[0]]
+        return weight * (K1 + 1) / (weight + K1 * (1 - B + B * lengths[key] / average))
+
+    return sorted(texts, key=lambda key: -single_hit_score(key))
 
 
 def search(path: Path, text: str, limit: int = 200) -> list[Hit]:
-    """The things whose texts match ``text``, best first, one hit (the best) per thing."""
+    """The things whose texts match ``text``, best first, one hit (the best) per thing.
+
+    FTS5 computes BM25 for every match before it can sort, and a common word at
+    ×1000 matches half a million texts (2 s). So only the first :data:`CANDIDATES`
+    matches in row order are ranked; rows are numbered best-first for a single
+    word (:func:`_static_order`), so these are the texts such a word ranks highest.
+    """
     expression = match_expression(text)
     if not expression:
         return []
-    sql = (
-        "SELECT iri, label, class, class_label, field, text, rank"
-        " FROM texts WHERE texts MATCH ? ORDER BY rank LIMIT ?"
-    )
+    weights = ", ".join(["0"] * 2 + [str(w) for w in FIELD_WEIGHT.values()])
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        rows = db.execute(sql, (expression, limit * 5)).fetchall()
+        candidates = db.execute(
+            f"SELECT rowid, bm25(texts, {weights}) FROM texts WHERE texts MATCH ? LIMIT ?",
+            (expression, CANDIDATES),
+        ).fetchall()
+        candidates.sort(key=lambda row: (row[1], row[0]))
+        best: dict[str, Hit] = {}
+        for rowid, rank in candidates:
+            field, found = db.execute(
+                "SELECT field, text FROM texts WHERE rowid = ?", (rowid,)
+            ).fetchone()
+            for iri, label, class_iri, class_label in db.execute(
+                "SELECT iri, label, class, class_label FROM carriers JOIN things"
+                " ON things.id = carriers.thing WHERE carriers.text = ? LIMIT ?",
+                (rowid, limit),
+            ):
+                if iri not in best:
+                    best[iri] = Hit(iri, label, class_iri, class_label, field, found, rank)
+            if len(best) >= limit:
+                break
     finally:
         db.close()
-    best: dict[str, Hit] = {}
-    for iri, label, class_iri, class_label, field, found, rank in rows:
-        if iri not in best:
-            best[iri] = Hit(iri, label, class_iri, class_label, field, found, rank)
     return list(best.values())[:limit]
