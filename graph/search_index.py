@@ -40,7 +40,8 @@ from .query_files import query_file
 from .sparql import QueryText, run_in_process
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
-_WORD = re.compile(r"\w+", re.UNICODE)
+#: A word: letters and digits, as SQLite's unicode61 tokenizer reads them (not "_").
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: Weights of the fields in the BM25 rank (labels count most).
 FIELD_WEIGHT = {"label": 3.0, "description": 1.5, "quote": 1.0}
 #: A class shown for a thing that has several: the most specific known one first.
@@ -61,8 +62,6 @@ IG = "https://w3id.org/indsatsgraf/ontology#"
 FILE_NAME = "search.sqlite"
 #: BM25's parameters as FTS5 sets them.
 K1, B = 1.2, 0.75
-#: How many matches a search ranks (see :func:`search`).
-CANDIDATES = 5000
 
 
 def index_path(generation: Path) -> Path:
@@ -80,7 +79,7 @@ class Hit:
     class_label: str
     field: str
     text: str
-    rank: float
+    score: float
 
 
 @cache
@@ -107,9 +106,28 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word).translate(_FOLD)
 
 
-def match_expression(text: str) -> str:
-    """The FTS5 query for a user's text: every word's stem as a prefix, all required."""
-    return " ".join(f'"{term}"*' for term in terms(text))
+def match_expression(db: sqlite3.Connection, text: str) -> str:
+    """The FTS5 query for a user's text: every word's stem as a prefix, all required.
+
+    A prefix is spelled out as the indexed terms it begins (from the ``vocabulary``
+    table): FTS5 gathers all matches of a ``"stem"*`` query before returning the
+    first (100 ms for a common word at ×1000), while it reads the matches of a
+    list of terms lazily, so a search that stops early stays cheap. Empty when a
+    word begins no indexed term.
+    """
+    found = []
+    for term in terms(text):
+        words = [
+            word
+            for (word,) in db.execute(
+                "SELECT term FROM vocabulary WHERE term >= ? AND term < ?",
+                (term, term + "\U0010ffff"),
+            )
+        ]
+        if not words:
+            return ""
+        found.append("(" + " OR ".join(f'"{word}"' for word in words) + ")")
+    return " AND ".join(found)
 
 
 def _query(name: str) -> QueryText:
@@ -189,8 +207,9 @@ def write_index(db: sqlite3.Connection, rows: Iterable[tuple[str, ...]]) -> int:
     """Write the tables of the index into the empty database ``db``; the number of texts.
 
     Each distinct text of a field is indexed once, with the things that carry it in
-    a side table: an archive repeats its texts across plans and years, and ranking
-    a common word's matches cost time per match.
+    a side table (an archive repeats its texts across plans and years), and the
+    texts are numbered best first (:func:`_static_order`), so that a search reads
+    its matches in row order and stops when it has enough things.
     """
     things: dict[str, int] = {}
     described: list[tuple[int, str, str, str, str]] = []
@@ -214,82 +233,86 @@ def write_index(db: sqlite3.Connection, rows: Iterable[tuple[str, ...]]) -> int:
         "CREATE TABLE carriers(text INTEGER, thing INTEGER, PRIMARY KEY (text, thing))"
         " WITHOUT ROWID"
     )
-    # One column of stems per field, so that FTS5 weighs the fields in its own bm25
-    # and computes it in C: a field weight computed per row in SQL was 2.5 times slower.
-    fields = ", ".join(f"{field}_terms" for field in FIELD_WEIGHT)
+    # detail=none: the index keeps which texts hold a term, not where or how often
+    # (the score needs neither), which makes it smaller and a prefix's matches quick
+    # to gather.
     db.execute(
         "CREATE VIRTUAL TABLE texts USING fts5(field UNINDEXED, text UNINDEXED,"
-        f" {fields}, tokenize = 'unicode61 remove_diacritics 0')"
+        " score UNINDEXED, terms, tokenize = 'unicode61 remove_diacritics 0', detail = none)"
     )
     db.executemany("INSERT INTO things VALUES (?, ?, ?, ?, ?)", described)
-    marks = ", ".join("?" * (3 + len(FIELD_WEIGHT)))
     db.executemany(
-        f"INSERT INTO texts(rowid, field, text, {fields}) VALUES ({marks})",
+        "INSERT INTO texts(rowid, field, text, score, terms) VALUES (?, ?, ?, ?, ?)",
         (
-            (rowid, field, text, *(texts[field, text][0] if f == field else "" for f in FIELD_WEIGHT))
-            for rowid, (field, text) in enumerate(order)
+            (rowid, field, text, score, texts[field, text][0])
+            for rowid, ((field, text), score) in enumerate(order)
         ),
     )
     db.executemany(
         "INSERT INTO carriers VALUES (?, ?)",
         (
             (rowid, thing)
-            for rowid, key in enumerate(order)
+            for rowid, (key, _) in enumerate(order)
             for thing in sorted(set(texts[key][1]))
         ),
     )
     db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
+    # The terms as FTS5 tokenized them, for spelling out a prefix (match_expression).
+    db.execute("CREATE TABLE vocabulary(term TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, texts, row)")
+    db.execute("INSERT INTO vocabulary SELECT term FROM temp.terms")
+    db.execute("DROP TABLE temp.terms")
     return len(order)
 
 
-def _static_order(texts: dict[tuple[str, str], tuple[str, list[int]]]) -> list[tuple[str, str]]:
-    """The texts in the order of their BM25 score for one word found once in them.
+def _static_order(
+    texts: dict[tuple[str, str], tuple[str, list[int]]],
+) -> list[tuple[tuple[str, str], float]]:
+    """The texts with their scores, best first: BM25 with field weights, each word counted once.
 
-    Rows are numbered in this order, and a search ranks only the first matches in
-    row order (see :func:`search`): so the texts a common word ranks highest, short
-    labels, are among them.
+    A text's BM25 for the words of a search (all of which it holds) is the sum of
+    the words' IDFs times a factor that depends only on the text's field weight and
+    length, once a word found twice counts as found once. So one order, computed
+    here, ranks every search's matches exactly, and a search need not score the
+    half million texts a common word matches at ×1000 (FTS5's bm25 took 2 s) to
+    show the best 200. The score kept is that factor.
     """
     lengths = {key: stems.count(" ") + 1 for key, (stems, _) in texts.items()}
     average = sum(lengths.values()) / max(len(lengths), 1)
 
-    def single_hit_score(key: tuple[str, str]) -> float:
+    def score(key: tuple[str, str]) -> float:
         weight = FIELD_WEIGHT[key[0]]
         return weight * (K1 + 1) / (weight + K1 * (1 - B + B * lengths[key] / average))
 
-    return sorted(texts, key=lambda key: -single_hit_score(key))
+    scored = [(key, score(key)) for key in texts]
+    scored.sort(key=lambda item: -item[1])  # stable: equal scores keep the graph's order
+    return scored
 
 
 def search(path: Path, text: str, limit: int = 200) -> list[Hit]:
     """The things whose texts match ``text``, best first, one hit (the best) per thing.
 
-    FTS5 computes BM25 for every match before it can sort, and a common word at
-    ×1000 matches half a million texts (2 s). So only the first :data:`CANDIDATES`
-    matches in row order are ranked; rows are numbered best-first for a single
-    word (:func:`_static_order`), so these are the texts such a word ranks highest.
+    Matches come in row order, which is score order (:func:`_static_order`), so
+    reading stops as soon as ``limit`` things are found.
     """
-    expression = match_expression(text)
-    if not expression:
-        return []
-    weights = ", ".join(["0"] * 2 + [str(w) for w in FIELD_WEIGHT.values()])
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        candidates = db.execute(
-            f"SELECT rowid, bm25(texts, {weights}) FROM texts WHERE texts MATCH ? LIMIT ?",
-            (expression, CANDIDATES),
-        ).fetchall()
-        candidates.sort(key=lambda row: (row[1], row[0]))
+        expression = match_expression(db, text)
+        if not expression:
+            return []
         best: dict[str, Hit] = {}
-        for rowid, rank in candidates:
-            field, found = db.execute(
-                "SELECT field, text FROM texts WHERE rowid = ?", (rowid,)
-            ).fetchone()
+        matches = db.execute(
+            "SELECT rowid, field, text, score FROM texts WHERE texts MATCH ? ORDER BY rowid",
+            (expression,),
+        )
+        for rowid, field, found, score in matches:
             for iri, label, class_iri, class_label in db.execute(
                 "SELECT iri, label, class, class_label FROM carriers JOIN things"
                 " ON things.id = carriers.thing WHERE carriers.text = ? LIMIT ?",
                 (rowid, limit),
             ):
                 if iri not in best:
-                    best[iri] = Hit(iri, label, class_iri, class_label, field, found, rank)
+                    best[iri] = Hit(iri, label, class_iri, class_label, field, found, score)
             if len(best) >= limit:
                 break
     finally:

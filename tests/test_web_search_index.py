@@ -24,7 +24,7 @@ TVAERGAAENDE_IDS = "https://w3id.org/indsatsgraf/id/tvaergaaende-indsatsplan-201
 
 def _indexed_iris(path: Path) -> set[str]:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return {iri for (iri,) in db.execute("SELECT iri FROM texts")}
+        return {iri for (iri,) in db.execute("SELECT iri FROM things")}
 
 
 def _labels(library: Library, text: str) -> list[str]:
