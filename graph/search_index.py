@@ -163,26 +163,16 @@ def _classes(store: ox.Store) -> dict[str, tuple[str, str]]:
     return chosen
 
 
-def _rows(store: ox.Store) -> Iterable[tuple[str, str, str, str, str, str, str]]:
+def _rows(store: ox.Store) -> Iterable[tuple[str, str, str, str, str, str]]:
+    """Each thing's texts: (thing, its label, class, class label, field, text)."""
     classes = _classes(store)
     texts = run_in_process(store, _query("search-texts.rq"), {}).rows
     labels = {str(r["thing"]): str(r["text"]) for r in texts if r["field"] == "label"}
-    seen: set[tuple[str, str, str]] = set()
     for row in texts:
         thing, field, text = str(row["thing"]), str(row["field"]), str(row["text"])
-        if (thing, field, text) in seen or not text.strip():
-            continue
-        seen.add((thing, field, text))
-        class_iri, class_label = classes.get(thing, ("", ""))
-        yield (
-            thing,
-            labels.get(thing, thing),
-            class_iri,
-            class_label,
-            field,
-            text,
-            " ".join(terms(text)),
-        )
+        if text.strip():
+            class_iri, class_label = classes.get(thing, ("", ""))
+            yield (thing, labels.get(thing, thing), class_iri, class_label, field, text)
 
 
 def build_index(store: ox.Store | Path, target: Path) -> int:
@@ -222,17 +212,17 @@ def write_index(db: sqlite3.Connection, rows: Iterable[tuple[str, ...]]) -> int:
     """
     things: dict[str, int] = {}
     described: list[tuple[int, str, str, str, str]] = []
-    texts: dict[tuple[str, str], tuple[str, list[int]]] = {}
-    for iri, label, class_iri, class_label, field, text, stems in rows:
+    texts: dict[tuple[str, str], tuple[str, set[int]]] = {}
+    for iri, label, class_iri, class_label, field, text in rows:
         thing = things.get(iri)
         if thing is None:
             thing = things[iri] = len(things)
             described.append((thing, iri, label, class_iri, class_label))
         carried = texts.get((field, text))
-        if carried is None:
-            texts[(field, text)] = (stems, [thing])
+        if carried is None:  # stemmed once per distinct text
+            texts[(field, text)] = (" ".join(terms(text)), {thing})
         else:
-            carried[1].append(thing)
+            carried[1].add(thing)
     order = _static_order(texts)
     db.execute(
         "CREATE TABLE things(id INTEGER PRIMARY KEY, iri TEXT, label TEXT,"
@@ -259,11 +249,7 @@ def write_index(db: sqlite3.Connection, rows: Iterable[tuple[str, ...]]) -> int:
     )
     db.executemany(
         "INSERT INTO carriers VALUES (?, ?)",
-        (
-            (rowid, thing)
-            for rowid, (key, _) in enumerate(order)
-            for thing in sorted(set(texts[key][1]))
-        ),
+        ((rowid, thing) for rowid, (key, _) in enumerate(order) for thing in sorted(texts[key][1])),
     )
     db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
     # The terms as FTS5 tokenized them, for spelling out a prefix (match_expression).
@@ -275,7 +261,7 @@ def write_index(db: sqlite3.Connection, rows: Iterable[tuple[str, ...]]) -> int:
 
 
 def _static_order(
-    texts: dict[tuple[str, str], tuple[str, list[int]]],
+    texts: dict[tuple[str, str], tuple[str, set[int]]],
 ) -> list[tuple[tuple[str, str], float]]:
     """The texts with their scores, best first: BM25 with field weights, each word counted once.
 
