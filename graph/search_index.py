@@ -78,6 +78,9 @@ CLASS_ORDER = (
 )
 IG = "https://w3id.org/indsatsgraf/ontology#"
 FILE_NAME = "search.sqlite"
+#: The layout of the index file (SQLite's user_version): an index written by an
+#: older layout is not read but rebuilt (see :func:`is_current`).
+FORMAT = 2
 #: BM25's parameters as FTS5 sets them.
 K1, B = 1.2, 0.75
 
@@ -85,6 +88,18 @@ K1, B = 1.2, 0.75
 def index_path(generation: Path) -> Path:
     """Where the index of the generation directory ``generation`` lives."""
     return Path(generation) / FILE_NAME
+
+
+def is_current(path: Path) -> bool:
+    """Whether the index at ``path`` has this module's layout (a generation built before
+    the layout changed holds one that :func:`search` cannot read)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute("PRAGMA user_version").fetchone()[0] == FORMAT
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        db.close()
 
 
 @dataclass(frozen=True)
@@ -266,6 +281,7 @@ def write_index(db: sqlite3.Connection, rows: Iterable[tuple[str, ...]]) -> int:
     db.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, texts, row)")
     db.execute("INSERT INTO vocabulary SELECT term FROM temp.terms")
     db.execute("DROP TABLE temp.terms")
+    db.execute(f"PRAGMA user_version = {FORMAT}")
     return len(order)
 
 
