@@ -5,8 +5,26 @@ SPARQL's ``CONTAINS`` cannot find "botilbudspladser" for "botilbud" quickly, nor
 SQLite FTS5 table (SQLite ships with Python, so nothing new to install or run):
 each text is reduced to Danish stems (snowball) with æ/ø/å folded to ae/oe/aa,
 and a query's words become stem prefixes, so inflected forms and compounds
-that begin with the word match. Rows are ranked by BM25, a label hit weighing
+that begin with the word match. Hits are ranked by BM25, a label hit weighing
 more than a hit in a description or a quote.
+
+At ×1000 a common word ("borgere") matches half a million texts, and FTS5
+scores every match before it can sort (2 s). So the index holds each distinct
+text once, with the things carrying it in a side table (an archive repeats its
+texts across plans and years), numbers the texts in BM25 order once at build
+time (:func:`_static_order`), and a search reads its matches in row order and
+stops when it has enough things. The price: a word found twice in one text
+counts as found once (the words' IDFs scale every match of a search alike, so
+they do not change the order); at ×1000, 19 of the 22 benchmark searches that
+find something show the same best text as FTS5's own bm25, and the other three
+a shorter one ("Pårørende" before "Pårørendekurser for pårørende").
+
+Measured at ×1000 (the 28 searches of benchmarks/web_load.py, 3 times each, one
+run): FTS5 bm25 over every match took a median 275 ms, p95 1,695 ms; bm25 over
+the first 5,000 matches in this row order 18 ms and 58 ms (on a busier
+machine); reading matches in row order, prefixes spelled out, 1.0 ms and
+5.2 ms. A prefix index (``prefix='2 3 4 5 6 7 8'``) tripled the writing time
+and gained nothing measurable.
 
 SQLite FTS5 rather than tantivy: measured on the ×1 graph with the same
 stemmed terms (1,592 texts), FTS5 indexed in 0.25 s and tantivy in 0.46 s; a
@@ -40,7 +58,8 @@ from .query_files import query_file
 from .sparql import QueryText, run_in_process
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
-_WORD = re.compile(r"\w+", re.UNICODE)
+#: A word: letters and digits, as SQLite's unicode61 tokenizer reads them (not "_").
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: Weights of the fields in the BM25 rank (labels count most).
 FIELD_WEIGHT = {"label": 3.0, "description": 1.5, "quote": 1.0}
 #: A class shown for a thing that has several: the most specific known one first.
@@ -59,6 +78,11 @@ CLASS_ORDER = (
 )
 IG = "https://w3id.org/indsatsgraf/ontology#"
 FILE_NAME = "search.sqlite"
+#: The layout of the index file (SQLite's user_version): an index written by an
+#: older layout is not read but rebuilt (see :func:`is_current`).
+FORMAT = 2
+#: BM25's parameters as FTS5 sets them.
+K1, B = 1.2, 0.75
 
 
 def index_path(generation: Path) -> Path:
@@ -66,9 +90,21 @@ def index_path(generation: Path) -> Path:
     return Path(generation) / FILE_NAME
 
 
+def is_current(path: Path) -> bool:
+    """Whether the index at ``path`` has this module's layout (a generation built before
+    the layout changed holds one that :func:`search` cannot read)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute("PRAGMA user_version").fetchone()[0] == FORMAT
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        db.close()
+
+
 @dataclass(frozen=True)
 class Hit:
-    """One thing found, with the text that matched it."""
+    """One thing found, with the text that matched it and that text's score (higher is better)."""
 
     iri: str
     label: str
@@ -76,7 +112,7 @@ class Hit:
     class_label: str
     field: str
     text: str
-    rank: float
+    score: float
 
 
 @cache
@@ -103,9 +139,28 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word).translate(_FOLD)
 
 
-def match_expression(text: str) -> str:
-    """The FTS5 query for a user's text: every word's stem as a prefix, all required."""
-    return " ".join(f'"{term}"*' for term in terms(text))
+def match_expression(db: sqlite3.Connection, text: str) -> str:
+    """The FTS5 query for a user's text: every word's stem as a prefix, all required.
+
+    A prefix is spelled out as the indexed terms it begins (from the ``vocabulary``
+    table): FTS5 gathers all matches of a ``"stem"*`` query before returning the
+    first (120 ms for "borg"* at ×1000), while it reads the matches of a list of
+    terms lazily (0.2 ms for the same four terms), so a search that stops early
+    stays cheap. Empty when a word begins no indexed term.
+    """
+    found = []
+    for term in terms(text):
+        words = [
+            word
+            for (word,) in db.execute(
+                "SELECT term FROM vocabulary WHERE term >= ? AND term < ?",
+                (term, term + "\U0010ffff"),
+            )
+        ]
+        if not words:
+            return ""
+        found.append("(" + " OR ".join(f'"{word}"' for word in words) + ")")
+    return " AND ".join(found)
 
 
 def _query(name: str) -> QueryText:
@@ -132,32 +187,22 @@ def _classes(store: ox.Store) -> dict[str, tuple[str, str]]:
     return chosen
 
 
-def _rows(store: ox.Store) -> Iterable[tuple[str, str, str, str, str, str, str]]:
+def _rows(store: ox.Store) -> Iterable[tuple[str, str, str, str, str, str]]:
+    """Each thing's texts: (thing, its label, class, class label, field, text)."""
     classes = _classes(store)
     texts = run_in_process(store, _query("search-texts.rq"), {}).rows
     labels = {str(r["thing"]): str(r["text"]) for r in texts if r["field"] == "label"}
-    seen: set[tuple[str, str, str]] = set()
     for row in texts:
         thing, field, text = str(row["thing"]), str(row["field"]), str(row["text"])
-        if (thing, field, text) in seen or not text.strip():
-            continue
-        seen.add((thing, field, text))
-        class_iri, class_label = classes.get(thing, ("", ""))
-        yield (
-            thing,
-            labels.get(thing, thing),
-            class_iri,
-            class_label,
-            field,
-            text,
-            " ".join(terms(text)),
-        )
+        if text.strip():
+            class_iri, class_label = classes.get(thing, ("", ""))
+            yield (thing, labels.get(thing, thing), class_iri, class_label, field, text)
 
 
 def build_index(store: ox.Store | Path, target: Path) -> int:
     """Write the index of ``store`` (an open store or a generation directory) to ``target``.
 
-    Returns the number of texts indexed. The file appears complete or not at all.
+    Returns the number of distinct texts indexed. The file appears complete or not at all.
     """
     if not isinstance(store, ox.Store):
         store = ox.Store.read_only(str(store))
@@ -167,25 +212,7 @@ def build_index(store: ox.Store | Path, target: Path) -> int:
     os.close(handle)
     try:
         with sqlite3.connect(temporary) as db:
-            # One column of stems per field, so that FTS5 weighs the fields in its own
-            # bm25 (its configured rank) and sorts in C: a field weight computed per row
-            # in SQL made a common word's search at ×100 2.5 times slower.
-            fields = ", ".join(f"{field}_terms" for field in FIELD_WEIGHT)
-            db.execute(
-                "CREATE VIRTUAL TABLE texts USING fts5("
-                "iri UNINDEXED, label UNINDEXED, class UNINDEXED, class_label UNINDEXED,"
-                f" field UNINDEXED, text UNINDEXED, {fields},"
-                " tokenize = 'unicode61 remove_diacritics 0')"
-            )
-            weights = ", ".join(["0"] * 6 + [str(w) for w in FIELD_WEIGHT.values()])
-            db.execute("INSERT INTO texts(texts, rank) VALUES ('rank', ?)", (f"bm25({weights})",))
-            rows = [
-                (*row[:6], *(row[6] if row[4] == field else "" for field in FIELD_WEIGHT))
-                for row in _rows(store)
-            ]
-            marks = ", ".join("?" * (6 + len(FIELD_WEIGHT)))
-            db.executemany(f"INSERT INTO texts VALUES ({marks})", rows)
-            db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
+            count = write_index(db, _rows(store))
         db.close()
         os.replace(temporary, target)
     except sqlite3.OperationalError as error:
@@ -196,25 +223,118 @@ def build_index(store: ox.Store | Path, target: Path) -> int:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return len(rows)
+    return count
+
+
+def write_index(db: sqlite3.Connection, rows: Iterable[tuple[str, ...]]) -> int:
+    """Write the tables of the index into the empty database ``db``; the number of texts.
+
+    Each distinct text of a field is indexed once, with the things that carry it in
+    a side table (an archive repeats its texts across plans and years), and the
+    texts are numbered best first (:func:`_static_order`), so that a search reads
+    its matches in row order and stops when it has enough things.
+    """
+    things: dict[str, int] = {}
+    described: list[tuple[int, str, str, str, str]] = []
+    texts: dict[tuple[str, str], tuple[str, set[int]]] = {}
+    for iri, label, class_iri, class_label, field, text in rows:
+        thing = things.get(iri)
+        if thing is None:
+            thing = things[iri] = len(things)
+            described.append((thing, iri, label, class_iri, class_label))
+        carried = texts.get((field, text))
+        if carried is None:  # stemmed once per distinct text
+            texts[(field, text)] = (" ".join(terms(text)), {thing})
+        else:
+            carried[1].add(thing)
+    order = _static_order(texts)
+    db.execute(
+        "CREATE TABLE things(id INTEGER PRIMARY KEY, iri TEXT, label TEXT,"
+        " class TEXT, class_label TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE carriers(text INTEGER, thing INTEGER, PRIMARY KEY (text, thing))"
+        " WITHOUT ROWID"
+    )
+    # detail=none: the index keeps which texts hold a term, not where or how often
+    # (the score needs neither), which makes it smaller and a prefix's matches quick
+    # to gather.
+    db.execute(
+        "CREATE VIRTUAL TABLE texts USING fts5(field UNINDEXED, text UNINDEXED,"
+        " score UNINDEXED, terms, tokenize = 'unicode61 remove_diacritics 0', detail = none)"
+    )
+    db.executemany("INSERT INTO things VALUES (?, ?, ?, ?, ?)", described)
+    db.executemany(
+        "INSERT INTO texts(rowid, field, text, score, terms) VALUES (?, ?, ?, ?, ?)",
+        (
+            (rowid, field, text, score, texts[field, text][0])
+            for rowid, ((field, text), score) in enumerate(order)
+        ),
+    )
+    db.executemany(
+        "INSERT INTO carriers VALUES (?, ?)",
+        ((rowid, thing) for rowid, (key, _) in enumerate(order) for thing in sorted(texts[key][1])),
+    )
+    db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
+    # The terms as FTS5 tokenized them, for spelling out a prefix (match_expression).
+    db.execute("CREATE TABLE vocabulary(term TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, texts, row)")
+    db.execute("INSERT INTO vocabulary SELECT term FROM temp.terms")
+    db.execute("DROP TABLE temp.terms")
+    db.execute(f"PRAGMA user_version = {FORMAT}")
+    return len(order)
+
+
+def _static_order(
+    texts: dict[tuple[str, str], tuple[str, set[int]]],
+) -> list[tuple[tuple[str, str], float]]:
+    """The texts with their scores, best first: BM25 with field weights, each word counted once.
+
+    A text's BM25 for the words of a search (all of which it holds) is the sum of
+    the words' IDFs times a factor that depends only on the text's field weight and
+    length, once a word found twice counts as found once. So one order, computed
+    here, ranks every search's matches exactly, and a search need not score the
+    half million texts a common word matches at ×1000 (FTS5's bm25 took 2 s) to
+    show the best 200. The score kept is that factor.
+    """
+    lengths = {key: stems.count(" ") + 1 for key, (stems, _) in texts.items()}
+    average = sum(lengths.values()) / max(len(lengths), 1)
+
+    def score(key: tuple[str, str]) -> float:
+        weight = FIELD_WEIGHT[key[0]]
+        return weight * (K1 + 1) / (weight + K1 * (1 - B + B * lengths[key] / average))
+
+    scored = [(key, score(key)) for key in texts]
+    scored.sort(key=lambda item: -item[1])  # stable: equal scores keep the graph's order
+    return scored
 
 
 def search(path: Path, text: str, limit: int = 200) -> list[Hit]:
-    """The things whose texts match ``text``, best first, one hit (the best) per thing."""
-    expression = match_expression(text)
-    if not expression:
-        return []
-    sql = (
-        "SELECT iri, label, class, class_label, field, text, rank"
-        " FROM texts WHERE texts MATCH ? ORDER BY rank LIMIT ?"
-    )
+    """The things whose texts match ``text``, best first, one hit (the best) per thing.
+
+    Matches come in row order, which is score order (:func:`_static_order`), so
+    reading stops as soon as ``limit`` things are found.
+    """
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        rows = db.execute(sql, (expression, limit * 5)).fetchall()
+        expression = match_expression(db, text)
+        if not expression:
+            return []
+        best: dict[str, Hit] = {}
+        matches = db.execute(
+            "SELECT rowid, field, text, score FROM texts WHERE texts MATCH ? ORDER BY rowid",
+            (expression,),
+        )
+        for rowid, field, found, score in matches:
+            for iri, label, class_iri, class_label in db.execute(
+                "SELECT iri, label, class, class_label FROM carriers JOIN things"
+                " ON things.id = carriers.thing WHERE carriers.text = ? LIMIT ?",
+                (rowid, limit),
+            ):
+                if iri not in best:
+                    best[iri] = Hit(iri, label, class_iri, class_label, field, found, score)
+            if len(best) >= limit:
+                break
     finally:
         db.close()
-    best: dict[str, Hit] = {}
-    for iri, label, class_iri, class_label, field, found, rank in rows:
-        if iri not in best:
-            best[iri] = Hit(iri, label, class_iri, class_label, field, found, rank)
     return list(best.values())[:limit]

@@ -24,7 +24,7 @@ TVAERGAAENDE_IDS = "https://w3id.org/indsatsgraf/id/tvaergaaende-indsatsplan-201
 
 def _indexed_iris(path: Path) -> set[str]:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return {iri for (iri,) in db.execute("SELECT iri FROM texts")}
+        return {iri for (iri,) in db.execute("SELECT iri FROM things")}
 
 
 def _labels(library: Library, text: str) -> list[str]:
@@ -138,3 +138,21 @@ def test_a_full_disk_while_indexing_is_reported_as_the_disk_and_leaves_no_file(
         search_index.build_index(two_documents.current.resolve(), target)
     assert raised.value.errno == errno.ENOSPC
     assert list(target.parent.iterdir()) == []
+
+
+def test_an_index_of_an_older_layout_is_rebuilt_beside_the_store(two_documents):
+    """A generation built before the index's layout changed keeps its old file; the
+    search builds a current one beside the store instead of failing on the old."""
+    old = search_index.index_path(two_documents.current.resolve())
+    old.unlink()
+    with sqlite3.connect(old) as db:  # the first layout: one FTS5 row per thing and text
+        db.execute("CREATE VIRTUAL TABLE texts USING fts5(iri UNINDEXED, text, label_terms)")
+        db.execute("INSERT INTO texts VALUES ('x', 'Etablering af Familiehus', 'famili')")
+    db.close()
+    assert not search_index.is_current(old)
+    library = Library(two_documents.path)
+    assert any(
+        label.startswith("Etablering af Familiehus") for label in _labels(library, "familiehus")
+    )
+    rebuilt = library.search_index()
+    assert rebuilt.parent == two_documents.path / "search" and search_index.is_current(rebuilt)

@@ -298,19 +298,19 @@ class Library:
     def search_index(self) -> Path:
         """The search index of the live generation, written by the build that made it.
 
-        A generation built before builds wrote an index has none; for it the
-        index is built once beside the store (temporary file, then rename), and
-        the indexes of other generations there are removed.
+        A generation built before builds wrote an index has none, or one of an
+        older layout; for it the index is built once beside the store (temporary
+        file, then rename), and the indexes of other generations there are removed.
         """
         generation = self.generation()
         target = search_index.index_path(self.graph_store.path / generation)
-        if target.exists():
+        if target.exists() and search_index.is_current(target):
             return target
         folder = self.graph_store.path / "search"
         target = folder / f"{Path(generation).name}.sqlite"
-        if not target.exists():
+        if not (target.exists() and search_index.is_current(target)):
             with self._lock:
-                if not target.exists():
+                if not (target.exists() and search_index.is_current(target)):
                     search_index.build_index(self.store(), target)
                     for old in folder.glob("*.sqlite"):
                         if old != target:
