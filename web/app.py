@@ -9,7 +9,9 @@ can be tested apart.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -44,6 +46,42 @@ class Settings:
     cache: bool = True
 
 
+#: Where ``indsatsgraf serve --workers N`` leaves the settings for each worker process.
+SETTINGS_VARIABLE = "INDSATSGRAF_WEB_SETTINGS"
+
+
+def settings_to_environment(settings: Settings) -> None:
+    """Put ``settings`` where :func:`from_environment` finds them in each worker process."""
+    os.environ[SETTINGS_VARIABLE] = json.dumps(
+        {
+            "store": str(settings.store),
+            "read_only": settings.read_only,
+            "source_dirs": [str(folder) for folder in settings.source_dirs],
+            "decisions": str(settings.decisions) if settings.decisions else None,
+            "cache": settings.cache,
+        }
+    )
+
+
+def from_environment() -> Starlette:
+    """The application of one worker process of ``serve --workers N``.
+
+    uvicorn starts each worker by importing a factory, so the settings travel in
+    the environment. Each worker opens the store read-only on its own (pyoxigraph
+    allows that in several processes) and keeps its own answers and responses.
+    """
+    given = json.loads(os.environ[SETTINGS_VARIABLE])
+    return create_app(
+        Settings(
+            store=Path(given["store"]),
+            read_only=given["read_only"],
+            source_dirs=tuple(Path(folder) for folder in given["source_dirs"]),
+            decisions=Path(given["decisions"]) if given["decisions"] else None,
+            cache=given["cache"],
+        )
+    )
+
+
 def _folder(name: str) -> str:
     return str(resources.files("indsatsgraf.web").joinpath(name))
 
@@ -63,6 +101,7 @@ def create_app(settings: Settings) -> Starlette:
     templates.env.filters["compact"] = pages.compact
     templates.env.filters["danish"] = pages.danish_number
     templates.env.filters["href"] = pages.local_path
+    templates.env.filters["cell"] = pages.cell
     routes = [
         *pages.routes(),
         *review.routes(),

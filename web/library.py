@@ -67,6 +67,15 @@ class Document:
     counts: dict[str, int]
 
 
+class _Flight:
+    """One computation under way in :meth:`Library.remember`, which later callers wait for."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: object = None
+        self.ok = False
+
+
 class Library:
     """The current graph of one store directory, reopened when a build replaces it.
 
@@ -82,10 +91,10 @@ class Library:
         self._lock = threading.RLock()
         self._opened: tuple[str, ox.Store, Names] | None = None
         self._documents: tuple[str, list[Document]] | None = None
-        self._texts: dict[tuple[str, str], list[str] | None] = {}
         self._memo: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._memo_generation = ""
         self._memo_rows = 0
+        self._flights: dict[tuple[str, Hashable], _Flight] = {}
 
     # -- the graph --------------------------------------------------------------
 
@@ -122,17 +131,39 @@ class Library:
         recently used answers go once MEMO_ROWS is exceeded. ``generation`` is
         the one ``compute`` reads, when the caller opened it already (a build
         may swap ``current`` in between).
+
+        Concurrent callers of one key wait for the first one's answer instead of
+        computing it too: twenty visitors opening the same network view at once
+        made twenty computations that shared the processor, so each waited
+        twenty times as long (seconds at ×1).
         """
         generation = generation or self.generation()
-        with self._lock:
-            if self._memo_generation != generation:
-                self._memo.clear()
-                self._memo_generation, self._memo_rows = generation, 0
-            hit = self._memo.get(key)
-            if hit is not None:
-                self._memo.move_to_end(key)
-                return hit[0]
-        value = compute()
+        while True:
+            with self._lock:
+                if self._memo_generation != generation:
+                    self._memo.clear()
+                    self._memo_generation, self._memo_rows = generation, 0
+                hit = self._memo.get(key)
+                if hit is not None:
+                    self._memo.move_to_end(key)
+                    return hit[0]
+                flight = self._flights.get((generation, key))
+                leader = flight is None
+                if leader:
+                    flight = self._flights[(generation, key)] = _Flight()
+            if leader:
+                break
+            flight.done.wait()
+            if flight.ok:
+                return flight.value
+            # the leader failed: try again (this caller may lead, and report the error itself)
+        try:
+            value = compute()
+            flight.value, flight.ok = value, True
+        finally:
+            with self._lock:
+                del self._flights[(generation, key)]
+            flight.done.set()
         weight = max(1, size(value))
         with self._lock:
             if self._memo_generation == generation and key not in self._memo:
@@ -245,10 +276,9 @@ class Library:
         matches the graph's; otherwise the lines are put together from the
         quotes the graph keeps (the other lines stay empty).
         """
-        key = (self.generation(), document.iri)
-        if key not in self._texts:
-            self._texts[key] = self._read_source(document)
-        whole = self._texts[key]
+        whole = self.remember(
+            ("source", document.iri), lambda: self._read_source(document), lambda _: 0
+        )
         if whole is not None:
             return whole, True
         return self._from_quotes(document), False
