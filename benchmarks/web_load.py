@@ -1,28 +1,36 @@
 """Load-run the web application: page latency, search latency, /sparql against `oxigraph serve`.
 
 The application runs on uvicorn in its own process on a free 127.0.0.1 port,
-as `indsatsgraf serve` runs it, so the load clients (asyncio + httpx, in this
-process) never compete with it for the interpreter lock. Three measurements:
+as `indsatsgraf serve` runs it (uvloop and httptools), so the load clients (in
+this process) never compete with it for the interpreter lock. The clients are
+plain asyncio keep-alive connections (Connection): httpx's client used about
+30 times the processor time per request and, on a 2-core machine, took a core
+from the server it measured; `client_cost` measures both against a trivial
+server. Measurements:
 
 * pages: 20 concurrent clients request the page kinds in turn for a fixed
   number of requests, with the response cache off (every request is computed;
   what the application keeps per generation is used) and on. Things, searches
   and documents cycle through many distinct URLs, so most requests are a first
   visit of their URL. The first request of each kind on a fresh server is
-  timed alone before the run.
+  timed alone before the run. The server's and the clients' processor time per
+  request are recorded too: on a shared machine they vary less than latency.
 * search: distinct Danish searches, one at a time, on a larger store.
 * sparql: the same small saved queries sent by concurrent clients to the
   application's /sparql and to ``oxigraph serve-read-only`` on the same store
   generation, in alternating rounds, as requests per second.
+* pages on a large store (``--large-store``): the same page kinds, fewer
+  requests, every request computed.
 
 Part of the harness (benchmarks/run.py, benchmarks/partial.py); alone::
 
     python benchmarks/web_load.py --store STORE [--search-store STORE] [--output web.json]
-    python benchmarks/web_load.py --store STORE --baseline OLD_TREE   # before/after, one run
+    python benchmarks/web_load.py --store STORE --baseline OLD_TREE --large-store X1000
 
 ``--baseline`` serves the same store with the package in another checkout
-(a folder holding an older commit's tree) and reports both, so a change is
-measured as a ratio within one run on a shared machine.
+(a folder holding an older commit's tree, as it was installed: asyncio and
+h11) and measures its pages in the same run, so a change is a ratio measured
+within one run on a shared machine.
 """
 
 from __future__ import annotations
@@ -77,17 +85,9 @@ import sys
 from pathlib import Path
 import uvicorn
 from indsatsgraf.web.app import Settings, create_app
-store, port, cache, workers = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "cache", int(sys.argv[4])
-loop, http = sys.argv[5:7]
-settings = Settings(Path(store), read_only=True, cache=cache)
-if workers == 1:
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-                loop=loop, http=http)
-else:
-    from indsatsgraf.web.app import settings_to_environment
-    settings_to_environment(settings)
-    uvicorn.run("indsatsgraf.web.app:from_environment", factory=True, workers=workers,
-                host="127.0.0.1", port=port, log_level="warning", loop=loop, http=http)
+store, port, cache, loop, http = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "cache", *sys.argv[4:6]
+app = create_app(Settings(Path(store), read_only=True, cache=cache))
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", loop=loop, http=http)
 """
 
 
@@ -143,20 +143,18 @@ def _process(command: list[str], probe: str, env: dict | None = None) -> Iterato
 
 @dataclass(frozen=True)
 class Server:
-    """How the application is served: which tree, how many worker processes, which
-    event loop and HTTP parser (uvicorn's "auto" takes uvloop and httptools when
-    installed, as `indsatsgraf serve` does; the tree before them had asyncio and h11)."""
+    """How the application is served: which tree, which event loop and HTTP parser
+    (uvicorn's "auto" takes uvloop and httptools when installed, as `indsatsgraf
+    serve` does; the tree before them had asyncio and h11)."""
 
     tree: Path | None = None
-    workers: int = 1
     loop: str = "auto"
     http: str = "auto"
 
     def describe(self) -> str:
-        loop = {"auto": "uvloop", "asyncio": "asyncio"}.get(self.loop, self.loop)
+        loop = {"auto": "uvloop"}.get(self.loop, self.loop)
         http = {"auto": "httptools"}.get(self.http, self.http)
-        processes = "1 process" if self.workers == 1 else f"{self.workers} worker processes"
-        return f"{processes}, {loop} + {http}"
+        return f"{loop} + {http}"
 
 
 SERVER = Server()
@@ -177,7 +175,7 @@ def application(store: Path, cache: bool, server: Server = SERVER) -> Iterator[s
             (Path(shim) / "indsatsgraf").symlink_to(Path(server.tree).resolve())
             env["PYTHONPATH"] = shim
         command = [sys.executable, "-c", SERVE, str(store), str(port), "cache" if cache else "-",
-                   str(server.workers), server.loop, server.http]  # fmt: skip
+                   server.loop, server.http]  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         with _process(command, base + "/queries.json", env) as process:
             SERVED[base] = process.pid
@@ -189,7 +187,7 @@ SERVED: dict[str, int] = {}
 
 
 def processor_seconds(pid: int) -> float:
-    """Processor seconds a process and its children (uvicorn's workers) have used so far."""
+    """Processor seconds a process and its children have used so far (from /proc)."""
     total, tick = 0.0, os.sysconf("SC_CLK_TCK")
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -552,14 +550,13 @@ def main() -> None:
     parser.add_argument("--search-store", type=Path, help="a larger store for the search run")
     parser.add_argument("--search-scale", type=int)
     parser.add_argument("--requests", type=int, default=900)
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--baseline", type=Path, help="an older checkout, measured in the same run")
     parser.add_argument("--large-store", type=Path, help="a larger store for a page run")
     parser.add_argument("--large-scale", type=int, default=1000)
     parser.add_argument("--large-requests", type=int, default=240)
     parser.add_argument("--output", type=Path, help="write the results as JSON here")
     args = parser.parse_args()
-    server = Server(workers=args.workers)
+    server = SERVER
     large = (args.large_store, args.large_scale, args.large_requests) if args.large_store else None
     web = measure(
         args.store,

@@ -9,9 +9,7 @@ can be tested apart.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,7 +26,7 @@ from starlette.templating import Jinja2Templates
 from ..queries.catalog import QueryError
 from . import api, pages, review, sparql_routes, upload
 from .cache import ResponseCache
-from .library import Library
+from .library import Library, StillComputing
 from .security import SecurityHeaders
 from .sparql_workers import QueryWorkers
 
@@ -44,42 +42,8 @@ class Settings:
     source_dirs: tuple[Path, ...] = field(default_factory=tuple)
     decisions: Path | None = None
     cache: bool = True
-
-
-#: Where ``indsatsgraf serve --workers N`` leaves the settings for each worker process.
-SETTINGS_VARIABLE = "INDSATSGRAF_WEB_SETTINGS"
-
-
-def settings_to_environment(settings: Settings) -> None:
-    """Put ``settings`` where :func:`from_environment` finds them in each worker process."""
-    os.environ[SETTINGS_VARIABLE] = json.dumps(
-        {
-            "store": str(settings.store),
-            "read_only": settings.read_only,
-            "source_dirs": [str(folder) for folder in settings.source_dirs],
-            "decisions": str(settings.decisions) if settings.decisions else None,
-            "cache": settings.cache,
-        }
-    )
-
-
-def from_environment() -> Starlette:
-    """The application of one worker process of ``serve --workers N``.
-
-    uvicorn starts each worker by importing a factory, so the settings travel in
-    the environment. Each worker opens the store read-only on its own (pyoxigraph
-    allows that in several processes) and keeps its own answers and responses.
-    """
-    given = json.loads(os.environ[SETTINGS_VARIABLE])
-    return create_app(
-        Settings(
-            store=Path(given["store"]),
-            read_only=given["read_only"],
-            source_dirs=tuple(Path(folder) for folder in given["source_dirs"]),
-            decisions=Path(given["decisions"]) if given["decisions"] else None,
-            cache=given["cache"],
-        )
-    )
+    #: Seconds a page waits for an answer the store has not given yet (then: narrow it down).
+    page_time_limit: float | None = 10.0
 
 
 def _folder(name: str) -> str:
@@ -116,11 +80,12 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={
             HTTPException: _http_error,
             QueryError: _query_error,
+            StillComputing: _still_computing,
             Exception: _server_error,
         },
     )
     app.state.settings = settings
-    app.state.library = Library(settings.store, settings.source_dirs)
+    app.state.library = Library(settings.store, settings.source_dirs, settings.page_time_limit)
     app.state.sparql_workers = QueryWorkers()
     app.state.templates = templates
     if settings.cache:
@@ -157,6 +122,30 @@ async def _query_error(request: Request, error: Exception) -> Response:
         "error.html",
         {"title": "Forespørgslen kunne ikke køres", "message": str(error)},
         status_code=400,
+    )
+
+
+#: Seconds a visitor is asked to wait before trying a page again whose answer is on its way.
+RETRY_AFTER = 30
+
+
+async def _still_computing(request: Request, error: Exception) -> Response:
+    """A page over a large archive: say why it is slow and how to narrow it, never hang."""
+    seconds = getattr(error, "seconds", 0)
+    message = (
+        f"Svaret er ikke klar efter {seconds:g} sekunder, fordi det beregnes over hele arkivet. "
+        "Afgræns spørgsmålet til en plan eller en forvaltning, så går det hurtigere. "
+        "Beregningen fortsætter imens, og svaret gemmes: prøv igen om lidt."
+    )
+    headers = {"Retry-After": str(RETRY_AFTER)}
+    if _wants_json(request):
+        return JSONResponse({"error": message}, status_code=503, headers=headers)
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "error.html",
+        {"title": "Svaret er ikke klar endnu", "message": message},
+        status_code=503,
+        headers=headers,
     )
 
 

@@ -67,13 +67,30 @@ class Document:
     counts: dict[str, int]
 
 
+class StillComputing(Exception):
+    """A page's answer took longer than the page waits; it is being finished in the background."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"not computed within {seconds:g} s")
+        self.seconds = seconds
+
+
 class _Flight:
     """One computation under way in :meth:`Library.remember`, which later callers wait for."""
 
     def __init__(self) -> None:
         self.done = threading.Event()
         self.value: object = None
-        self.ok = False
+        self.error: BaseException | None = None
+
+    def result(self) -> object:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+#: Set in the background threads: what they compute is never cut short again.
+_background = threading.local()
 
 
 class Library:
@@ -85,9 +102,15 @@ class Library:
     drops them all when ``current`` moves on.
     """
 
-    def __init__(self, store_path: Path, source_dirs: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        source_dirs: tuple[Path, ...] = (),
+        time_limit: float | None = None,
+    ) -> None:
         self.graph_store = GraphStore(store_path)
         self.source_dirs = source_dirs
+        self.time_limit = time_limit
         self._lock = threading.RLock()
         self._opened: tuple[str, ox.Store, Names] | None = None
         self._documents: tuple[str, list[Document]] | None = None
@@ -136,43 +159,72 @@ class Library:
         computing it too: twenty visitors opening the same network view at once
         made twenty computations that shared the processor, so each waited
         twenty times as long (seconds at ×1).
+
+        With a ``time_limit``, a page waits that long and then gets
+        StillComputing, while the computation goes on in a background thread
+        and is kept when done: a saved query over a whole large archive must
+        not hold a visitor for minutes, and the next visitor gets the answer.
         """
         generation = generation or self.generation()
-        while True:
-            with self._lock:
-                if self._memo_generation != generation:
-                    self._memo.clear()
-                    self._memo_generation, self._memo_rows = generation, 0
-                hit = self._memo.get(key)
-                if hit is not None:
-                    self._memo.move_to_end(key)
-                    return hit[0]
-                flight = self._flights.get((generation, key))
-                leader = flight is None
-                if leader:
-                    flight = self._flights[(generation, key)] = _Flight()
-            if leader:
-                break
-            flight.done.wait()
-            if flight.ok:
-                return flight.value
-            # the leader failed: try again (this caller may lead, and report the error itself)
+        with self._lock:
+            if self._memo_generation != generation:
+                self._memo.clear()
+                self._memo_generation, self._memo_rows = generation, 0
+            hit = self._memo.get(key)
+            if hit is not None:
+                self._memo.move_to_end(key)
+                return hit[0]  # type: ignore[return-value]
+            flight = self._flights.get((generation, key))
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[(generation, key)] = _Flight()
+        limit = None if getattr(_background, "active", False) else self.time_limit
+        if leader:
+            task = (key, compute, size, generation, flight)
+            if limit is None:
+                self._fly(*task)
+            else:  # a thread of its own: one waiting in a bounded pool could wait for itself
+                threading.Thread(
+                    target=self._fly_in_background,
+                    args=task,
+                    name="indsatsgraf-answer",
+                    daemon=True,
+                ).start()
+        if not flight.done.wait(limit):
+            raise StillComputing(limit or 0)
+        return flight.result()  # type: ignore[return-value]
+
+    def _fly(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        size: Callable[[T], int],
+        generation: str,
+        flight: _Flight,
+    ) -> None:
+        """Compute, keep the answer, and let every caller waiting for it go on."""
         try:
             value = compute()
-            flight.value, flight.ok = value, True
+        except BaseException as error:  # handed to the callers, who raise it
+            flight.error = error
+        else:
+            flight.value = value
+            weight = max(1, size(value))
+            with self._lock:
+                if self._memo_generation == generation and key not in self._memo:
+                    self._memo[key] = (value, weight)
+                    self._memo_rows += weight
+                    while self._memo_rows > MEMO_ROWS and len(self._memo) > 1:
+                        _, (_, old) = self._memo.popitem(last=False)
+                        self._memo_rows -= old
         finally:
             with self._lock:
                 del self._flights[(generation, key)]
             flight.done.set()
-        weight = max(1, size(value))
-        with self._lock:
-            if self._memo_generation == generation and key not in self._memo:
-                self._memo[key] = (value, weight)
-                self._memo_rows += weight
-                while self._memo_rows > MEMO_ROWS and len(self._memo) > 1:
-                    _, (_, old) = self._memo.popitem(last=False)
-                    self._memo_rows -= old
-        return value
+
+    def _fly_in_background(self, *task: object) -> None:
+        _background.active = True
+        self._fly(*task)  # type: ignore[arg-type]
 
     def run(
         self, query: SavedQuery, params: dict[str, str], limit: int | None = ROW_CAP
