@@ -282,10 +282,16 @@ def _address(base: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 80
 
 
-async def _get_json(base: str, path: str) -> dict:
+async def _get_json(base: str, path: str, patience: float = 600) -> dict:
+    """The JSON at ``path``, asking again while the server says it is still computing (503)."""
     connection = Connection(*_address(base))
+    deadline = time.monotonic() + patience
     try:
-        status, body = await connection.get(path)
+        while True:
+            status, body = await connection.get(path)
+            if status != 503 or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(2)
     finally:
         connection.close()
     if status != 200:
