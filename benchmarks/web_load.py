@@ -49,7 +49,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -324,6 +324,8 @@ class Run:
     failed: dict[str, int]
     #: Processor seconds the clients themselves used (this process), for their share of the run.
     client_seconds: float = 0.0
+    #: The statuses other than 200 by kind, and how often (0: no answer at all).
+    statuses: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
 async def _clients(
@@ -335,6 +337,7 @@ async def _clients(
     """Send ``schedule`` ((kind, path) in order) with ``clients`` at a time; times per kind."""
     timings: dict[str, list[float]] = defaultdict(list)
     failures: dict[str, int] = defaultdict(int)
+    statuses: dict[str, dict[int, int]] = {}
     queue = list(reversed(schedule))
 
     async def client(connection: Connection) -> None:
@@ -349,6 +352,7 @@ async def _clients(
                 elapsed = time.perf_counter() - start
                 if status != 200:  # counted, and its time kept: it was waited for
                     failures[kind] += 1
+                    statuses.setdefault(kind, defaultdict(int))[status] += 1
                 timings[kind].append(elapsed * 1000)
         finally:
             connection.close()
@@ -357,7 +361,7 @@ async def _clients(
     started, processor = time.perf_counter(), time.process_time()
     await asyncio.gather(*(client(Connection(host, port)) for _ in range(clients)))
     wall, processor = time.perf_counter() - started, time.process_time() - processor
-    return Run(timings, wall, dict(failures), processor)
+    return Run(timings, wall, dict(failures), processor, statuses)
 
 
 def _schedule(found: dict[str, list[str]], requests: int) -> list[tuple[str, str]]:
@@ -399,6 +403,10 @@ def pages(
             "client_ms_per_request": run.client_seconds * 1000 / total,
             "pages": {kind: summary(run.timings[kind]) for kind in found if run.timings[kind]},
             "failed": run.failed,
+            "statuses": {
+                kind: {str(status): n for status, n in found.items()}
+                for kind, found in run.statuses.items()
+            },
         }
     result["distinct_urls"] = {kind: len(paths) for kind, paths in found.items()}
     return result
