@@ -7,6 +7,7 @@ outlive the generation they came from.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 import time
@@ -19,7 +20,7 @@ from indsatsgraf.graph.pipeline import build, remove
 from indsatsgraf.graph.store import GraphStore
 from indsatsgraf.graph.vocabulary import ID
 from indsatsgraf.web.app import Settings, create_app
-from indsatsgraf.web.library import Library
+from indsatsgraf.web.library import Library, StillComputing
 from starlette.testclient import TestClient
 
 SOF_2023 = SOURCES / "sof-indsatsplan-2023-2026.txt"
@@ -229,3 +230,19 @@ def test_table_cells_link_things_write_danish_numbers_and_escape_text():
     assert str(cell(1234.5)) == "1\u00a0234,5" and str(cell(7)) == "7"
     assert str(cell("<script>alert(1)</script>")) == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert str(cell(None)) == "" and str(cell("https://example.org/x")) == "https://example.org/x"
+
+
+def test_the_time_limit_holds_for_one_page_s_answers_together(two_documents):
+    """A thing page asks several answers: each under the limit, together they took 16 s at ×1000."""
+    library = Library(two_documents.path, time_limit=0.5)
+
+    def slow() -> int:
+        time.sleep(0.3)
+        return 1
+
+    page = contextvars.copy_context()  # as each request's view runs
+    assert page.run(library.remember, ("first",), slow) == 1
+    with pytest.raises(StillComputing):
+        page.run(library.remember, ("second",), slow)  # 0.2 s left of this page's 0.5 s
+    another = contextvars.copy_context()
+    assert another.run(library.remember, ("third",), slow) == 1  # a new page: its own limit

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -91,6 +93,8 @@ class _Flight:
 
 #: Set in the background threads: what they compute is never cut short again.
 _background = threading.local()
+#: When the page being answered stops waiting (monotonic clock); see Library._time_left.
+_deadline: ContextVar[float | None] = ContextVar("page_deadline", default=None)
 
 
 class Library:
@@ -178,7 +182,7 @@ class Library:
             leader = flight is None
             if flight is None:
                 flight = self._flights[(generation, key)] = _Flight()
-        limit = None if getattr(_background, "active", False) else self.time_limit
+        limit = self._time_left()
         if leader:
             task = (key, compute, size, generation, flight)
             if limit is None:
@@ -191,8 +195,20 @@ class Library:
                     daemon=True,
                 ).start()
         if not flight.done.wait(limit):
-            raise StillComputing(limit or 0)
+            raise StillComputing(self.time_limit or 0)
         return flight.result()  # type: ignore[return-value]
+
+    def _time_left(self) -> float | None:
+        """Seconds this page may still wait: the time limit holds for the page's answers
+        together (a thing page asks several), counted from its first answer."""
+        if self.time_limit is None or getattr(_background, "active", False):
+            return None
+        deadline = _deadline.get()
+        if deadline is None:
+            # Each request's view runs in a copy of the context: this stays with the request.
+            _deadline.set(time.monotonic() + self.time_limit)
+            return self.time_limit
+        return max(0.0, deadline - time.monotonic())
 
     def _fly(
         self,
