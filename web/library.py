@@ -151,6 +151,7 @@ class Library:
         compute: Callable[[], T],
         size: Callable[[T], int] = lambda _: 1,
         generation: str | None = None,
+        limited: bool = False,
     ) -> T:
         """``compute()`` once per generation for ``key``; callers must not change the result.
 
@@ -164,10 +165,13 @@ class Library:
         made twenty computations that shared the processor, so each waited
         twenty times as long (seconds at ×1).
 
-        With a ``time_limit``, a page waits that long and then gets
-        StillComputing, while the computation goes on in a background thread
-        and is kept when done: a saved query over a whole large archive must
-        not hold a visitor for minutes, and the next visitor gets the answer.
+        A ``limited`` answer (one over the whole graph, which a large archive
+        makes slow) is computed in a background thread of its own: the page
+        waits at most the ``time_limit`` and then gets StillComputing, while the
+        answer is finished and kept, so a visitor is never held for minutes and
+        a later one gets it. Other answers (about one thing) are computed in the
+        request's own thread: handing each to another thread and back cost a
+        thing page tens of milliseconds under load.
         """
         generation = generation or self.generation()
         with self._lock:
@@ -182,7 +186,7 @@ class Library:
             leader = flight is None
             if flight is None:
                 flight = self._flights[(generation, key)] = _Flight()
-        limit = self._time_left()
+        limit = self._time_left() if limited else None
         if leader:
             task = (key, compute, size, generation, flight)
             if limit is None:
@@ -243,7 +247,11 @@ class Library:
         self._fly(*task)  # type: ignore[arg-type]
 
     def run(
-        self, query: SavedQuery, params: dict[str, str], limit: int | None = ROW_CAP
+        self,
+        query: SavedQuery,
+        params: dict[str, str],
+        limit: int | None = ROW_CAP,
+        limited: bool = True,
     ) -> QueryResult:
         """Run a saved query with checked, typed parameters (QueryError on bad ones).
 
@@ -265,11 +273,16 @@ class Library:
                 return kept
             return sparql.run_in_process(store, query, query.bindings(params, names), limit)
 
-        return self.remember(key, compute, lambda result: len(result.rows), generation)
+        return self.remember(key, compute, lambda result: len(result.rows), generation, limited)
 
     def rows(self, name: str, **params: str) -> list[dict]:
-        """The rows of one of the web application's own queries."""
-        return self.run(web_query(name), params, limit=None).rows
+        """The rows of one of the web application's own queries.
+
+        Those with parameters ask about one thing or one document and run in the
+        request's thread; those without (documents, departments, years) go over
+        the whole graph and are time-limited.
+        """
+        return self.run(web_query(name), params, limit=None, limited=not params).rows
 
     # -- things -----------------------------------------------------------------
 

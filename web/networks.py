@@ -142,7 +142,7 @@ def initiative_timeline(
     from ..viz.timeline import link_rows, timeline_svg
 
     # The whole graph of lineage links, once per generation for every initiative's page.
-    whole = library.remember(("lineage",), lambda: lineage(library.store()), _edges)
+    whole = library.remember(("lineage",), lambda: lineage(library.store()), _edges, limited=True)
     chain = lineage_of(whole, iri)
     if not chain.number_of_nodes():
         return None, []

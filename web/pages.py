@@ -538,6 +538,7 @@ def network_page(request: Request) -> Response:
             ("network", repr(spec)),
             lambda: _view_and_edges(lib, spec),
             lambda found: found[0].graph.number_of_edges(),
+            limited=True,
         )
     except ViewError as error:
         raise HTTPException(400, str(error)) from error
