@@ -423,7 +423,8 @@ def lineage(lib: Library, iri: str, classes: list[str | None]) -> list[dict[str,
     """For an initiative, every plan and year it appears in (the saved query initiative-lineage)."""
     if "indsats" not in [str(c).lower() for c in classes] and "/initiative/" not in iri:
         return []
-    rows = lib.run(catalog()["initiative-lineage"], {"initiative": iri}).rows
+    # About one initiative: computed in the request's thread, like the page's other answers.
+    rows = lib.run(catalog()["initiative-lineage"], {"initiative": iri}, limited=False).rows
     return [{**r, "href": local_path(str(r["initiative"]))} for r in rows]
 
 
