@@ -1333,7 +1333,7 @@ def _page_cause(kind: str, large: dict) -> str:
         return f"{failed} of {run['pages'][kind]['n']} not answered with 200 ({named or '?'})"
     if alone is not None and alone >= LARGE_PAGE_P95_MS:
         return f"its own work: {alone / 1000:.1f} s alone"
-    return f"waiting behind the other pages ({alone:.0f} ms alone)"
+    return f"waiting behind the other pages, {alone:.0f} ms alone"
 
 
 def large_pages_target(large: dict | None) -> dict:
