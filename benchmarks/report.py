@@ -1302,6 +1302,8 @@ PAGE_NAMES = {
     "network": "network view",
 }
 PAGE_P95_MS = 150
+#: Issue 18, target 4: pages at ×1000.
+LARGE_PAGE_P95_MS = 1000
 SEARCH_MS = 100
 SEARCH_SCALE = 1000
 SPARQL_RATIO = 2.0
@@ -1336,6 +1338,7 @@ def web_targets(web: dict | None) -> list[dict]:
             f"{len(over)} of {len(pages['no_cache']['pages'])} kinds over" if over else "",
         )
     ]
+    found.append(large_pages_target(web.get("pages_large")))
     search = web.get("search")
     if search:
         at_target = search["scale"] >= SEARCH_SCALE
@@ -1368,6 +1371,55 @@ def web_targets(web: dict | None) -> list[dict]:
     return found
 
 
+def _page_cause(kind: str, large: dict) -> str:
+    """Why one page kind missed at the larger scale, from what the run measured."""
+    run = large["no_cache"]
+    failed = run.get("failed", {}).get(kind, 0)
+    alone = large["first_request_ms"].get(kind)
+    if failed:
+        statuses = run.get("statuses", {}).get(kind, {})
+        if set(statuses) == {"503"}:
+            return (
+                f"{failed} of {run['pages'][kind]['n']} answered 503: the answer, computed "
+                "live over the whole archive, was not ready within the page's time limit"
+            )
+        named = ", ".join(f"{n}× {code}" for code, n in sorted(statuses.items()))
+        return f"{failed} of {run['pages'][kind]['n']} not answered with 200 ({named or '?'})"
+    if alone is not None and alone >= LARGE_PAGE_P95_MS:
+        return f"its own work: {alone / 1000:.1f} s alone"
+    return f"waiting behind the other pages, {alone:.0f} ms alone"
+
+
+def large_pages_target(large: dict | None) -> dict:
+    """Issue 18, target 4: the page kinds at ×1000 under load."""
+    goal = f"4. web pages p95 under {LARGE_PAGE_P95_MS / 1000:g} s at ×{ARCHIVE_SCALE} with 20 concurrent clients"
+    if not large:
+        return _target("web-large", goal, "not measured in this run", None)
+    pages = large["no_cache"]["pages"]
+    over = [
+        kind
+        for kind, timing in pages.items()
+        if timing["p95_ms"] >= LARGE_PAGE_P95_MS or large["no_cache"].get("failed", {}).get(kind)
+    ]
+    worst = max(pages, key=lambda kind: pages[kind]["p95_ms"])
+    measured = (
+        f"×{large['scale']}, every request computed: slowest {PAGE_NAMES.get(worst, worst)}, "
+        f"p95 {pages[worst]['p95_ms'] / 1000:.1f} s"
+        + "".join(
+            f"; {PAGE_NAMES.get(kind, kind)} p95 {pages[kind]['p95_ms'] / 1000:.1f} s "
+            f"({_page_cause(kind, large)})"
+            for kind in over
+        )
+    )
+    return _target(
+        "web-large",
+        goal if large["scale"] == ARCHIVE_SCALE else goal + f" (measured at ×{large['scale']})",
+        measured,
+        not over if large["scale"] >= ARCHIVE_SCALE else None,
+        f"{len(over)} of {len(pages)} kinds over" if over else "",
+    )
+
+
 def _archive_build_minutes(results: dict) -> float | None:
     """Minutes to generate and build the ×1000 corpus in these results, if they hold it."""
     data = results.get("scales", {}).get(str(SEARCH_SCALE))
@@ -1375,6 +1427,127 @@ def _archive_build_minutes(results: dict) -> float | None:
         return (data["corpus"]["generate_seconds"] + data["build"]["seconds"]) / 60
     except (KeyError, TypeError):
         return None
+
+
+def _client_words(web: dict) -> str:
+    cost = web.get("client_cost")
+    if not cost:
+        return "asyncio + httpx"
+    return (
+        f"plain asyncio HTTP/1.1 keep-alive connections, {cost['lean_ms_per_request']:.2f} ms "
+        "of processor time per request against a trivial server, where the httpx client used "
+        f"before needed {cost['httpx_ms_per_request']:.2f} ms "
+        f"({cost['httpx_ms_per_request'] / cost['lean_ms_per_request']:.0f}× as much)"
+    )
+
+
+def _processor_words(pages: dict) -> str:
+    """The server's and the clients' processor time per request, where the run recorded them."""
+    runs = [(mode, pages[mode]) for mode in ("no_cache", "cache")]
+    if not all("server_ms_per_request" in run for _, run in runs):
+        return ""
+    return (
+        " Processor time per request, server / clients: "
+        + ", ".join(
+            f"{run['server_ms_per_request']:.2f} / {run['client_ms_per_request']:.2f} ms "
+            f"{'computed' if mode == 'no_cache' else 'cached'}"
+            for mode, run in runs
+        )
+        + ". The clients' share is small; a request's latency beyond the server's time is "
+        "waiting for the processor, which the machine's other work shared (load average above)."
+    )
+
+
+def _web_before_after(web: dict) -> list[str]:
+    """The page run of an older tree (as it was installed), measured in the same run."""
+    old, new = web.get("pages_baseline"), web["pages"]
+    if not old:
+        return []
+    kinds = [kind for kind in new["no_cache"]["pages"] if kind in old["no_cache"]["pages"]]
+
+    def cells(mode: str, kind: str) -> list[str]:
+        before, after = old[mode]["pages"][kind]["p95_ms"], new[mode]["pages"][kind]["p95_ms"]
+        return [f"{before:.0f} ms", f"{after:.0f} ms", f"{before / after:.1f}×"]
+
+    def rate(mode: str) -> str:
+        before, after = old[mode]["requests_per_second"], new[mode]["requests_per_second"]
+        return f"{before:.0f} → {after:.0f} requests/s ({after / before:.1f}×)"
+
+    return [
+        f"**Before and after, in the same run:** the tree `{Path(old['tree']).name}` "
+        f"({old.get('server', 'asyncio + h11')}, as it was installed) against this one "
+        f"({new.get('server', '')}), the same clients, URLs and requests. p95 per page kind "
+        "(the ratio is before / after):",
+        "",
+        *_table(
+            [
+                "page",
+                "computed before",
+                "computed after",
+                "ratio",
+                "cached before",
+                "cached after",
+                "ratio",
+            ],  # fmt: skip
+            [
+                [PAGE_NAMES.get(kind, kind), *cells("no_cache", kind), *cells("cache", kind)]
+                for kind in kinds
+            ],
+            "lrrrrrr",
+        ),
+        f"Throughput computed {rate('no_cache')}, cached {rate('cache')}."
+        + (
+            " Server processor time per request, computed "
+            f"{old['no_cache']['server_ms_per_request']:.2f} → "
+            f"{new['no_cache']['server_ms_per_request']:.2f} ms, cached "
+            f"{old['cache']['server_ms_per_request']:.2f} → "
+            f"{new['cache']['server_ms_per_request']:.2f} ms."
+            if "server_ms_per_request" in old["no_cache"]
+            else ""
+        ),
+        "",
+    ]
+
+
+def _statuses(run: dict, kind: str, total: int) -> str:
+    """How many answers of a kind were not 200, and with which status (0: none came)."""
+    failed = run.get("failed", {}).get(kind, 0)
+    if not failed:
+        return "none"
+    codes = run.get("statuses", {}).get(kind, {})
+    named = ", ".join(f"{n}× {code}" for code, n in sorted(codes.items()))
+    return f"{failed} of {total}" + (f" ({named})" if named else "")
+
+
+def _web_large(large: dict | None) -> list[str]:
+    """The page run on the large store (issue 18, target 4)."""
+    if not large:
+        return []
+    run = large["no_cache"]
+    return [
+        f"**Pages at ×{large['scale']}** ({large['clients']} concurrent clients, "
+        f"{large['requests']} requests after one warm-up round, every request computed; a page "
+        "waits at most its time limit for an answer, then answers 503 with a Danish request to "
+        "narrow the question, while the answer is finished in the background and kept):",
+        "",
+        *_table(
+            ["page", "distinct URLs", "first request alone", "p50", "p95", "not 200"],
+            [
+                [
+                    PAGE_NAMES.get(kind, kind),
+                    number(large["distinct_urls"].get(kind, 0)),
+                    f"{large['first_request_ms'][kind]:,.0f} ms",
+                    f"{timing['p50_ms']:,.0f} ms",
+                    f"{timing['p95_ms']:,.0f} ms",
+                    _statuses(run, kind, timing["n"]),
+                ]
+                for kind, timing in run["pages"].items()
+            ],
+            "lrrrrr",
+        ),
+        f"Throughput: {run['requests_per_second']:.1f} requests/s.",
+        "",
+    ]
 
 
 def _web(web: dict, archive_minutes: float | None = None) -> list[str]:
@@ -1389,9 +1562,9 @@ def _web(web: dict, archive_minutes: float | None = None) -> list[str]:
         "",
         f"`benchmarks/web_load.py` on {web.get('date', 'the date above')} (load average "
         f"{web.get('load_average', [float('nan')])[0]:.1f} at its start): the application on "
-        "uvicorn in its "
+        f"uvicorn ({pages.get('server', 'asyncio + h11')}) in its "
         f"own process on 127.0.0.1, the ×{web['scale']} store, {pages['clients']} concurrent "
-        f"clients (asyncio + httpx) requesting the page kinds in turn, {pages['requests']} "
+        f"clients ({_client_words(web)}) requesting the page kinds in turn, {pages['requests']} "
         "requests after one warm-up round. Things, searches, documents and query forms cycle "
         "through distinct URLs (counts below), so most requests are the first of their URL. "
         "*Computed*: the response cache off, every request answered by the application (what "
@@ -1424,6 +1597,7 @@ def _web(web: dict, archive_minutes: float | None = None) -> list[str]:
         ),
         f"Throughput: {pages['no_cache']['requests_per_second']:.0f} requests/s computed, "
         f"{pages['cache']['requests_per_second']:.0f} requests/s cached."
+        + _processor_words(pages)
         + (
             " Answering every request from the response cache (no page work at all) was "
             "hardly faster, so under this load the time goes to the HTTP exchange and to the "
@@ -1431,6 +1605,7 @@ def _web(web: dict, archive_minutes: float | None = None) -> list[str]:
             "pages; *first request alone* is a page's own time with no other request waiting."
             if pages["cache"]["requests_per_second"]
             < 1.25 * pages["no_cache"]["requests_per_second"]
+            and "server_ms_per_request" not in pages["cache"]  # else measured, not guessed
             else ""
         ),
         "",
@@ -1444,6 +1619,7 @@ def _web(web: dict, archive_minutes: float | None = None) -> list[str]:
                 + ".",
                 "",
             ]
+    out += _web_before_after(web) + _web_large(web.get("pages_large"))
     search = web.get("search")
     if search:
         out += [

@@ -1,28 +1,36 @@
 """Load-run the web application: page latency, search latency, /sparql against `oxigraph serve`.
 
 The application runs on uvicorn in its own process on a free 127.0.0.1 port,
-as `indsatsgraf serve` runs it, so the load clients (asyncio + httpx, in this
-process) never compete with it for the interpreter lock. Three measurements:
+as `indsatsgraf serve` runs it (uvloop and httptools), so the load clients (in
+this process) never compete with it for the interpreter lock. The clients are
+plain asyncio keep-alive connections (Connection): httpx's client used about
+30 times the processor time per request and, on a 2-core machine, took a core
+from the server it measured; `client_cost` measures both against a trivial
+server. Measurements:
 
 * pages: 20 concurrent clients request the page kinds in turn for a fixed
   number of requests, with the response cache off (every request is computed;
   what the application keeps per generation is used) and on. Things, searches
   and documents cycle through many distinct URLs, so most requests are a first
   visit of their URL. The first request of each kind on a fresh server is
-  timed alone before the run.
+  timed alone before the run. The server's and the clients' processor time per
+  request are recorded too: on a shared machine they vary less than latency.
 * search: distinct Danish searches, one at a time, on a larger store.
 * sparql: the same small saved queries sent by concurrent clients to the
   application's /sparql and to ``oxigraph serve-read-only`` on the same store
   generation, in alternating rounds, as requests per second.
+* pages on a large store (``--large-store``): the same page kinds, fewer
+  requests, every request computed.
 
 Part of the harness (benchmarks/run.py, benchmarks/partial.py); alone::
 
     python benchmarks/web_load.py --store STORE [--search-store STORE] [--output web.json]
-    python benchmarks/web_load.py --store STORE --baseline OLD_TREE   # before/after, one run
+    python benchmarks/web_load.py --store STORE --baseline OLD_TREE --large-store X1000
 
 ``--baseline`` serves the same store with the package in another checkout
-(a folder holding an older commit's tree) and reports both, so a change is
-measured as a ratio within one run on a shared machine.
+(a folder holding an older commit's tree, as it was installed: asyncio and
+h11) and measures its pages in the same run, so a change is a ratio measured
+within one run on a shared machine.
 """
 
 from __future__ import annotations
@@ -41,9 +49,9 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 ID = "https://w3id.org/indsatsgraf/id/"
 CLIENTS = 20
@@ -77,9 +85,9 @@ import sys
 from pathlib import Path
 import uvicorn
 from indsatsgraf.web.app import Settings, create_app
-store, port, cache = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "cache"
+store, port, cache, loop, http = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "cache", *sys.argv[4:6]
 app = create_app(Settings(Path(store), read_only=True, cache=cache))
-uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", loop=loop, http=http)
 """
 
 
@@ -117,13 +125,13 @@ def _wait(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
 
 
 @contextmanager
-def _process(command: list[str], probe: str, env: dict | None = None) -> Iterator[None]:
+def _process(command: list[str], probe: str, env: dict | None = None) -> Iterator[subprocess.Popen]:
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
     )
     try:
         _wait(probe, process)
-        yield
+        yield process
     finally:
         process.terminate()
         try:
@@ -133,24 +141,63 @@ def _process(command: list[str], probe: str, env: dict | None = None) -> Iterato
             process.wait()
 
 
-@contextmanager
-def application(store: Path, cache: bool, tree: Path | None = None) -> Iterator[str]:
-    """The web application serving ``store``; its base URL.
+@dataclass(frozen=True)
+class Server:
+    """How the application is served: which tree, which event loop and HTTP parser
+    (uvicorn's "auto" takes uvloop and httptools when installed, as `indsatsgraf
+    serve` does; the tree before them had asyncio and h11)."""
 
-    ``tree`` (a checkout of the repository) serves that tree's package instead of
-    the installed one: a folder holding a link named ``indsatsgraf`` to it goes first
-    on the path.
+    tree: Path | None = None
+    loop: str = "auto"
+    http: str = "auto"
+
+    def describe(self) -> str:
+        loop = {"auto": "uvloop"}.get(self.loop, self.loop)
+        http = {"auto": "httptools"}.get(self.http, self.http)
+        return f"{loop} + {http}"
+
+
+SERVER = Server()
+
+
+@contextmanager
+def application(store: Path, cache: bool, server: Server = SERVER) -> Iterator[str]:
+    """The web application serving ``store`` as ``server`` says; its base URL.
+
+    ``server.tree`` (a checkout of the repository) serves that tree's package instead
+    of the installed one: a folder holding a link named ``indsatsgraf`` to it goes
+    first on the path.
     """
     port = free_port()
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as shim:
-        if tree is not None:
-            (Path(shim) / "indsatsgraf").symlink_to(Path(tree).resolve())
+        if server.tree is not None:
+            (Path(shim) / "indsatsgraf").symlink_to(Path(server.tree).resolve())
             env["PYTHONPATH"] = shim
-        command = [sys.executable, "-c", SERVE, str(store), str(port), "cache" if cache else "-"]
+        command = [sys.executable, "-c", SERVE, str(store), str(port), "cache" if cache else "-",
+                   server.loop, server.http]  # fmt: skip
         base = f"http://127.0.0.1:{port}"
-        with _process(command, base + "/queries.json", env):
+        with _process(command, base + "/queries.json", env) as process:
+            SERVED[base] = process.pid
             yield base
+
+
+#: The process id of the server at each base URL (its worker processes are its children).
+SERVED: dict[str, int] = {}
+
+
+def processor_seconds(pid: int) -> float:
+    """Processor seconds a process and its children have used so far (from /proc)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += processor_seconds(int(child))
+    except (OSError, IndexError, ValueError):  # gone in between, or no /proc
+        pass
+    return total
 
 
 @contextmanager
@@ -167,13 +214,89 @@ def oxigraph(store: Path) -> Iterator[str]:
         yield url
 
 
-async def _get_json(base: str, path: str) -> dict:
-    import httpx
+class Connection:
+    """One kept-alive HTTP/1.1 connection: a GET written by hand, the answer read by its length.
 
-    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
-        response = await http.get(path)
-        response.raise_for_status()
-        return response.json()
+    httpx's per-request work (its models, header objects, pool bookkeeping) cost the
+    load clients more processor time than the pages cost the server on a 2-core
+    machine, so the clients measured themselves; this reads just what is needed.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        """The status and body of GET ``path`` (one reconnect if the kept connection closed)."""
+        for attempt in (1, 2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                return await self._exchange(path, headers or {})
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _exchange(self, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        assert self.reader is not None and self.writer is not None
+        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        path = quote(path, safe="/?&=%:;,+@~")  # a request line is ASCII: ØKF as %C3%98KF
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n{extra}\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        fields = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            fields[name.strip().lower()] = value.strip()
+        if "content-length" in fields:
+            body = await self.reader.readexactly(int(fields["content-length"]))
+        elif fields.get("transfer-encoding", "").lower() == "chunked":
+            body = await self._chunks()
+        else:  # neither: the body ends with the connection
+            body = await self.reader.read()
+            self.close()
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status, body
+
+    async def _chunks(self) -> bytes:
+        assert self.reader is not None
+        parts = []
+        while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            parts.append((await self.reader.readexactly(size + 2))[:-2])
+        await self.reader.readuntil(b"\r\n")  # the empty trailer
+        return b"".join(parts)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def _address(base: str) -> tuple[str, int]:
+    parts = urlsplit(base)
+    return parts.hostname or "127.0.0.1", parts.port or 80
+
+
+async def _get_json(base: str, path: str, patience: float = 600) -> dict:
+    """The JSON at ``path``, asking again while the server says it is still computing (503)."""
+    connection = Connection(*_address(base))
+    deadline = time.monotonic() + patience
+    try:
+        while True:
+            status, body = await connection.get(path)
+            if status != 503 or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(2)
+    finally:
+        connection.close()
+    if status != 200:
+        raise RuntimeError(f"{base}{path} answered {status}")
+    return json.loads(body)
 
 
 def urls(base: str) -> dict[str, list[str]]:
@@ -194,11 +317,15 @@ def urls(base: str) -> dict[str, list[str]]:
 
 @dataclass
 class Run:
-    """Milliseconds per request by kind, the wall time, and the answers other than 200 by kind."""
+    """Milliseconds per request by kind, the wall time, the answers other than 200 by kind."""
 
     timings: dict[str, list[float]]
     wall: float
     failed: dict[str, int]
+    #: Processor seconds the clients themselves used (this process), for their share of the run.
+    client_seconds: float = 0.0
+    #: The statuses other than 200 by kind, and how often (0: no answer at all).
+    statuses: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
 async def _clients(
@@ -208,32 +335,33 @@ async def _clients(
     headers: dict[str, str] | None = None,
 ) -> Run:
     """Send ``schedule`` ((kind, path) in order) with ``clients`` at a time; times per kind."""
-    import httpx
-
     timings: dict[str, list[float]] = defaultdict(list)
     failures: dict[str, int] = defaultdict(int)
+    statuses: dict[str, dict[int, int]] = {}
     queue = list(reversed(schedule))
 
-    async def client(http: httpx.AsyncClient) -> None:
-        while queue:
-            kind, path = queue.pop()
-            start = time.perf_counter()
-            try:
-                response = await http.get(path, headers=headers)
-                status = response.status_code
-            except httpx.TransportError:  # e.g. a kept-alive connection the server had closed
-                status = 0
-            elapsed = time.perf_counter() - start
-            if status != 200:  # counted, and its time kept: it was waited for
-                failures[kind] += 1
-            timings[kind].append(elapsed * 1000)
+    async def client(connection: Connection) -> None:
+        try:
+            while queue:
+                kind, path = queue.pop()
+                start = time.perf_counter()
+                try:
+                    status, _ = await connection.get(path, headers)
+                except (OSError, asyncio.IncompleteReadError):
+                    status = 0
+                elapsed = time.perf_counter() - start
+                if status != 200:  # counted, and its time kept: it was waited for
+                    failures[kind] += 1
+                    statuses.setdefault(kind, defaultdict(int))[status] += 1
+                timings[kind].append(elapsed * 1000)
+        finally:
+            connection.close()
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
-        started = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
-        wall = time.perf_counter() - started
-    return Run(timings, wall, dict(failures))
+    host, port = _address(base)
+    started, processor = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(client(Connection(host, port)) for _ in range(clients)))
+    wall, processor = time.perf_counter() - started, time.process_time() - processor
+    return Run(timings, wall, dict(failures), processor, statuses)
 
 
 def _schedule(found: dict[str, list[str]], requests: int) -> list[tuple[str, str]]:
@@ -246,35 +374,98 @@ def _schedule(found: dict[str, list[str]], requests: int) -> list[tuple[str, str
 
 
 def pages(
-    store: Path, requests: int = 900, clients: int = CLIENTS, tree: Path | None = None
+    store: Path,
+    requests: int = 900,
+    clients: int = CLIENTS,
+    server: Server = SERVER,
+    modes: tuple[bool, ...] = (False, True),
 ) -> dict:
-    """Page latency per kind at ``clients`` concurrent clients, cache off and on."""
-    result: dict = {"clients": clients, "requests": requests}
-    for cache in (False, True):
-        with application(store, cache, tree) as base:
-            found = urls(base) if not cache else result["urls"]
-            if not cache:
+    """Page latency per kind at ``clients`` concurrent clients, cache off and on (``modes``)."""
+    result: dict = {"clients": clients, "requests": requests, "server": server.describe()}
+    found: dict[str, list[str]] = {}
+    for cache in modes:
+        with application(store, cache, server) as base:
+            if not found:
+                found = urls(base)
                 first: dict[str, float] = {}
                 for kind, paths in found.items():
                     lone = asyncio.run(_clients(base, [(kind, paths[-1])], 1))
                     first[kind] = lone.timings[kind][0]
                 result["first_request_ms"] = first
-                result["urls"] = found
             asyncio.run(_clients(base, [(k, p[0]) for k, p in found.items()], 1))  # warm-up
+            before = processor_seconds(SERVED[base])
             run = asyncio.run(_clients(base, _schedule(found, requests), clients))
+            server_seconds = processor_seconds(SERVED[base]) - before
         total = sum(len(v) for v in run.timings.values())
         result["cache" if cache else "no_cache"] = {
             "requests_per_second": total / run.wall,
+            "server_ms_per_request": server_seconds * 1000 / total,
+            "client_ms_per_request": run.client_seconds * 1000 / total,
             "pages": {kind: summary(run.timings[kind]) for kind in found if run.timings[kind]},
             "failed": run.failed,
+            "statuses": {
+                kind: {str(status): n for status, n in found.items()}
+                for kind, found in run.statuses.items()
+            },
         }
-    result["distinct_urls"] = {kind: len(paths) for kind, paths in result.pop("urls").items()}
+    result["distinct_urls"] = {kind: len(paths) for kind, paths in found.items()}
     return result
 
 
-def search(store: Path, repeat: int = 3, tree: Path | None = None) -> dict:
+TRIVIAL = """
+import sys
+import uvicorn
+body = b"x" * 20_000
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain"), (b"content-length", b"20000")]})
+    await send({"type": "http.response.body", "body": body})
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+async def _httpx_clients(base: str, paths: list[str], clients: int) -> float:
+    """The processor seconds httpx's client needs for ``paths`` (the client used before)."""
+    import httpx
+
+    queue = list(paths)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+
+        async def client() -> None:
+            while queue:
+                (await http.get(queue.pop())).raise_for_status()
+
+        processor = time.process_time()
+        await asyncio.gather(*(client() for _ in range(clients)))
+        return time.process_time() - processor
+
+
+def client_cost(requests: int = 2000, clients: int = CLIENTS) -> dict:
+    """Processor milliseconds per request of each load client against a trivial server
+    (20 kB answers, no work), so the clients' own share of a 2-core machine is known."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    paths = [f"/{i}" for i in range(requests)]
+    with _process([sys.executable, "-c", TRIVIAL, str(port)], base + "/"):
+        lean = asyncio.run(_clients(base, [("x", p) for p in paths], clients))
+        if lean.failed:
+            raise RuntimeError(f"the trivial server failed {lean.failed['x']} requests")
+        httpx_seconds = asyncio.run(_httpx_clients(base, paths, clients))
+    return {
+        "requests": requests,
+        "clients": clients,
+        "lean_ms_per_request": lean.client_seconds * 1000 / requests,
+        "httpx_ms_per_request": httpx_seconds * 1000 / requests,
+        "lean_requests_per_second": requests / lean.wall,
+    }
+
+
+def search(store: Path, repeat: int = 3, server: Server = SERVER) -> dict:
     """Latency of each search alone (/search.json, cache off), after one warm-up search."""
-    with application(store, False, tree) as base:
+    with application(store, False, server) as base:
         asyncio.run(_clients(base, [("warm", "/search.json?q=plan")], 1))
         timings: list[float] = []
         for _ in range(repeat):
@@ -333,17 +524,36 @@ def measure(
     search_store: Path | None = None,
     search_scale: int | None = None,
     requests: int = 900,
+    server: Server = SERVER,
+    baseline: Path | None = None,
+    large: tuple[Path, int, int] | None = None,
 ) -> dict:
-    """The web section of the harness's results."""
-    found = {
+    """The web section of the harness's results.
+
+    ``baseline`` (an older checkout) is served as it was installed (one process,
+    asyncio and h11) and measured in the same run, before the new tree;
+    ``large`` (store, scale, requests) adds the page run on a larger store,
+    every request computed.
+    """
+    found: dict = {
         "scale": scale,
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "load_average": os.getloadavg(),
-        "pages": pages(store, requests),
-        "sparql": {"scale": scale, **sparql(store)},
+        "client_cost": client_cost(),
     }
+    if baseline is not None:
+        old = Server(tree=baseline, loop="asyncio", http="h11")
+        found["pages_baseline"] = {"tree": str(baseline), **pages(store, requests, server=old)}
+    found["pages"] = pages(store, requests, server=server)
+    found["sparql"] = {"scale": scale, **sparql(store)}
     if search_store is not None:
         found["search"] = {"scale": search_scale, **search(search_store)}
+    if large is not None:
+        large_store, large_scale, large_requests = large
+        found["pages_large"] = {
+            "scale": large_scale,
+            **pages(large_store, large_requests, server=server, modes=(False,)),
+        }
     return found
 
 
@@ -354,24 +564,25 @@ def main() -> None:
     parser.add_argument("--search-store", type=Path, help="a larger store for the search run")
     parser.add_argument("--search-scale", type=int)
     parser.add_argument("--requests", type=int, default=900)
-    parser.add_argument("--baseline", type=Path, help="another checkout to compare pages with")
+    parser.add_argument("--baseline", type=Path, help="an older checkout, measured in the same run")
+    parser.add_argument("--large-store", type=Path, help="a larger store for a page run")
+    parser.add_argument("--large-scale", type=int, default=1000)
+    parser.add_argument("--large-requests", type=int, default=240)
     parser.add_argument("--output", type=Path, help="write the results as JSON here")
     args = parser.parse_args()
-    if args.baseline:
-        found = {
-            "baseline": {
-                "tree": str(args.baseline),
-                **pages(args.store, args.requests, tree=args.baseline),
-            },
-            "new": pages(args.store, args.requests),
-        }
-    else:
-        found = {
-            "command": "python benchmarks/web_load.py " + " ".join(sys.argv[1:]),
-            "web": measure(
-                args.store, args.scale, args.search_store, args.search_scale, args.requests
-            ),
-        }
+    server = SERVER
+    large = (args.large_store, args.large_scale, args.large_requests) if args.large_store else None
+    web = measure(
+        args.store,
+        args.scale,
+        args.search_store,
+        args.search_scale,
+        args.requests,
+        server,
+        args.baseline,
+        large,
+    )
+    found = {"command": "python benchmarks/web_load.py " + " ".join(sys.argv[1:]), "web": web}
     text = json.dumps(found, indent=1, ensure_ascii=False)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")

@@ -21,30 +21,44 @@ _WIDE = dict.fromkeys("mwMWæÆœ", 1.0)
 _MEDIUM = dict.fromkeys("rtJ", 0.45) | dict.fromkeys("sczkvxy", 0.6)
 
 
+def _ems(char: str) -> float:
+    if char in _NARROW:
+        return _NARROW[char]
+    if char in _WIDE:
+        return _WIDE[char]
+    if char in _MEDIUM:
+        return _MEDIUM[char]
+    return 0.78 if char.isupper() else 0.66
+
+
+def _pixels(ems: float, font: float, bold: bool) -> float:
+    return ems * font * (1.08 if bold else 1.0)
+
+
 def text_width(text: str, font: float, bold: bool = False) -> float:
     """The width ``text`` takes at ``font`` pixels, estimated on the wide side."""
     ems = 0.0
     for char in text:
-        if char in _NARROW:
-            ems += _NARROW[char]
-        elif char in _WIDE:
-            ems += _WIDE[char]
-        elif char in _MEDIUM:
-            ems += _MEDIUM[char]
-        elif char.isupper():
-            ems += 0.78
-        else:
-            ems += 0.66
-    return ems * font * (1.08 if bold else 1.0)
+        ems += _ems(char)
+    return _pixels(ems, font, bold)
 
 
 def fit(text: str, room: float, font: float, bold: bool = False) -> str:
-    """``text`` shortened with an ellipsis until it fits ``room`` pixels."""
+    """``text`` shortened with an ellipsis until it fits ``room`` pixels.
+
+    One pass over the text: measuring every shorter prefix anew made a long label
+    cost its length squared, most of an initiative page's timeline.
+    """
     if text_width(text, font, bold) <= room:
         return text
-    while text and text_width(text + "…", font, bold) > room:
-        text = text[:-1]
-    return text.rstrip(" ,.-–") + "…" if text else ""
+    ellipsis, ems, end = _ems("…"), 0.0, 0
+    for char in text:
+        ems += _ems(char)
+        if _pixels(ems + ellipsis, font, bold) > room:
+            break
+        end += 1
+    kept = text[:end]
+    return kept.rstrip(" ,.-–") + "…" if kept else ""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from ..queries.catalog import QueryError
 from ..viz.render import scripts_folder
 from . import api, pages, review, sparql_routes, upload
 from .cache import ResponseCache
-from .library import Library
+from .library import Library, StillComputing
 from .security import SecurityHeaders
 from .sparql_workers import QueryWorkers
 
@@ -43,6 +43,8 @@ class Settings:
     source_dirs: tuple[Path, ...] = field(default_factory=tuple)
     decisions: Path | None = None
     cache: bool = True
+    #: Seconds a page waits for an answer the store has not given yet (then: narrow it down).
+    page_time_limit: float | None = 10.0
 
 
 def _folder(name: str) -> str:
@@ -64,6 +66,7 @@ def create_app(settings: Settings) -> Starlette:
     templates.env.filters["compact"] = pages.compact
     templates.env.filters["danish"] = pages.danish_number
     templates.env.filters["href"] = pages.local_path
+    templates.env.filters["cell"] = pages.cell
     routes = [
         *pages.routes(),
         *review.routes(),
@@ -79,11 +82,12 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={
             HTTPException: _http_error,
             QueryError: _query_error,
+            StillComputing: _still_computing,
             Exception: _server_error,
         },
     )
     app.state.settings = settings
-    app.state.library = Library(settings.store, settings.source_dirs)
+    app.state.library = Library(settings.store, settings.source_dirs, settings.page_time_limit)
     app.state.sparql_workers = QueryWorkers()
     app.state.templates = templates
     if settings.cache:
@@ -120,6 +124,30 @@ async def _query_error(request: Request, error: Exception) -> Response:
         "error.html",
         {"title": "Forespørgslen kunne ikke køres", "message": str(error)},
         status_code=400,
+    )
+
+
+#: Seconds a visitor is asked to wait before trying a page again whose answer is on its way.
+RETRY_AFTER = 30
+
+
+async def _still_computing(request: Request, error: Exception) -> Response:
+    """A page over a large archive: say why it is slow and how to narrow it, never hang."""
+    seconds = getattr(error, "seconds", 0)
+    message = (
+        f"Svaret er ikke klar efter {seconds:g} sekunder, fordi det beregnes over hele arkivet. "
+        "Afgræns spørgsmålet til en plan eller en forvaltning, så går det hurtigere. "
+        "Beregningen fortsætter imens, og svaret gemmes: prøv igen om lidt."
+    )
+    headers = {"Retry-After": str(RETRY_AFTER)}
+    if _wants_json(request):
+        return JSONResponse({"error": message}, status_code=503, headers=headers)
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "error.html",
+        {"title": "Svaret er ikke klar endnu", "message": message},
+        status_code=503,
+        headers=headers,
     )
 
 

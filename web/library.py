@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -67,6 +69,34 @@ class Document:
     counts: dict[str, int]
 
 
+class StillComputing(Exception):
+    """A page's answer took longer than the page waits; it is being finished in the background."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"not computed within {seconds:g} s")
+        self.seconds = seconds
+
+
+class _Flight:
+    """One computation under way in :meth:`Library.remember`, which later callers wait for."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: object = None
+        self.error: BaseException | None = None
+
+    def result(self) -> object:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+#: Set in the background threads: what they compute is never cut short again.
+_background = threading.local()
+#: When the page being answered stops waiting (monotonic clock); see Library._time_left.
+_deadline: ContextVar[float | None] = ContextVar("page_deadline", default=None)
+
+
 class Library:
     """The current graph of one store directory, reopened when a build replaces it.
 
@@ -76,16 +106,22 @@ class Library:
     drops them all when ``current`` moves on.
     """
 
-    def __init__(self, store_path: Path, source_dirs: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        source_dirs: tuple[Path, ...] = (),
+        time_limit: float | None = None,
+    ) -> None:
         self.graph_store = GraphStore(store_path)
         self.source_dirs = source_dirs
+        self.time_limit = time_limit
         self._lock = threading.RLock()
         self._opened: tuple[str, ox.Store, Names] | None = None
         self._documents: tuple[str, list[Document]] | None = None
-        self._texts: dict[tuple[str, str], list[str] | None] = {}
         self._memo: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._memo_generation = ""
         self._memo_rows = 0
+        self._flights: dict[tuple[str, Hashable], _Flight] = {}
 
     # -- the graph --------------------------------------------------------------
 
@@ -115,6 +151,7 @@ class Library:
         compute: Callable[[], T],
         size: Callable[[T], int] = lambda _: 1,
         generation: str | None = None,
+        limited: bool = False,
     ) -> T:
         """``compute()`` once per generation for ``key``; callers must not change the result.
 
@@ -122,6 +159,19 @@ class Library:
         recently used answers go once MEMO_ROWS is exceeded. ``generation`` is
         the one ``compute`` reads, when the caller opened it already (a build
         may swap ``current`` in between).
+
+        Concurrent callers of one key wait for the first one's answer instead of
+        computing it too: twenty visitors opening the same network view at once
+        made twenty computations that shared the processor, so each waited
+        twenty times as long (seconds at ×1).
+
+        A ``limited`` answer (one over the whole graph, which a large archive
+        makes slow) is computed in a background thread of its own: the page
+        waits at most the ``time_limit`` and then gets StillComputing, while the
+        answer is finished and kept, so a visitor is never held for minutes and
+        a later one gets it. Other answers (about one thing) are computed in the
+        request's own thread: handing each to another thread and back cost a
+        thing page tens of milliseconds under load.
         """
         generation = generation or self.generation()
         with self._lock:
@@ -131,20 +181,77 @@ class Library:
             hit = self._memo.get(key)
             if hit is not None:
                 self._memo.move_to_end(key)
-                return hit[0]
-        value = compute()
-        weight = max(1, size(value))
-        with self._lock:
-            if self._memo_generation == generation and key not in self._memo:
-                self._memo[key] = (value, weight)
-                self._memo_rows += weight
-                while self._memo_rows > MEMO_ROWS and len(self._memo) > 1:
-                    _, (_, old) = self._memo.popitem(last=False)
-                    self._memo_rows -= old
-        return value
+                return hit[0]  # type: ignore[return-value]
+            flight = self._flights.get((generation, key))
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[(generation, key)] = _Flight()
+        limit = self._time_left() if limited else None
+        if leader:
+            task = (key, compute, size, generation, flight)
+            if limit is None:
+                self._fly(*task)
+            else:  # a thread of its own: one waiting in a bounded pool could wait for itself
+                threading.Thread(
+                    target=self._fly_in_background,
+                    args=task,
+                    name="indsatsgraf-answer",
+                    daemon=True,
+                ).start()
+        if not flight.done.wait(limit):
+            raise StillComputing(self.time_limit or 0)
+        return flight.result()  # type: ignore[return-value]
+
+    def _time_left(self) -> float | None:
+        """Seconds this page may still wait: the time limit holds for the page's answers
+        together (a thing page asks several), counted from its first answer."""
+        if self.time_limit is None or getattr(_background, "active", False):
+            return None
+        deadline = _deadline.get()
+        if deadline is None:
+            # Each request's view runs in a copy of the context: this stays with the request.
+            _deadline.set(time.monotonic() + self.time_limit)
+            return self.time_limit
+        return max(0.0, deadline - time.monotonic())
+
+    def _fly(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        size: Callable[[T], int],
+        generation: str,
+        flight: _Flight,
+    ) -> None:
+        """Compute, keep the answer, and let every caller waiting for it go on."""
+        try:
+            value = compute()
+        except BaseException as error:  # handed to the callers, who raise it
+            flight.error = error
+        else:
+            flight.value = value
+            weight = max(1, size(value))
+            with self._lock:
+                if self._memo_generation == generation and key not in self._memo:
+                    self._memo[key] = (value, weight)
+                    self._memo_rows += weight
+                    while self._memo_rows > MEMO_ROWS and len(self._memo) > 1:
+                        _, (_, old) = self._memo.popitem(last=False)
+                        self._memo_rows -= old
+        finally:
+            with self._lock:
+                del self._flights[(generation, key)]
+            flight.done.set()
+
+    def _fly_in_background(self, *task: object) -> None:
+        _background.active = True
+        self._fly(*task)  # type: ignore[arg-type]
 
     def run(
-        self, query: SavedQuery, params: dict[str, str], limit: int | None = ROW_CAP
+        self,
+        query: SavedQuery,
+        params: dict[str, str],
+        limit: int | None = ROW_CAP,
+        limited: bool = True,
     ) -> QueryResult:
         """Run a saved query with checked, typed parameters (QueryError on bad ones).
 
@@ -166,11 +273,16 @@ class Library:
                 return kept
             return sparql.run_in_process(store, query, query.bindings(params, names), limit)
 
-        return self.remember(key, compute, lambda result: len(result.rows), generation)
+        return self.remember(key, compute, lambda result: len(result.rows), generation, limited)
 
     def rows(self, name: str, **params: str) -> list[dict]:
-        """The rows of one of the web application's own queries."""
-        return self.run(web_query(name), params, limit=None).rows
+        """The rows of one of the web application's own queries.
+
+        Those with parameters ask about one thing or one document and run in the
+        request's thread; those without (documents, departments, years) go over
+        the whole graph and are time-limited.
+        """
+        return self.run(web_query(name), params, limit=None, limited=not params).rows
 
     # -- things -----------------------------------------------------------------
 
@@ -245,10 +357,9 @@ class Library:
         matches the graph's; otherwise the lines are put together from the
         quotes the graph keeps (the other lines stay empty).
         """
-        key = (self.generation(), document.iri)
-        if key not in self._texts:
-            self._texts[key] = self._read_source(document)
-        whole = self._texts[key]
+        whole = self.remember(
+            ("source", document.iri), lambda: self._read_source(document), lambda _: 0
+        )
         if whole is not None:
             return whole, True
         return self._from_quotes(document), False

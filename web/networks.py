@@ -129,8 +129,8 @@ def _file(data: bytes, fmt: str, stem: str) -> Response:
     )
 
 
-#: The whole lineage of the live generation: an initiative page cuts its chain from it.
-_lineage: dict[str, nx.Graph] = {}
+def _edges(graph: nx.Graph) -> int:
+    return graph.number_of_edges()
 
 
 def initiative_timeline(
@@ -141,11 +141,9 @@ def initiative_timeline(
     from ..viz.network import lineage, lineage_of
     from ..viz.timeline import link_rows, timeline_svg
 
-    generation = library.generation()
-    if generation not in _lineage:
-        _lineage.clear()
-        _lineage[generation] = lineage(library.store())
-    chain = lineage_of(_lineage[generation], iri)
+    # The whole graph of lineage links, once per generation for every initiative's page.
+    whole = library.remember(("lineage",), lambda: lineage(library.store()), _edges, limited=True)
+    chain = lineage_of(whole, iri)
     if not chain.number_of_nodes():
         return None, []
     label = chain.nodes[iri].get("label") or iri

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -101,6 +101,24 @@ def danish_number(value: object) -> str:
         text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
         return text.replace(",", "\u00a0").replace(".", ",")
     return "" if value is None else str(value)
+
+
+def cell(value: object) -> Markup:
+    """One table cell: a link for a thing of this graph, a Danish number, else the text.
+
+    A Python filter rather than a template macro: calling a macro for every cell
+    was most of a result table's time.
+    """
+    if value is None:
+        return Markup("")
+    if isinstance(value, str):
+        href = local_path(value)
+        if href:
+            return Markup(f'<a href="{escape(href)}">{escape(compact(value))}</a>')
+        return escape(value)
+    if isinstance(value, int | float):
+        return escape(danish_number(value))
+    return escape(value)
 
 
 # -- front page -------------------------------------------------------------------
@@ -405,7 +423,8 @@ def lineage(lib: Library, iri: str, classes: list[str | None]) -> list[dict[str,
     """For an initiative, every plan and year it appears in (the saved query initiative-lineage)."""
     if "indsats" not in [str(c).lower() for c in classes] and "/initiative/" not in iri:
         return []
-    rows = lib.run(catalog()["initiative-lineage"], {"initiative": iri}).rows
+    # About one initiative: computed in the request's thread, like the page's other answers.
+    rows = lib.run(catalog()["initiative-lineage"], {"initiative": iri}, limited=False).rows
     return [{**r, "href": local_path(str(r["initiative"]))} for r in rows]
 
 
@@ -520,6 +539,7 @@ def network_page(request: Request) -> Response:
             ("network", repr(spec)),
             lambda: _view_and_edges(lib, spec),
             lambda found: found[0].graph.number_of_edges(),
+            limited=True,
         )
     except ViewError as error:
         raise HTTPException(400, str(error)) from error
@@ -586,10 +606,17 @@ def indicators(request: Request) -> Response:
     the same drawing function; the numbers also as a table (and as SVG and PNG files)."""
     query = catalog()["indicator-progress"]
     given, result, truncated = query_result(request, query)
-    rows = progress_chart.progress_rows(result.rows)
     title = "Indikatorernes fremdrift: udgangspunkt, status og mål"
+
+    def chart_and_rows() -> tuple[str, list[progress_chart.Progress]]:
+        rows = progress_chart.progress_rows(result.rows)
+        return progress_chart.progress_svg(rows, title), rows
+
+    # Drawn once per generation and filter, as a network view is.
+    svg, rows = library(request).remember(
+        ("indicators", answer_key(query, given)), chart_and_rows, lambda found: len(found[1])
+    )
     if request.url.path.endswith((".svg", ".png")):
-        svg = progress_chart.progress_svg(rows, title)
         return networks.file_response(svg, request.url.path[-3:], "indikatorer")
     data = {
         "parameters": given,
@@ -603,7 +630,7 @@ def indicators(request: Request) -> Response:
         "indicators.html",
         data,
         title="Indikatorernes fremdrift",
-        chart=progress_chart.progress_svg(rows, title),
+        chart=svg,
         files=picture_files(request),
         fields=form_fields(library(request), query, given),
     )
