@@ -12,7 +12,6 @@ familier med børn og unge med handicap" (sof-2023, line 426).
 from __future__ import annotations
 
 import csv
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from indsatsgraf.graph.pipeline import build, bundled_sources, import_all
 from indsatsgraf.graph.references import Resolver
 from indsatsgraf.graph.sparql import run_embedded, with_values
 from indsatsgraf.graph.store import GraphStore
-from indsatsgraf.graph.vocabulary import ID, LINKS_GRAPH, RDFS, XSD
+from indsatsgraf.graph.vocabulary import ID, LINKS_GRAPH
 from indsatsgraf.queries.catalog import find
 
 PAIRS = Path(__file__).parent / "data" / "link-pairs.tsv"
@@ -447,49 +446,14 @@ def test_links_awaiting_review_are_the_candidates(oxstore, links):
     assert [r["score"] for r in found] == sorted((r["score"] for r in found), reverse=True)
 
 
-def _lineage_seconds(store, text: str) -> float:
-    """The fastest of three runs: the least disturbed by other work on the machine."""
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        list(store.query(text, use_default_graph_as_union=True))
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def test_lineage_costs_the_same_in_a_much_larger_archive(oxstore):
+def test_lineage_binds_its_initiative_inside_the_grouping_query():
     """The lists are made for the lineage's initiatives only, not for every initiative of
-    the archive (at ×1000 that took a second): 20,000 unrelated initiatives with status
-    updates and budget items leave the answer's time about as it was."""
-    import pyoxigraph as ox
-
+    the archive (at ×1000 that took a second): the parameter must be bound inside the
+    subquery that groups, since a subquery cannot see a binding made outside it.
+    (The time itself is measured by the benchmarks, not here.)"""
     query = find("initiative-lineage")
     text = with_values(query.text, query.bindings({"initiative": VIDEREUDVIKLING_2023}))
-    store = ox.Store()
-    store.extend(oxstore.quads_for_pattern(None, None, None, None))
-    before = _lineage_seconds(store, text)
-    graph = ox.NamedNode(ID + "plan/unrelated")
-    ig = "https://w3id.org/indsatsgraf/ontology#"
-
-    def quad(s: str, p: str, o: ox.NamedNode | ox.Literal) -> ox.Quad:
-        return ox.Quad(ox.NamedNode(ID + s), ox.NamedNode(ig + p), o, graph)
-
-    extra = []
-    for n in range(20_000):
-        initiative, update, budget = f"unrelated/{n}", f"unrelated/{n}/status", f"budget/{n}"
-        extra += [
-            quad(initiative, "statusUpdate", ox.NamedNode(ID + update)),
-            quad(update, "year", ox.Literal("2019", datatype=ox.NamedNode(XSD + "integer"))),
-            quad(update, "statusClass", ox.NamedNode(ig + "Ongoing")),
-            quad(initiative, "fundedBy", ox.NamedNode(ID + budget)),
-            ox.Quad(
-                ox.NamedNode(ID + budget),
-                ox.NamedNode(RDFS + "label"),
-                ox.Literal(f"Konto {n}"),
-                graph,
-            ),
-        ]
-    store.extend(extra)
-    after = _lineage_seconds(store, text)
-    assert [r["plan"] for r in rows(store, "initiative-lineage", initiative=VIDEREUDVIKLING_2023)]
-    assert after < 5 * before + 0.005, f"{before * 1000:.1f} ms, then {after * 1000:.1f} ms"
+    bound = text.index("AS ?_initiative)")
+    inner = text.index("GROUP_CONCAT")
+    grouped = text.index("GROUP BY")
+    assert inner < bound < grouped, text
