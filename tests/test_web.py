@@ -11,6 +11,7 @@ import io
 import zipfile
 
 import pytest
+from indsatsgraf.graph.pipeline import bundled_sources
 
 ID = "https://w3id.org/indsatsgraf/id/"
 FAMILIEHUS = ID + "tvaergaaende-indsatsplan-2015/initiative/2.1.5"
@@ -29,6 +30,28 @@ def test_front_page_lists_documents_departments_and_questions(web_client):
     page = web_client.get("/").text
     assert "Hvilke indsatser går på tværs af flere forvaltninger?" in page
     assert 'href="/documents/tvaergaaende-indsatsplan-2015"' in page
+
+
+def test_front_page_lists_the_documents_newest_first_a_page_at_a_time(web_client):
+    """An archive of thousands of documents must not make one huge front page."""
+    every = web_client.get("/index.json").json()["rows"]
+    assert {path.name for path in bundled_sources()} <= {row["fileName"] for row in every}
+    seen, token, pages = [], None, 0
+    while True:
+        params = {"_size": 2, **({"_next": token} if token else {})}
+        data = web_client.get("/index.json", params=params).json()
+        assert data["total"] == len(every) and len(data["rows"]) <= 2
+        seen += data["rows"]
+        pages += 1
+        token = data["next"]
+        if not token:
+            break
+    assert pages == (len(every) + 1) // 2
+    assert sorted(row["fileName"] for row in seen) == sorted(row["fileName"] for row in every)
+    years = [row["year"] for row in seen]
+    assert years == sorted(years, reverse=True) and years[0] == max(r["year"] for r in every)
+    assert 'rel="next"' in web_client.get("/", params={"_size": 2}).text
+    assert web_client.get("/index.json", params={"_next": "not-a-token"}).status_code == 400
 
 
 def test_saved_query_with_a_department_parameter(web_client):
@@ -55,6 +78,8 @@ def test_query_form_has_dropdowns_filled_from_the_graph(web_client):
 def test_keyset_paging_visits_every_row_once_in_sort_order(web_client):
     url = "/queries/status-overview.json"
     everything = web_client.get(url, params={"_size": 1000}).json()
+    every = web_client.get("/index.json").json()["rows"]
+    assert {path.name for path in bundled_sources()} <= {row["fileName"] for row in every}
     seen, token, pages = [], None, 0
     while True:
         params = {"_size": 7, "_sort": "line", "_desc": "1"}

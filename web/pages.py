@@ -138,12 +138,24 @@ def front(request: Request) -> Response:
         }
         for d in lib.documents()
     ]
-    departments = lib.rows("departments")
+    # Newest first, a page at a time: an archive of thousands of documents keeps a
+    # front page that opens at once (1.6 MB and seconds when all 5,000 were listed).
+    columns = ["year", "label", "fileName", "kind", "initiatives", "goals", "indicators"]
+    params = request.query_params
+    try:
+        listed = tables.page(
+            [*columns, "budgetItems", "slug", "iri"],
+            documents,
+            sort="year",
+            descending=True,
+            after=params.get("_next") or None,
+            size=int(params.get("_size", tables.PAGE_SIZE)),
+        )
+    except (tables.PagingError, ValueError) as error:
+        raise HTTPException(400, str(error)) from None
     data = {
-        "rows": documents,
-        "truncated": False,
-        "next": None,
-        "departments": departments,
+        **listed.summary(),
+        "departments": lib.rows("departments"),
         "questions": [{"question": q, "href": h} for q, h in QUESTIONS],
     }
     return render(request, "front.html", data, title="indsatsgraf")
