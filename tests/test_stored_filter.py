@@ -259,9 +259,6 @@ def test_the_command_answers_one_department_from_the_stored_answer(built_store, 
     import json
     import sqlite3
 
-    from click.testing import CliRunner
-    from indsatsgraf.cli import main
-
     store = tmp_path / "store"
     shutil.copytree(built_store.path, store, symlinks=True)
     with sqlite3.connect(store / "current" / answers.FILE) as connection:
@@ -275,25 +272,30 @@ def test_the_command_answers_one_department_from_the_stored_answer(built_store, 
             "UPDATE row SET data = ? WHERE query = 'department-collaboration-matrix' AND n = ?",
             (json.dumps(row), n),
         )
-    result = CliRunner().invoke(
-        main,
-        ["--store", str(store), "query", "department-collaboration-matrix"]
-        + ["--param", "department=BUF", "--format", "json"],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    shown = json.loads(result.output)
+    shown = _query_json(store, "department-collaboration-matrix", "department=BUF")
     assert any(r["sharedInitiatives"] < 0 for r in shown)
     assert all("BUF" in (r["departmentA"], r["departmentB"]) for r in shown)
 
 
-def test_the_command_answers_one_plan_from_the_stored_answer(built_store, tmp_path) -> None:
-    """`query goals-without-initiatives --param plan=2023` reads the stored rows, marked here."""
+def _query_json(store: Path, name: str, parameter: str) -> list[dict]:
+    """What `indsatsgraf query NAME --param PARAMETER --format json` prints, parsed."""
     import json
-    import sqlite3
 
     from click.testing import CliRunner
     from indsatsgraf.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        ["--store", str(store), "query", name, "--param", parameter, "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_the_command_answers_one_plan_from_the_stored_answer(built_store, tmp_path) -> None:
+    """`query goals-without-initiatives --param plan=2023` reads the stored rows, marked here."""
+    import sqlite3
 
     store = tmp_path / "store"
     shutil.copytree(built_store.path, store, symlinks=True)
@@ -303,14 +305,7 @@ def test_the_command_answers_one_plan_from_the_stored_answer(built_store, tmp_pa
             "WHERE query = 'goals-without-initiatives'"
         ).rowcount
     assert changed > 2
-    result = CliRunner().invoke(
-        main,
-        ["--store", str(store), "query", "goals-without-initiatives"]
-        + ["--param", "plan=2023", "--format", "json"],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    shown = json.loads(result.output)
+    shown = _query_json(store, "goals-without-initiatives", "plan=2023")
     assert shown and all(r["goal"].startswith("STORED ") for r in shown)
     assert {r["plan"] for r in shown} == {"sof-indsatsplan-2023-2026.txt"}
 
