@@ -321,20 +321,20 @@ def search(path: Path, text: str, limit: int = 200) -> list[Hit]:
         if not expression:
             return []
         best: dict[str, Hit] = {}
+        # One statement, read lazily: a search under concurrent load then waits for
+        # Python's lock once a row, not once a row and once a query per matching text.
         matches = db.execute(
-            "SELECT rowid, field, text, score FROM texts WHERE texts MATCH ? ORDER BY rowid",
+            "SELECT texts.field, texts.text, texts.score, iri, label, class, class_label"
+            " FROM texts JOIN carriers ON carriers.text = texts.rowid"
+            " JOIN things ON things.id = carriers.thing"
+            " WHERE texts MATCH ? ORDER BY texts.rowid",
             (expression,),
         )
-        for rowid, field, found, score in matches:
-            for iri, label, class_iri, class_label in db.execute(
-                "SELECT iri, label, class, class_label FROM carriers JOIN things"
-                " ON things.id = carriers.thing WHERE carriers.text = ? LIMIT ?",
-                (rowid, limit),
-            ):
-                if iri not in best:
-                    best[iri] = Hit(iri, label, class_iri, class_label, field, found, score)
-            if len(best) >= limit:
-                break
+        for field, found, score, iri, label, class_iri, class_label in matches:
+            if iri not in best:
+                best[iri] = Hit(iri, label, class_iri, class_label, field, found, score)
+                if len(best) >= limit:
+                    break
     finally:
         db.close()
     return list(best.values())[:limit]
