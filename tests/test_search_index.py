@@ -104,3 +104,12 @@ def test_a_thing_found_by_several_texts_is_shown_once_by_its_best(tmp_path):
     ]
     hits = search_index.search(_index(tmp_path, rows), "botilbud")
     assert [(hit.iri, hit.field) for hit in hits] == [(ID + "i1", "label"), (ID + "i2", "quote")]
+
+
+def test_a_search_reads_on_until_it_has_found_enough_things(tmp_path):
+    """Matches are read a window at a time; one thing's many texts can fill a window."""
+    rows = [_row("many", "Mange", "quote", f"Botilbud nummer {n}") for n in range(40)]
+    rows.append(_row("other", "Anden", "quote", "Botilbud og meget mere tekst end de andre"))
+    path = _index(tmp_path, rows)
+    hits = search_index.search(path, "botilbud", limit=2)
+    assert [hit.iri for hit in hits] == [ID + "many", ID + "other"]

@@ -266,28 +266,3 @@ def test_answers_about_one_thing_run_in_the_request_s_own_thread(two_documents, 
     assert library.rows("departments")
     assert threads["incoming"] is threading.current_thread()
     assert threads["departments"] is not threading.current_thread()
-
-
-def test_searches_run_one_at_a_time(two_documents, monkeypatch):
-    """SQLite hands Python's lock back at every row; searches side by side then wait
-    for it over and over, so the library runs them one after another."""
-    from indsatsgraf.graph import search_index
-
-    running, most = [0], [0]
-    guard = threading.Lock()
-
-    def counting_search(path: Path, text: str, limit: int = 200) -> list:
-        with guard:
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        time.sleep(0.01)  # long enough for the other threads to arrive
-        with guard:
-            running[0] -= 1
-        return []
-
-    library = Library(two_documents.path)
-    library.search_index()  # built once before the threads start
-    monkeypatch.setattr(search_index, "search", counting_search)
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(library.search, ["botilbud"] * 16))
-    assert most[0] == 1

@@ -97,10 +97,6 @@ _background = threading.local()
 _deadline: ContextVar[float | None] = ContextVar("page_deadline", default=None)
 
 
-#: See Library.search.
-_ONE_SEARCH = threading.Lock()
-
-
 class Library:
     """The current graph of one store directory, reopened when a build replaces it.
 
@@ -433,9 +429,4 @@ class Library:
         return target
 
     def search(self, text: str, limit: int = 200) -> list[search_index.Hit]:
-        # One search at a time: SQLite hands back Python's lock at every row it
-        # steps to, and twenty page threads stepping searches at once wait for it
-        # again each time (×1, 20 clients: p95 546 ms side by side, 120 ms one at
-        # a time; a search alone takes a few ms).
-        with _ONE_SEARCH:
-            return search_index.search(self.search_index(), text, limit)
+        return search_index.search(self.search_index(), text, limit)
