@@ -1673,7 +1673,12 @@ def _web(web: dict, archive_minutes: float | None = None) -> list[str]:
             ],
             "lrrr",
         ),
-        f"`oxigraph serve` answered {sparql['ratio']:.2f}× as many requests per second.",
+        f"`oxigraph serve` answered {sparql['ratio']:.2f}× as many requests per second. "
+        "The application answers each `/sparql` request in one of a pool of worker processes, "
+        "so that a query past its time limit is stopped by ending its process; the query and "
+        "its serialised answer cross a pipe between the worker and the server, a hop that "
+        "`oxigraph serve`, answering in its own threads, does not make, and the server's "
+        "Python shares the two cores with the load clients.",
         "",
     ]
     return out
