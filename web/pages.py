@@ -141,18 +141,8 @@ def front(request: Request) -> Response:
     # Newest first, a page at a time: an archive of thousands of documents keeps a
     # front page that opens at once (1.6 MB and seconds when all 5,000 were listed).
     columns = ["year", "label", "fileName", "kind", "initiatives", "goals", "indicators"]
-    params = request.query_params
-    try:
-        listed = tables.page(
-            [*columns, "budgetItems", "slug", "iri"],
-            documents,
-            sort="year",
-            descending=True,
-            after=params.get("_next") or None,
-            size=int(params.get("_size", tables.PAGE_SIZE)),
-        )
-    except (tables.PagingError, ValueError) as error:
-        raise HTTPException(400, str(error)) from None
+    columns += ["budgetItems", "slug", "iri"]
+    listed = paged(request, columns, documents, False, default_order=("year", True))
     data = {
         **listed.summary(),
         "departments": lib.rows("departments"),
@@ -241,8 +231,11 @@ def paged(
     rows: list[dict],
     truncated: bool,
     answer: Hashable | None = None,
+    default_order: tuple[str, bool] | None = None,
 ) -> tables.Page:
     """One page of ``rows`` as the URL asks (sort column, direction, the token after).
+
+    ``default_order`` (column, descending) is the order when the URL asks for none.
 
     ``answer`` names the rows within the generation (a query and its
     parameters): their sorted order is then kept, so the next pages of a large
@@ -250,6 +243,8 @@ def paged(
     """
     params = request.query_params
     sort, descending = params.get("_sort") or None, params.get("_desc") == "1"
+    if sort is None and default_order is not None:
+        sort, descending = default_order
     try:
         size = int(params.get("_size", tables.PAGE_SIZE))
         keyed = None
