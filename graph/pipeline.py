@@ -38,7 +38,7 @@ from ..importers.facts import FactCount, fact_counts
 from ..importers.readers import read_document
 from ..importers.records import ImportResult
 from ..importers.text import MAX_BYTES, UnreadableSource
-from . import answers, documents, link_decisions, linking, search_index
+from . import answers, documents, index_process, link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document
 from .documents import Document, DocumentError
 from .organisations import Registry, registry_path
@@ -461,10 +461,7 @@ def _build_into(target: Path, wanted: list[Wanted], options: _Options) -> BuildS
     )
     batches = _batches(run, imported, options.progress, decided)
     total = load(target, batches, options.compact, options.progress)
-    answers.compute(target, options.stored, options.progress)
-    if options.progress:
-        options.progress("indexing the texts for search")
-    search_index.build_index(target, search_index.index_path(target))
+    _serve(target, options)
     documents.write(target, run.documents)
     accepted = sum(link.status == "accepted" for link in run.links)
     candidates = sum(link.status == "candidate" for link in run.links)
@@ -476,6 +473,23 @@ def _build_into(target: Path, wanted: list[Wanted], options: _Options) -> BuildS
     )
     summary.decision_problems = problems
     return summary
+
+
+def _serve(target: Path, options: _Options) -> None:
+    """Store the answers and write the search index of the finished generation ``target``.
+
+    Both only read the generation, so the index is written by another process
+    meanwhile (:mod:`.index_process`); a failure of either stops the other and
+    fails the build.
+    """
+    indexing = index_process.IndexProcess(target)
+    try:
+        answers.compute(target, options.stored, options.progress)
+        if options.progress:
+            options.progress("indexing the texts for search")
+        indexing.wait()
+    finally:
+        indexing.stop()
 
 
 def _batches(

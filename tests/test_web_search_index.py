@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from conftest import SOURCES
-from indsatsgraf.graph import pipeline, search_index
+from indsatsgraf.graph import index_process, pipeline, search_index
 from indsatsgraf.graph.pipeline import BuildError, build, remove
-from indsatsgraf.graph.store import GraphStore
+from indsatsgraf.graph.store import GraphStore, StoreWriteError
 from indsatsgraf.web.library import Library
 
 SOF_2023 = SOURCES / "sof-indsatsplan-2023-2026.txt"
@@ -100,19 +100,57 @@ def test_a_failed_build_leaves_the_old_index_in_use(two_documents, tmp_path):
     assert [hit.iri for hit in library.search("familiehus")] == found
 
 
-def test_a_failure_while_indexing_loses_the_build_not_the_graph(two_documents, monkeypatch):
+def test_a_failing_index_process_loses_the_build_not_the_graph(two_documents, monkeypatch):
+    """The index is written by another process: its failure (here: a directory where the
+    index file belongs, so the finished file cannot be renamed into place) fails the
+    build with the file-system error it met, and the old graph and its index stay."""
     library = Library(two_documents.path)
     before = two_documents.current.resolve()
+    real_load = pipeline.load
 
-    def broken(store, target):
-        raise RuntimeError("the disk filled up while indexing")
+    def load_then_block_the_index(target, *arguments):
+        total = real_load(target, *arguments)
+        (search_index.index_path(target) / "in-the-way").mkdir(parents=True)
+        return total
 
-    monkeypatch.setattr(pipeline.search_index, "build_index", broken)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(pipeline, "load", load_then_block_the_index)
+    with pytest.raises(StoreWriteError, match="its graph, if any, is unchanged"):
         remove(two_documents, TVAERGAAENDE.name)
     assert two_documents.current.resolve() == before
     assert [p.name for p in before.parent.iterdir()] == [before.name]
     assert _labels(library, "familiehus")
+
+
+def test_a_failure_beside_the_index_process_stops_it_and_loses_the_build(
+    two_documents, monkeypatch
+):
+    """When storing the answers fails while the index is being written, the indexing
+    process is ended before the new generation is deleted (nothing of it is left)."""
+    library = Library(two_documents.path)
+    before = two_documents.current.resolve()
+
+    def broken(target, queries, progress=None):
+        raise RuntimeError("the disk filled up while storing answers")
+
+    monkeypatch.setattr(pipeline.answers, "compute", broken)
+    with pytest.raises(RuntimeError, match="storing answers"):
+        remove(two_documents, TVAERGAAENDE.name)
+    assert two_documents.current.resolve() == before
+    assert [p.name for p in before.parent.iterdir()] == [before.name]
+    assert _labels(library, "familiehus")
+
+
+def test_an_index_process_that_fails_says_why(tmp_path):
+    """A child that fails with something other than a file-system error (here: the
+    generation holds no database) is reported in words, not as a bare exit code."""
+    (tmp_path / "not-a-store").mkdir()
+    (tmp_path / "not-a-store" / "CURRENT").write_text("garbage\n")
+    indexing = index_process.IndexProcess(tmp_path / "not-a-store")
+    with pytest.raises(index_process.IndexingError) as raised:
+        indexing.wait()
+    assert str(raised.value).startswith(f"{tmp_path / 'not-a-store'}: the search index could not")
+    assert "CURRENT file corrupted" in str(raised.value)
+    assert not search_index.index_path(tmp_path / "not-a-store").exists()
 
 
 def test_a_generation_from_before_the_index_gets_one_beside_the_store(two_documents):
