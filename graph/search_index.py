@@ -56,7 +56,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .query_files import query_file
-from .sparql import QueryText, run_in_process
+from .sparql import QueryText, texts_in_process
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 #: A word: letters and digits, as SQLite's unicode61 tokenizer reads them (not "_").
@@ -171,8 +171,8 @@ def _query(name: str) -> QueryText:
 def _classes(store: ox.Store) -> dict[str, tuple[str, str]]:
     """The class shown for each thing: the most specific of CLASS_ORDER, else any ig: class."""
     found: dict[str, dict[str, str]] = {}
-    for row in run_in_process(store, _query("thing-classes.rq"), {}).rows:
-        found.setdefault(str(row["thing"]), {})[str(row["class"])] = str(row["classLabel"] or "")
+    for thing, class_iri, class_label in texts_in_process(store, _query("thing-classes.rq")):
+        found.setdefault(thing, {})[class_iri] = class_label
     chosen: dict[str, tuple[str, str]] = {}
     for thing, classes in found.items():
         ranked = sorted(
@@ -191,10 +191,9 @@ def _classes(store: ox.Store) -> dict[str, tuple[str, str]]:
 def _rows(store: ox.Store) -> Iterable[tuple[str, str, str, str, str, str]]:
     """Each thing's texts: (thing, its label, class, class label, field, text)."""
     classes = _classes(store)
-    texts = run_in_process(store, _query("search-texts.rq"), {}).rows
-    labels = {str(r["thing"]): str(r["text"]) for r in texts if r["field"] == "label"}
-    for row in texts:
-        thing, field, text = str(row["thing"]), str(row["field"]), str(row["text"])
+    texts = list(texts_in_process(store, _query("search-texts.rq")))
+    labels = {thing: text for thing, field, text in texts if field == "label"}
+    for thing, field, text in texts:
         if text.strip():
             class_iri, class_label = classes.get(thing, ("", ""))
             yield (thing, labels.get(thing, thing), class_iri, class_label, field, text)

