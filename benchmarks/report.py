@@ -741,10 +741,11 @@ def _explanations(results: dict) -> list[str]:
                 f"a document; building the quads; writing them) took {graph:.0f} s, "
                 f"{number(b['triples'] / graph)} triples/s. "
                 + (
-                    "The rest are steps that serve the questions, each reading the finished "
-                    "store in turn: "
+                    "The rest are steps that serve the questions, reading the finished store: "
                     + ", ".join(f"{SERVING_PHASES[p]} {phases[p]:.0f} s" for p in served)
-                    + ". "
+                    + " (the search index is written by a process of its own while the answers "
+                    "are stored; its time here is what the build still waits for it after "
+                    "them, which depends on a free core). "
                     if served
                     else ""
                 )

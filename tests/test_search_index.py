@@ -115,7 +115,6 @@ def test_a_search_reads_on_until_it_has_found_enough_things(tmp_path):
     assert [hit.iri for hit in hits] == [ID + "many", ID + "other"]
 
 
-
 def _tables(path: Path) -> dict[str, list[tuple]]:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         tables = {
