@@ -140,6 +140,29 @@ def test_a_failure_beside_the_index_process_stops_it_and_loses_the_build(
     assert _labels(library, "familiehus")
 
 
+def test_the_index_is_being_written_while_the_answers_are_stored(tmp_path, monkeypatch):
+    """The two jobs that read the finished generation overlap: the indexing process is
+    running (started, not yet waited for) when the answers are stored, and the
+    generation that goes live holds its complete index."""
+    started: list[index_process.IndexProcess] = []
+    real_start, real_compute = index_process.IndexProcess.__init__, pipeline.answers.compute
+
+    def start(self, generation):
+        real_start(self, generation)
+        started.append(self)
+
+    def compute(target, queries, progress=None):
+        assert [indexing.generation for indexing in started] == [target]
+        return real_compute(target, queries, progress)
+
+    monkeypatch.setattr(index_process.IndexProcess, "__init__", start)
+    monkeypatch.setattr(pipeline.answers, "compute", compute)
+    store = GraphStore(tmp_path / "store")
+    build(store, [TVAERGAAENDE], fresh=True)
+    assert len(started) == 1
+    assert _indexed_iris(search_index.index_path(store.current.resolve()))
+
+
 def test_an_index_process_that_fails_says_why(tmp_path):
     """A child that fails with something other than a file-system error (here: the
     generation holds no database) is reported in words, not as a bare exit code."""
