@@ -14,6 +14,7 @@ from indsatsgraf.cli import main
 from indsatsgraf.graph import answers
 from indsatsgraf.graph.sparql import run_embedded
 from indsatsgraf.queries.catalog import QueryError, parse_query_file, saved_queries
+from stored_file import change_stored_rows
 
 STORED = (
     "benchmark-support",
@@ -21,6 +22,7 @@ STORED = (
     "department-collaboration-matrix",
     "goals-without-initiatives",
     "initiative-financing",
+    "initiatives-active-in-year",
     "initiatives-per-goal-and-department",
     "multi-department-initiatives",
     "priorities-without-department-initiatives",
@@ -69,18 +71,13 @@ def _query(store: Path, *args: str) -> dict:
 
 def test_the_command_reads_the_stored_answer(store_copy: Path) -> None:
     """A marker written into the stored file shows that `query` read it and ran nothing."""
-    import sqlite3
-
     live = _query(store_copy, "department-collaboration-matrix", "--param", "plan=2015")
-    with sqlite3.connect(store_copy / "current" / answers.FILE) as connection:
-        (data,) = connection.execute(
-            "SELECT data FROM row WHERE query = 'department-collaboration-matrix' AND n = 0"
-        ).fetchone()
-        row = json.loads(data) | {"departmentA": "STORED"}
-        connection.execute(
-            "UPDATE row SET data = ? WHERE query = 'department-collaboration-matrix' AND n = 0",
-            (json.dumps(row),),
-        )
+    changed = change_stored_rows(
+        store_copy / "current" / answers.FILE,
+        "department-collaboration-matrix",
+        lambda place, row: row | {"departmentA": "STORED"} if place == 0 else None,
+    )
+    assert changed == 1
     shown = _query(store_copy, "department-collaboration-matrix")
     assert shown[0]["departmentA"] == "STORED"
     assert "STORED" not in json.dumps(live)
