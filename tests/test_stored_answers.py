@@ -90,6 +90,32 @@ def test_a_store_without_stored_answers_answers_live(store_copy: Path, oxstore) 
     assert _query(store_copy, "budget-items-per-department") == expected
 
 
+def test_an_older_layout_is_answered_live(store_copy: Path, oxstore) -> None:
+    """A file of the first SQLite layout (a JSON object per row), with this very query's
+    digest and a marked row, is not misread as parts: the query runs live."""
+    import hashlib
+    import sqlite3
+
+    query = saved_queries()["budget-items-per-department"]
+    expected = run_embedded(oxstore, query, query.bindings({})).rows
+    file = store_copy / "current" / answers.FILE
+    file.unlink()
+    with sqlite3.connect(file) as connection:
+        connection.executescript(
+            "CREATE TABLE answer (query TEXT PRIMARY KEY, digest TEXT, variables TEXT);"
+            "CREATE TABLE row (query TEXT, n INTEGER, data TEXT, PRIMARY KEY (query, n));"
+        )
+        digest = hashlib.sha256(query.text.encode()).hexdigest()
+        variables = run_embedded(oxstore, query, query.bindings({})).variables
+        connection.execute(
+            "INSERT INTO answer VALUES (?, ?, ?)", (query.name, digest, json.dumps(variables))
+        )
+        marked = {v: "STORED" for v in variables}
+        connection.execute("INSERT INTO row VALUES (?, 0, ?)", (query.name, json.dumps(marked)))
+    assert answers.stored(store_copy / "current", query, {}) is None
+    assert _query(store_copy, "budget-items-per-department") == expected
+
+
 def test_a_bad_stored_header_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "q.rq"
     path.write_text("#+ stored: always\nSELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\n")
