@@ -288,6 +288,9 @@ def _limited(rows: Generator[dict, None, None], keep: RowFilter, limit: int | No
     if limit is not None and limit <= 0:
         rows.close()
         return
+    if limit is None and not keep.ranged:
+        yield from rows
+        return
     count = 0
     try:
         for row in rows:
@@ -320,10 +323,11 @@ def _rows(
             (name, *wanted[0]),
         )
         for numbers, rows in cursor:
-            decoded = zip(_decoded(numbers, path), _decoded(rows, path), strict=True)
-            for n, values in decoded:
-                if all(n in numbers for numbers in among):
-                    yield dict(zip(variables, values, strict=True))
+            decoded = _decoded(rows, path)
+            if among:  # the places are read only to be checked
+                places = _decoded(numbers, path)
+                decoded = [v for n, v in zip(places, decoded) if all(n in a for a in among)]
+            yield from [dict(zip(variables, values)) for values in decoded]
     except (sqlite3.Error, ValueError) as error:
         raise QueryError(f"{path}: the stored answer cannot be read ({error})") from None
     finally:
