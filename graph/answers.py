@@ -173,7 +173,9 @@ def _write(connection: sqlite3.Connection, store: ox.Store, query: StorableQuery
     for keyed in query.stored_filters:
         if keyed.relation == "by query":
             for value in keyed.values:
-                asked = run_in_process(store, query, query.stored_bindings({keyed.parameter: value}))
+                asked = run_in_process(
+                    store, query, query.stored_bindings({keyed.parameter: value})
+                )
                 filed[(keyed.parameter, value)] = _places(query, keyed, value, texts, asked)
         elif keyed.relation != "within":
             for n, row in enumerate(result.rows):
@@ -283,7 +285,9 @@ def stream(
     return RowStream(variables, _limited(rows, keep, limit))
 
 
-def _limited(rows: Generator[dict, None, None], keep: RowFilter, limit: int | None) -> Iterator[dict]:
+def _limited(
+    rows: Generator[dict, None, None], keep: RowFilter, limit: int | None
+) -> Iterator[dict]:
     """The rows the ranges admit, up to ``limit``; the file is closed when they stop."""
     if limit is not None and limit <= 0:
         rows.close()

@@ -8,9 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def change_stored_rows(
-    file: Path, query: str, change: Callable[[int, dict], dict | None]
-) -> int:
+def change_stored_rows(file: Path, query: str, change: Callable[[int, dict], dict | None]) -> int:
     """Rewrite every kept copy of ``query``'s rows through ``change(place, row)``.
 
     ``change`` returns the row to keep instead, or None to leave it. A row is

@@ -337,7 +337,9 @@ def year_disagreements(generation: Path, oxstore, query: SavedQuery) -> dict[tup
         for code in (None, *DEPARTMENT_CODES):
             given = {"year": str(year)} | ({"department": code} if code else {})
             kept = answers.stored(generation, query, given)
-            assert kept is not None, f"{query.name}: {given} was not answered from the stored answer"
+            assert kept is not None, (
+                f"{query.name}: {given} was not answered from the stored answer"
+            )
             live = run_embedded(oxstore, query, query.bindings(given))
             if (kept.variables, kept.rows) != (live.variables, live.rows):
                 wrong[(year, code)] = (len(kept.rows), len(live.rows))
