@@ -330,8 +330,10 @@ def _rows(
             decoded = _decoded(rows, path)
             if among:  # the places are read only to be checked
                 places = _decoded(numbers, path)
-                decoded = [v for n, v in zip(places, decoded) if all(n in a for a in among)]
-            yield from [dict(zip(variables, values)) for values in decoded]
+                decoded = [
+                    v for n, v in zip(places, decoded, strict=True) if all(n in a for a in among)
+                ]
+            yield from [dict(zip(variables, values, strict=True)) for values in decoded]
     except (sqlite3.Error, ValueError) as error:
         raise QueryError(f"{path}: the stored answer cannot be read ({error})") from None
     finally:

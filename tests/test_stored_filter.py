@@ -25,7 +25,6 @@ from indsatsgraf.queries.catalog import (
     parse_query_file,
     saved_queries,
 )
-
 from stored_file import change_stored_rows
 
 DECLARED = (
