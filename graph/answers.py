@@ -9,11 +9,13 @@ database, in one SQLite file (readable with Python's own ``sqlite3``)::
 
     generations/000007/answers.sqlite          PRAGMA user_version = 2 (LAYOUT)
         answer(query, digest, variables)       digest: sha256 of the query's text
-        part(query, parameter, value, n, numbers, rows)
+        part(query, parameter, value, n, low, high, numbers, rows)
 
 A part holds up to 500 consecutive rows kept under one key: ``rows`` is a
 JSON array of the rows, each a JSON array of its values in the order of
-``variables``, and ``numbers`` their places in the whole answer. The whole
+``variables``, ``numbers`` their places in the whole answer, and ``low`` and
+``high`` the lowest start and highest end of their ranges where the query
+declares a ``within`` filter (NULL: some row's end is open). The whole
 answer is kept under the key ('', ''); a row a ``#+ stored-filter:`` files
 under a department code or a plan IRI is kept again under (parameter, code or
 IRI). A question narrowed to one department or plan therefore reads its parts
@@ -35,8 +37,8 @@ dictionaries and take a third less room.
 
 A ``#+ stored-filter: year within ?start ?end`` parameter is not filed at all:
 the whole answer is stored with the parameter unbound (every year), and a
-question for a year (or its default) keeps the rows whose range holds it as
-it reads them. A ``#+ stored-filter: department by query`` parameter files
+question for a year (or its default) reads only the parts whose span can hold
+it and keeps the rows whose range does. A ``#+ stored-filter: department by query`` parameter files
 each row under every department whose own run of the query (one per
 department, at build time) answers it: the key a row is kept under need not
 be a column of it.
@@ -77,7 +79,7 @@ _SCHEMA = f"""
 PRAGMA user_version = {LAYOUT};
 CREATE TABLE answer (query TEXT PRIMARY KEY, digest TEXT NOT NULL, variables TEXT NOT NULL);
 CREATE TABLE part (query TEXT, parameter TEXT, value TEXT, n INTEGER,
-    numbers TEXT NOT NULL, rows TEXT NOT NULL,
+    low, high, numbers TEXT NOT NULL, rows TEXT NOT NULL,
     PRIMARY KEY (query, parameter, value, n)) WITHOUT ROWID;
 """
 
@@ -86,6 +88,8 @@ class RowKeys(Protocol):
     """A declared row filter (queries.catalog.StoredFilter): what each row is kept under."""
 
     parameter: str
+    #: The columns it reads (for ``within``: the start and the end of the range).
+    columns: tuple[str, ...]
     #: ``=``, ``in`` or ``of`` (read from the row), ``by query`` or ``within``.
     relation: str
     #: For ``by query``: every value the parameter takes, each asked of the query.
@@ -100,12 +104,14 @@ class RowFilter(Protocol):
     #: (parameter, key) pairs a kept row is filed under, every one of them.
     wanted: tuple[tuple[str, str], ...]
 
-    def admits(self, row: Mapping[str, Value]) -> bool:
-        """Whether the row's ranges (``within``) hold the asked values."""
+    @property
+    def within(self) -> int | None:
+        """The value a kept row's ``within`` range must hold, if any."""
         ...
 
-    @property
-    def ranged(self) -> bool: ...
+    def admits(self, row: Mapping[str, Value]) -> bool:
+        """Whether the row's ``within`` range holds the asked value."""
+        ...
 
 
 class StorableQuery(Protocol):
@@ -181,14 +187,16 @@ def _write(connection: sqlite3.Connection, store: ox.Store, query: StorableQuery
             for n, row in enumerate(result.rows):
                 for key in sorted(set(keyed.keys(row))):
                     filed.setdefault((keyed.parameter, key), []).append(n)
+    span = next((f.columns for f in query.stored_filters if f.relation == "within"), None)
     connection.executemany(
-        "INSERT INTO part VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO part VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             (
                 query.name,
                 parameter,
                 value,
                 first // PART_ROWS,
+                *_span(span, [result.rows[n] for n in numbers[first : first + PART_ROWS]]),
                 json.dumps(numbers[first : first + PART_ROWS]),
                 "[" + ",".join(texts[n] for n in numbers[first : first + PART_ROWS]) + "]",
             )
@@ -200,6 +208,21 @@ def _write(connection: sqlite3.Connection, store: ox.Store, query: StorableQuery
         "INSERT INTO answer VALUES (?, ?, ?)",
         (query.name, _digest(query), json.dumps(result.variables)),
     )
+
+
+def _span(columns: tuple[str, ...] | None, rows: list[dict]) -> tuple[Value, Value]:
+    """The lowest start and the highest end of the rows' ranges (``within``), None where
+    a row's end is open (unbound, or not a number): no value outside holds a row."""
+    if columns is None:
+        return None, None
+    starts, ends = ([row.get(column) for row in rows] for column in columns)
+    low = min(starts) if all(map(_number, starts)) else None  # type: ignore[type-var]
+    high = max(ends) if all(map(_number, ends)) else None  # type: ignore[type-var]
+    return low, high
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _places(
@@ -288,17 +311,18 @@ def stream(
 def _limited(
     rows: Generator[dict, None, None], keep: RowFilter, limit: int | None
 ) -> Iterator[dict]:
-    """The rows the ranges admit, up to ``limit``; the file is closed when they stop."""
+    """The rows whose range holds the asked value, up to ``limit``; the file is closed
+    when they stop."""
     if limit is not None and limit <= 0:
         rows.close()
         return
-    if limit is None and not keep.ranged:
+    if limit is None and keep.within is None:
         yield from rows
         return
     count = 0
     try:
         for row in rows:
-            if keep.ranged and not keep.admits(row):
+            if keep.within is not None and not keep.admits(row):
                 continue
             yield row
             count += 1
@@ -321,10 +345,15 @@ def _rows(
         if len(wanted) > 1:
             wanted.sort(key=lambda key: _parts(connection, name, key))
         among = [_numbers(connection, path, name, key) for key in wanted[1:]]
+        spans = (
+            ""
+            if keep.within is None
+            else " AND (low IS NULL OR low <= ?) AND (high IS NULL OR high >= ?)"
+        )
         cursor = connection.execute(
             "SELECT numbers, rows FROM part WHERE query = ? AND parameter = ? AND value = ?"
-            " ORDER BY n",
-            (name, *wanted[0]),
+            f"{spans} ORDER BY n",
+            (name, *wanted[0], *([] if keep.within is None else [keep.within] * 2)),
         )
         for numbers, rows in cursor:
             decoded = _decoded(rows, path)

@@ -308,18 +308,19 @@ def _number(value: object) -> bool:
 @dataclass(frozen=True)
 class RowSelection:
     """The rows of a stored answer kept under every wanted (parameter, code or plan IRI)
-    whose ranges hold the asked values."""
+    whose range holds the asked value."""
 
     wanted: tuple[tuple[str, str], ...] = ()
-    #: ``within`` filters with the value asked (or defaulted) for each.
-    ranges: tuple[tuple[StoredFilter, int], ...] = ()
+    #: The ``within`` filter and the value asked (or defaulted) of it.
+    range: tuple[StoredFilter, int] | None = None
 
     @property
-    def ranged(self) -> bool:
-        return bool(self.ranges)
+    def within(self) -> int | None:
+        """The value a kept row's range must hold, if any."""
+        return None if self.range is None else self.range[1]
 
     def admits(self, row: Mapping[str, object]) -> bool:
-        return all(keyed.admits(row, value) for keyed, value in self.ranges)
+        return self.range is None or self.range[0].admits(row, self.range[1])
 
 
 def _check_raw(name: str, raw: str) -> None:
@@ -396,12 +397,11 @@ class SavedQuery:
         if not set(given) <= set(filters):
             return None
         known = {p.name: p for p in self.parameters}
-        wanted, ranges = [], []
+        wanted, within = [], None
         for keyed in filters.values():
             raw = given.get(keyed.parameter, known[keyed.parameter].default)
             if keyed.relation == "within" and raw is not None:
-                value = known[keyed.parameter].bind(raw).value
-                ranges.append((keyed, int(value)))
+                within = (keyed, int(known[keyed.parameter].bind(raw).value))
         for name, raw in given.items():
             if filters[name].relation == "within":
                 continue
@@ -411,7 +411,7 @@ class SavedQuery:
                 return None
             else:
                 wanted.append((name, known[name].bind(raw, names).value))
-        return RowSelection(tuple(wanted), tuple(ranges))
+        return RowSelection(tuple(wanted), within)
 
     def stored_bindings(self, given: dict[str, str]) -> dict[str, NamedNode | Literal]:
         """The bindings a build answers the query with: a ``within`` parameter unbound
@@ -533,6 +533,8 @@ def _stored_filters(
             raise QueryError(f"{where}: {relation!r} takes one column")
         if name in filters:
             raise QueryError(f"{where}: {name!r} has a stored filter already")
+        if relation == "within" and any(f.relation == "within" for f in filters.values()):
+            raise QueryError(f"{where}: a query takes one 'within' filter")
         for column in columns:
             if column not in _columns(where, text):
                 raise QueryError(f"{where}: the query has no column ?{column}")

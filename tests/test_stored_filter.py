@@ -237,6 +237,7 @@ def test_a_query_without_the_column_cannot_declare_it(tmp_path: Path) -> None:
         ("#+ stored: yes\n#+ stored-filter: plan within ?plan ?goal\n", "plan filter is '='"),
         ("#+ stored: yes\n#+ stored-filter: department within ?a\n", "a stored filter is"),
         ("#+ stored: yes\n#+ stored-filter: plan by query\n", "plan filter is '=' or 'of'"),
+        ("#+ stored: yes\n#+ stored-filter: department by query ?department\n", "filter is"),
         (
             "#+ stored: yes\n#+ stored-filter: department = ?department\n"
             "#+ stored-filter: department = ?plan\n",
@@ -388,3 +389,23 @@ SELECT (COUNT(?initiative) AS ?initiatives) WHERE {
     query = _declared(tmp_path, text, "#+ stored: yes\n#+ stored-filter: department by query\n")
     with pytest.raises(QueryError, match=r"declared\.rq: asked for department=SOF, .* by query"):
         answers.compute(spare_generation, [query])
+
+
+def test_a_year_read_from_small_parts_skips_none_it_needs(
+    spare_generation: Path, oxstore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts of four rows: a part whose ranges cannot hold the year is not read, and
+    still every year's rows are the live ones (and some parts are passed over)."""
+    import sqlite3
+
+    query = saved_queries()["initiatives-active-in-year"]
+    monkeypatch.setattr(answers, "PART_ROWS", 4)
+    _stored_as(spare_generation, query)
+    assert year_disagreements(spare_generation, oxstore, query) == {}
+    with sqlite3.connect(spare_generation / answers.FILE) as connection:
+        spans = connection.execute(
+            "SELECT low, high FROM part WHERE query = ? AND parameter = ''", (query.name,)
+        ).fetchall()
+    assert len(spans) > 4
+    assert any(low is not None and low > 2012 for low, _ in spans)
+    assert any(high is not None and high < 2020 for _, high in spans)
