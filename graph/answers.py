@@ -104,14 +104,10 @@ class RowFilter(Protocol):
     #: (parameter, key) pairs a kept row is filed under, every one of them.
     wanted: tuple[tuple[str, str], ...]
 
-    @property
-    def within(self) -> int | None:
-        """The value a kept row's ``within`` range must hold, if any."""
-        ...
-
-    def admits(self, row: Mapping[str, Value]) -> bool:
-        """Whether the row's ``within`` range holds the asked value."""
-        ...
+    #: The ``within`` filter's columns (start, end) and the value a kept row's range
+    #: must hold (None: no range asked).
+    span: tuple[str, ...]
+    within: int | None
 
 
 class StorableQuery(Protocol):
@@ -221,8 +217,12 @@ def _span(columns: tuple[str, ...] | None, rows: list[dict]) -> tuple[Value, Val
     return low, high
 
 
+#: The types SPARQL compares with a number (a boolean is not one of them).
+_NUMBERS = (int, float)
+
+
 def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return type(value) in _NUMBERS
 
 
 def _places(
@@ -305,27 +305,19 @@ def stream(
         return None
     variables = json.loads(record[1])
     rows = _rows(connection, path, query.name, variables, keep)
-    return RowStream(variables, _limited(rows, keep, limit))
+    return RowStream(variables, _limited(rows, limit))
 
 
-def _limited(
-    rows: Generator[dict, None, None], keep: RowFilter, limit: int | None
-) -> Iterator[dict]:
-    """The rows whose range holds the asked value, up to ``limit``; the file is closed
-    when they stop."""
-    if limit is not None and limit <= 0:
-        rows.close()
-        return
-    if limit is None and keep.within is None:
+def _limited(rows: Generator[dict, None, None], limit: int | None) -> Iterator[dict]:
+    """The first ``limit`` rows; the file is closed when they stop."""
+    if limit is None:
         yield from rows
         return
-    count = 0
     try:
-        for row in rows:
-            if keep.within is not None and not keep.admits(row):
-                continue
+        if limit <= 0:
+            return
+        for count, row in enumerate(rows, 1):
             yield row
-            count += 1
             if count == limit:
                 return
     finally:
@@ -362,11 +354,26 @@ def _rows(
                 decoded = [
                     v for n, v in zip(places, decoded, strict=True) if all(n in a for a in among)
                 ]
+            if keep.within is not None:
+                decoded = _holding(decoded, [variables.index(c) for c in keep.span], keep.within)
             yield from [dict(zip(variables, values, strict=True)) for values in decoded]
     except (sqlite3.Error, ValueError) as error:
         raise QueryError(f"{path}: the stored answer cannot be read ({error})") from None
     finally:
         connection.close()
+
+
+def _holding(rows: list[list[Value]], span: list[int], value: int) -> list[list[Value]]:
+    """The rows whose range holds ``value``, as ``FILTER(COALESCE(?start <= ?_p, true) &&
+    COALESCE(?end >= ?_p, true))`` keeps them: an end that is unbound, or no number (a
+    text, a boolean), compares with nothing and so holds every value."""
+    start, end = span
+    return [
+        row
+        for row in rows
+        if (type(row[start]) not in _NUMBERS or row[start] <= value)  # type: ignore[operator]
+        and (type(row[end]) not in _NUMBERS or row[end] >= value)  # type: ignore[operator]
+    ]
 
 
 def _parts(connection: sqlite3.Connection, name: str, key: tuple[str, str]) -> int:

@@ -270,13 +270,6 @@ class StoredFilter:
         """What a ``by query`` parameter is asked for at build time: every department."""
         return DEPARTMENT_CODES if self.relation == "by query" else ()
 
-    def admits(self, row: Mapping[str, object], value: int) -> bool:
-        """Whether a ``within`` row's range holds ``value``, as SPARQL's
-        ``COALESCE(?start <= ?_p, true) && COALESCE(?end >= ?_p, true)`` decides:
-        an unbound end, or one that is not a number, holds every value."""
-        start, end = (row.get(column) for column in self.columns)
-        return (not _number(start) or start <= value) and (not _number(end) or end >= value)  # type: ignore[operator]
-
     def keys(self, row: Mapping[str, object]) -> frozenset[str]:
         """The codes or plan IRIs that keep ``row``: what a parameter value is looked up by."""
         cells = [row.get(column) for column in self.columns]
@@ -300,27 +293,15 @@ def _plan_of_thing(iri: str) -> str:
     return data_iri("plan", iri.removeprefix(ID).split("/", 1)[0]).value
 
 
-def _number(value: object) -> bool:
-    """Whether SPARQL compares ``value`` with a number (a boolean or text it does not)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 @dataclass(frozen=True)
 class RowSelection:
     """The rows of a stored answer kept under every wanted (parameter, code or plan IRI)
-    whose range holds the asked value."""
+    whose range (the ``within`` filter's two columns) holds the asked value."""
 
     wanted: tuple[tuple[str, str], ...] = ()
-    #: The ``within`` filter and the value asked (or defaulted) of it.
-    range: tuple[StoredFilter, int] | None = None
-
-    @property
-    def within(self) -> int | None:
-        """The value a kept row's range must hold, if any."""
-        return None if self.range is None else self.range[1]
-
-    def admits(self, row: Mapping[str, object]) -> bool:
-        return self.range is None or self.range[0].admits(row, self.range[1])
+    #: The ``within`` filter's columns (start, end), and the value asked (or defaulted).
+    span: tuple[str, ...] = ()
+    within: int | None = None
 
 
 def _check_raw(name: str, raw: str) -> None:
@@ -397,11 +378,11 @@ class SavedQuery:
         if not set(given) <= set(filters):
             return None
         known = {p.name: p for p in self.parameters}
-        wanted, within = [], None
+        wanted, span, within = [], (), None
         for keyed in filters.values():
             raw = given.get(keyed.parameter, known[keyed.parameter].default)
             if keyed.relation == "within" and raw is not None:
-                within = (keyed, int(known[keyed.parameter].bind(raw).value))
+                span, within = keyed.columns, int(known[keyed.parameter].bind(raw).value)
         for name, raw in given.items():
             if filters[name].relation == "within":
                 continue
@@ -411,7 +392,7 @@ class SavedQuery:
                 return None
             else:
                 wanted.append((name, known[name].bind(raw, names).value))
-        return RowSelection(tuple(wanted), within)
+        return RowSelection(tuple(wanted), span, within)
 
     def stored_bindings(self, given: dict[str, str]) -> dict[str, NamedNode | Literal]:
         """The bindings a build answers the query with: a ``within`` parameter unbound
