@@ -22,7 +22,8 @@ IRI). A question narrowed to one department or plan therefore reads its parts
 as one range of the clustered table and decodes each with one ``json.loads``:
 its cost follows the rows it keeps, not the whole answer. Two keys together
 (a plan and a department) read the parts of the key with fewer and keep the
-rows whose numbers the other key's parts list.
+rows filed under the other too: known from the row's own column, or, for a
+``by query`` filter, from the numbers the other key's parts list.
 
 How it came to this, at ×1000 on one store (SOF's 36,296 of 103,573 rows of
 initiatives-per-goal-and-department; SOF's 25,033 of 56,122 rows of
@@ -312,7 +313,8 @@ def stream(
         connection.close()
         return None
     variables = json.loads(record[1])
-    rows = _rows(connection, path, query.name, variables, keep)
+    filters = {keyed.parameter: keyed for keyed in query.stored_filters}
+    rows = _rows(connection, path, query.name, variables, keep, filters)
     return RowStream(variables, _limited(rows, limit))
 
 
@@ -338,13 +340,20 @@ def _rows(
     name: str,
     variables: list[str],
     keep: RowFilter,
+    filters: Mapping[str, RowKeys],
 ) -> Generator[dict, None, None]:
-    """The kept rows in their stored order: the parts of one key, the others as a check."""
+    """The kept rows in their stored order: the parts of one key, the others as a check.
+
+    A row's other keys are read from the row where their filter reads a column
+    (as they were when it was filed), else from the places filed under them.
+    """
     try:
         wanted = list(keep.wanted) or [WHOLE]
         if len(wanted) > 1:
             wanted.sort(key=lambda key: _parts(connection, name, key))
-        among = [_numbers(connection, path, name, key) for key in wanted[1:]]
+        asked = [key for key in wanted[1:] if filters[key[0]].relation == "by query"]
+        among = [_numbers(connection, path, name, key) for key in asked]
+        shown = [(filters[p], v) for p, v in wanted[1:] if (p, v) not in asked]
         spans = (
             ""
             if keep.within is None
@@ -364,7 +373,10 @@ def _rows(
                 ]
             if keep.within is not None:
                 decoded = _holding(decoded, [variables.index(c) for c in keep.span], keep.within)
-            yield from [dict(zip(variables, values, strict=True)) for values in decoded]
+            kept = [dict(zip(variables, values, strict=True)) for values in decoded]
+            if shown:
+                kept = [row for row in kept if all(v in f.keys(row) for f, v in shown)]
+            yield from kept
     except (sqlite3.Error, ValueError) as error:
         raise QueryError(f"{path}: the stored answer cannot be read ({error})") from None
     finally:
@@ -385,11 +397,12 @@ def _holding(rows: list[list[Value]], span: list[int], value: int) -> list[list[
 
 
 def _parts(connection: sqlite3.Connection, name: str, key: tuple[str, str]) -> int:
-    (count,) = connection.execute(
-        "SELECT count(*) FROM part WHERE query = ? AND parameter = ? AND value = ?",
+    """How many parts hold the rows of ``key`` (-1: none), read from the index alone."""
+    (last,) = connection.execute(
+        "SELECT max(n) FROM part WHERE query = ? AND parameter = ? AND value = ?",
         (name, *key),
     ).fetchone()
-    return count
+    return -1 if last is None else last
 
 
 def _numbers(
