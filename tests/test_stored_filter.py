@@ -409,3 +409,41 @@ def test_a_year_read_from_small_parts_skips_none_it_needs(
     assert len(spans) > 4
     assert any(low is not None and low > 2012 for low, _ in spans)
     assert any(high is not None and high < 2020 for _, high in spans)
+
+
+def test_a_plan_with_a_department_by_query_reads_the_places_filed(
+    spare_generation: Path, oxstore, tmp_path: Path
+) -> None:
+    """initiatives-active-in-year given a plan parameter too: a plan and a department
+    together keep the plan's rows that the department's own answer filed."""
+    text = (
+        _undeclared("initiatives-active-in-year")
+        .replace(
+            "#+ param: department department",
+            "#+ param: plan plan — only this plan\n#+ param: department department",
+        )
+        .replace(
+            "FILTER(BOUND(?startYear) || BOUND(?endYear))",
+            "FILTER(BOUND(?startYear) || BOUND(?endYear))\n"
+            "  FILTER(!BOUND(?_plan) || ?planIri = ?_plan)",
+        )
+    )
+    header = (
+        "#+ stored: yes\n#+ stored-filter: department by query\n"
+        "#+ stored-filter: plan = ?plan\n#+ stored-filter: year within ?startYear ?endYear\n"
+    )
+    query = _stored_as(spare_generation, _declared(tmp_path, text, header))
+    names = Names.of_store(oxstore)
+    wrong, answered = {}, 0
+    for plan in names.plans():
+        for code in DEPARTMENT_CODES:
+            for year in ("2015", "2020"):
+                given = {"plan": plan.file_name, "department": code, "year": year}
+                kept = answers.stored(spare_generation, query, given, names=names)
+                assert kept is not None
+                live = run_embedded(oxstore, query, query.bindings(given, names))
+                if kept.rows != live.rows:
+                    wrong[(plan.file_name, code, year)] = (len(kept.rows), len(live.rows))
+                answered += bool(live.rows)
+    assert wrong == {}
+    assert answered >= 5, "questions without rows would prove nothing"
