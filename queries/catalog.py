@@ -56,9 +56,25 @@ column is a GROUP BY key, or the code of the very department filtered on), no
 row of another department ("–" for none) or plan can pass it, and the ORDER BY
 orders the rows totally. A row's plan is read from the column as the builder
 names plans: a file name ``x.txt`` is the plan ``id:plan/x``, and a thing
-``id:x/goal/1`` is described in that same plan. tests/test_stored_filter.py
-checks every declaration against the live answer for each department and each
-bundled plan.
+``id:x/goal/1`` is described in that same plan.
+
+Two more promises need no column that names the department or the year::
+
+    #+ stored-filter: department by query           (the query's answer for each code says)
+    #+ stored-filter: year within ?startYear ?endYear
+
+``by query``: the build asks the query once more for each of the seven
+departments and files each row of the whole answer under every department
+whose answer holds it, so the department may be a variable the rows do not
+show; the department's FILTER must only leave rows out (the build fails
+otherwise). ``within``: the build stores the answer with the year unbound
+(every year), and a question for a year, or the parameter's default, keeps
+the rows whose two columns hold it, an unbound (or non-numeric) end being
+open, exactly as ``FILTER(COALESCE(?startYear <= ?_year, true) &&
+COALESCE(?endYear >= ?_year, true))`` would; the query's other filters must
+not read the year. tests/test_stored_filter.py checks every declaration
+against the live answer for each department, each bundled plan and each year
+from 2010 to 2030.
 """
 
 from __future__ import annotations
@@ -95,13 +111,21 @@ PARAM = re.compile(
     r"(?:\s*=\s*(?P<default>\S+))?\s*(?:[—-]+\s*(?P<doc>.*))?$"
 )
 DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
-#: ``#+ stored-filter: PARAM = ?a | ?b``, ``PARAM in ?list`` or ``PARAM of ?thing``.
+#: ``#+ stored-filter: PARAM = ?a | ?b``, ``PARAM in ?list``, ``PARAM of ?thing``,
+#: ``PARAM within ?start ?end`` or ``PARAM by query``.
 STORED_FILTER = re.compile(
-    r"^(?P<param>[a-z][a-z0-9_]*)\s+(?P<relation>=|in|of)\s+"
-    r"(?P<columns>\?\w+(?:\s*\|\s*\?\w+)*)$"
+    r"^(?P<param>[a-z][a-z0-9_]*)\s+(?:(?P<relation>=|in|of)\s+"
+    r"(?P<columns>\?\w+(?:\s*\|\s*\?\w+)*)"
+    r"|(?P<within>within)\s+\?(?P<start>\w+)\s+\?(?P<end>\w+)"
+    r"|(?P<asked>by\s+query))$"
 )
 #: Which relations a stored filter of each parameter type may declare.
-FILTER_RELATIONS = {"department": ("=", "in"), "plan": ("=", "of")}
+FILTER_RELATIONS = {
+    "department": ("=", "in", "by query"),
+    "plan": ("=", "of"),
+    "year": ("within",),
+    "integer": ("within",),
+}
 TYPES = ("department", "plan", "thing", "iri", "integer", "year", "text", "choice")
 PLAN_IRI = ID + "plan/"
 #: Longest parameter value accepted, in characters.
@@ -233,10 +257,18 @@ class StoredFilter:
     #: The columns, any of which may show the department or plan.
     columns: tuple[str, ...]
     #: ``=`` (the column is the code or the plan's file name), ``in`` (a list of
-    #: codes) or ``of`` (the column is a thing described in the plan).
+    #: codes), ``of`` (the column is a thing described in the plan), ``by query``
+    #: (the query's answer for each code says) or ``within`` (the two columns are
+    #: a range of years, either end open when unbound, that holds the value).
     relation: str = "="
-    #: The parameter's type: department (keys are codes) or plan (keys are plan IRIs).
+    #: The parameter's type: department (keys are codes), plan (keys are plan
+    #: IRIs), year or integer (``within``).
     type: str = "department"
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """What a ``by query`` parameter is asked for at build time: every department."""
+        return DEPARTMENT_CODES if self.relation == "by query" else ()
 
     def keys(self, row: Mapping[str, object]) -> frozenset[str]:
         """The codes or plan IRIs that keep ``row``: what a parameter value is looked up by."""
@@ -263,9 +295,13 @@ def _plan_of_thing(iri: str) -> str:
 
 @dataclass(frozen=True)
 class RowSelection:
-    """The rows of a stored answer kept under every wanted (parameter, code or plan IRI)."""
+    """The rows of a stored answer kept under every wanted (parameter, code or plan IRI)
+    whose range (the ``within`` filter's two columns) holds the asked value."""
 
     wanted: tuple[tuple[str, str], ...] = ()
+    #: The ``within`` filter's columns (start, end), and the value asked (or defaulted).
+    span: tuple[str, ...] = ()
+    within: int | None = None
 
 
 def _check_raw(name: str, raw: str) -> None:
@@ -342,15 +378,30 @@ class SavedQuery:
         if not set(given) <= set(filters):
             return None
         known = {p.name: p for p in self.parameters}
-        wanted = []
+        wanted, span, within = [], (), None
+        for keyed in filters.values():
+            raw = given.get(keyed.parameter, known[keyed.parameter].default)
+            if keyed.relation == "within" and raw is not None:
+                span, within = keyed.columns, int(known[keyed.parameter].bind(raw).value)
         for name, raw in given.items():
+            if filters[name].relation == "within":
+                continue
             if known[name].type == "department":
                 wanted.append((name, known[name].code(raw)))
             elif names is None:
                 return None
             else:
                 wanted.append((name, known[name].bind(raw, names).value))
-        return RowSelection(tuple(wanted))
+        return RowSelection(tuple(wanted), span, within)
+
+    def stored_bindings(self, given: dict[str, str]) -> dict[str, NamedNode | Literal]:
+        """The bindings a build answers the query with: a ``within`` parameter unbound
+        (every value; its default is applied as the stored answer is read)."""
+        bound = self.bindings(given)
+        for keyed in self.stored_filters:
+            if keyed.relation == "within" and keyed.parameter not in given:
+                bound.pop(keyed.parameter, None)
+        return bound
 
     def bindings(
         self, given: dict[str, str], names: Resolver | None = None
@@ -433,28 +484,38 @@ def _stored_filters(
         if not found:
             raise QueryError(
                 f"{where}: a stored filter is 'PARAM = ?column', 'PARAM = ?a | ?b', "
-                f"'PARAM in ?list' or 'PARAM of ?thing', not {match.group(1)!r}"
+                "'PARAM in ?list', 'PARAM of ?thing', 'PARAM within ?start ?end' or "
+                f"'PARAM by query', not {match.group(1)!r}"
             )
-        name, relation = found.group("param"), found.group("relation")
-        columns = tuple(c.strip().lstrip("?") for c in found.group("columns").split("|"))
+        name = found.group("param")
+        if found.group("within"):
+            relation, columns = "within", (found.group("start"), found.group("end"))
+        elif found.group("asked"):
+            relation, columns = "by query", ()
+        else:
+            relation = found.group("relation")
+            columns = tuple(c.strip().lstrip("?") for c in found.group("columns").split("|"))
         if not stored:
             raise QueryError(f"{where}: a stored filter needs '#+ stored: yes'")
         kind = known[name].type if name in known else None
         if kind not in FILTER_RELATIONS:
             raise QueryError(
-                f"{where}: {name!r} is not a department or plan parameter of the query"
+                f"{where}: {name!r} is not a department, plan, year or integer parameter "
+                "of the query"
             )
         if relation not in FILTER_RELATIONS[kind]:
             allowed = " or ".join(repr(r) for r in FILTER_RELATIONS[kind])
             raise QueryError(f"{where}: a {kind} filter is {allowed}, not {relation!r}")
-        if known[name].default is not None:
+        if known[name].default is not None and relation != "within":
             raise QueryError(
                 f"{where}: {name!r} has a default, so the stored answer is already narrowed"
             )
-        if relation != "=" and len(columns) > 1:
+        if relation in ("in", "of") and len(columns) > 1:
             raise QueryError(f"{where}: {relation!r} takes one column")
         if name in filters:
             raise QueryError(f"{where}: {name!r} has a stored filter already")
+        if relation == "within" and any(f.relation == "within" for f in filters.values()):
+            raise QueryError(f"{where}: a query takes one 'within' filter")
         for column in columns:
             if column not in _columns(where, text):
                 raise QueryError(f"{where}: the query has no column ?{column}")

@@ -67,3 +67,23 @@ def test_a_scale_run_in_part_is_not_reported_as_every_saved_query() -> None:
     query_x1000 = next(t for t in report.targets(results) if t["name"] == "query-x1000")
     assert query_x1000["met"] is None
     assert query_x1000["measured"].startswith("not measured in this run")
+
+
+def test_a_first_page_is_judged_for_every_list_and_says_where_it_was_read() -> None:
+    """In a run measured in part only the page holds a list's count: a stored first page
+    under a second meets 2a, a live one over it misses, named in the explanation."""
+    report = _report()
+    scale = _scale(partial=True)
+    scale["narrowed"]["page"] = {
+        "initiatives-per-goal-and-department": {**_timed(0.08, 10_000), "from_stored": True},
+        "initiatives-by-keyword": {**_timed(4.2, 5_000), "from_stored": False},
+        "department-collaboration-matrix": {**_timed(9.0, 21), "from_stored": False},
+    }
+    results = {"scales": {"1000": scale}, "config": {}}
+    found = _judged(results)
+    assert found["first-page"]["met"] is False
+    assert found["first-page"]["gap"] == "1 of 2 over: initiatives-by-keyword"
+    explained = "\n".join(report._archive_cause("first-page", results))
+    assert "`initiatives-by-keyword` 4,200 ms (run live)" in explained
+    del scale["narrowed"]["page"]["initiatives-by-keyword"]
+    assert _judged(results)["first-page"]["met"] is True

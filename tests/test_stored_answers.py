@@ -14,6 +14,7 @@ from indsatsgraf.cli import main
 from indsatsgraf.graph import answers
 from indsatsgraf.graph.sparql import run_embedded
 from indsatsgraf.queries.catalog import QueryError, parse_query_file, saved_queries
+from stored_file import change_stored_rows
 
 STORED = (
     "benchmark-support",
@@ -21,6 +22,7 @@ STORED = (
     "department-collaboration-matrix",
     "goals-without-initiatives",
     "initiative-financing",
+    "initiatives-active-in-year",
     "initiatives-per-goal-and-department",
     "multi-department-initiatives",
     "priorities-without-department-initiatives",
@@ -69,18 +71,13 @@ def _query(store: Path, *args: str) -> dict:
 
 def test_the_command_reads_the_stored_answer(store_copy: Path) -> None:
     """A marker written into the stored file shows that `query` read it and ran nothing."""
-    import sqlite3
-
     live = _query(store_copy, "department-collaboration-matrix", "--param", "plan=2015")
-    with sqlite3.connect(store_copy / "current" / answers.FILE) as connection:
-        (data,) = connection.execute(
-            "SELECT data FROM row WHERE query = 'department-collaboration-matrix' AND n = 0"
-        ).fetchone()
-        row = json.loads(data) | {"departmentA": "STORED"}
-        connection.execute(
-            "UPDATE row SET data = ? WHERE query = 'department-collaboration-matrix' AND n = 0",
-            (json.dumps(row),),
-        )
+    changed = change_stored_rows(
+        store_copy / "current" / answers.FILE,
+        "department-collaboration-matrix",
+        lambda place, row: row | {"departmentA": "STORED"} if place == 0 else None,
+    )
+    assert changed == 1
     shown = _query(store_copy, "department-collaboration-matrix")
     assert shown[0]["departmentA"] == "STORED"
     assert "STORED" not in json.dumps(live)
@@ -90,6 +87,32 @@ def test_a_store_without_stored_answers_answers_live(store_copy: Path, oxstore) 
     (store_copy / "current" / answers.FILE).unlink()
     query = saved_queries()["budget-items-per-department"]
     expected = run_embedded(oxstore, query, query.bindings({})).rows
+    assert _query(store_copy, "budget-items-per-department") == expected
+
+
+def test_an_older_layout_is_answered_live(store_copy: Path, oxstore) -> None:
+    """A file of the first SQLite layout (a JSON object per row), with this very query's
+    digest and a marked row, is not misread as parts: the query runs live."""
+    import hashlib
+    import sqlite3
+
+    query = saved_queries()["budget-items-per-department"]
+    expected = run_embedded(oxstore, query, query.bindings({})).rows
+    file = store_copy / "current" / answers.FILE
+    file.unlink()
+    with sqlite3.connect(file) as connection:
+        connection.executescript(
+            "CREATE TABLE answer (query TEXT PRIMARY KEY, digest TEXT, variables TEXT);"
+            "CREATE TABLE row (query TEXT, n INTEGER, data TEXT, PRIMARY KEY (query, n));"
+        )
+        digest = hashlib.sha256(query.text.encode()).hexdigest()
+        variables = run_embedded(oxstore, query, query.bindings({})).variables
+        connection.execute(
+            "INSERT INTO answer VALUES (?, ?, ?)", (query.name, digest, json.dumps(variables))
+        )
+        marked = {v: "STORED" for v in variables}
+        connection.execute("INSERT INTO row VALUES (?, 0, ?)", (query.name, json.dumps(marked)))
+    assert answers.stored(store_copy / "current", query, {}) is None
     assert _query(store_copy, "budget-items-per-department") == expected
 
 

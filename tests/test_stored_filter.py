@@ -25,10 +25,12 @@ from indsatsgraf.queries.catalog import (
     parse_query_file,
     saved_queries,
 )
+from stored_file import change_stored_rows
 
 DECLARED = (
     "budget-items-per-department",
     "department-collaboration-matrix",
+    "initiatives-active-in-year",
     "initiatives-per-goal-and-department",
     "multi-department-initiatives",
     "priorities-without-department-initiatives",
@@ -215,8 +217,8 @@ ORDER BY ?initiative
 
 
 def test_a_query_without_the_column_cannot_declare_it(tmp_path: Path) -> None:
-    """initiatives-active-in-year shows no department, and its stored answer is for 2016 only."""
-    text = saved_queries()["initiatives-active-in-year"].text
+    """initiatives-active-in-year shows no department: only 'by query' can file its rows."""
+    text = _undeclared("initiatives-active-in-year")
     header = "#+ stored: yes\n#+ stored-filter: department = ?department\n"
     with pytest.raises(QueryError, match=r"declared\.rq:2: the query has no column \?department"):
         _declared(tmp_path, text, header)
@@ -232,6 +234,10 @@ def test_a_query_without_the_column_cannot_declare_it(tmp_path: Path) -> None:
         ("#+ stored: yes\n#+ stored-filter: department of ?goal\n", "filter is '=' or 'in'"),
         ("#+ stored: yes\n#+ stored-filter: department in ?a | ?b\n", "'in' takes one column"),
         ("#+ stored: yes\n#+ stored-filter: department = ?dept\n", "no column \\?dept"),
+        ("#+ stored: yes\n#+ stored-filter: plan within ?plan ?goal\n", "plan filter is '='"),
+        ("#+ stored: yes\n#+ stored-filter: department within ?a\n", "a stored filter is"),
+        ("#+ stored: yes\n#+ stored-filter: plan by query\n", "plan filter is '=' or 'of'"),
+        ("#+ stored: yes\n#+ stored-filter: department by query ?department\n", "filter is"),
         (
             "#+ stored: yes\n#+ stored-filter: department = ?department\n"
             "#+ stored-filter: department = ?plan\n",
@@ -254,24 +260,24 @@ def test_a_defaulted_parameter_cannot_be_declared(tmp_path: Path) -> None:
         _declared(tmp_path, text, header)
 
 
+MATRIX = saved_queries()["department-collaboration-matrix"]
+
+
 def test_the_command_answers_one_department_from_the_stored_answer(built_store, tmp_path) -> None:
     """A marker in the stored file shows that `query --param department=…` read it."""
-    import json
-    import sqlite3
-
     store = tmp_path / "store"
     shutil.copytree(built_store.path, store, symlinks=True)
-    with sqlite3.connect(store / "current" / answers.FILE) as connection:
-        (n, data), *_ = connection.execute(
-            "SELECT n, data FROM row WHERE query = 'department-collaboration-matrix' "
-            'AND data LIKE \'%"departmentA": "BUF"%\' ORDER BY n'
-        )
-        row = json.loads(data)
-        row["sharedInitiatives"] = -row["sharedInitiatives"]
-        connection.execute(
-            "UPDATE row SET data = ? WHERE query = 'department-collaboration-matrix' AND n = ?",
-            (json.dumps(row), n),
-        )
+    file = store / "current" / answers.FILE
+    first = min(
+        place
+        for place, row in enumerate(answers.stored(store / "current", MATRIX, {}).rows)
+        if row["departmentA"] == "BUF"
+    )
+
+    def negated(place: int, row: dict) -> dict | None:
+        return row | {"sharedInitiatives": -row["sharedInitiatives"]} if place == first else None
+
+    assert change_stored_rows(file, MATRIX.name, negated) == 1
     shown = _query_json(store, "department-collaboration-matrix", "department=BUF")
     assert any(r["sharedInitiatives"] < 0 for r in shown)
     assert all("BUF" in (r["departmentA"], r["departmentB"]) for r in shown)
@@ -295,15 +301,13 @@ def _query_json(store: Path, name: str, parameter: str) -> list[dict]:
 
 def test_the_command_answers_one_plan_from_the_stored_answer(built_store, tmp_path) -> None:
     """`query goals-without-initiatives --param plan=2023` reads the stored rows, marked here."""
-    import sqlite3
-
     store = tmp_path / "store"
     shutil.copytree(built_store.path, store, symlinks=True)
-    with sqlite3.connect(store / "current" / answers.FILE) as connection:
-        changed = connection.execute(
-            'UPDATE row SET data = replace(data, \'"goal": "\', \'"goal": "STORED \') '
-            "WHERE query = 'goals-without-initiatives'"
-        ).rowcount
+    changed = change_stored_rows(
+        store / "current" / answers.FILE,
+        "goals-without-initiatives",
+        lambda place, row: row | {"goal": "STORED " + row["goal"]},
+    )
     assert changed > 2
     shown = _query_json(store, "goals-without-initiatives", "plan=2023")
     assert shown and all(r["goal"].startswith("STORED ") for r in shown)
@@ -316,3 +320,130 @@ def test_a_thing_column_of_another_plan_fails(spare_generation: Path, oxstore) -
     wrong = replace(query, stored_filters=(StoredFilter("plan", ("supporter",), "of", "plan"),))
     found = plan_disagreements(spare_generation, oxstore, _stored_as(spare_generation, wrong))
     assert found
+
+
+YEARS = range(2010, 2031)
+
+
+def year_disagreements(generation: Path, oxstore, query: SavedQuery) -> dict[tuple, tuple]:
+    """The (year, department) questions whose stored rows are not the live ones.
+
+    Asked for every year from 2010 to 2030, with no department and with each
+    of the seven; fails outright if the stored answer is not used or if too
+    few questions have rows to prove anything.
+    """
+    wrong, answered = {}, 0
+    for year in YEARS:
+        for code in (None, *DEPARTMENT_CODES):
+            given = {"year": str(year)} | ({"department": code} if code else {})
+            kept = answers.stored(generation, query, given)
+            assert kept is not None, (
+                f"{query.name}: {given} was not answered from the stored answer"
+            )
+            live = run_embedded(oxstore, query, query.bindings(given))
+            if (kept.variables, kept.rows) != (live.variables, live.rows):
+                wrong[(year, code)] = (len(kept.rows), len(live.rows))
+            answered += bool(live.rows)
+    assert answered >= 20, "years without rows would prove nothing"
+    return wrong
+
+
+def test_a_year_range_and_a_department_by_query_answer_as_the_live_query(
+    built_store, oxstore
+) -> None:
+    """initiatives-active-in-year shows neither the year nor the department it is asked for."""
+    query = saved_queries()["initiatives-active-in-year"]
+    generation = built_store.current.resolve()
+    assert year_disagreements(generation, oxstore, query) == {}
+    default = answers.stored(generation, query, {"department": "SOF"})
+    live = run_embedded(oxstore, query, query.bindings({"year": "2016", "department": "SOF"}))
+    assert default is not None and live.rows
+    assert default.rows == live.rows
+
+
+def test_a_range_read_the_wrong_way_round_fails(spare_generation: Path, oxstore) -> None:
+    """With start and end swapped, the plans of one year (start = end) still agree, the rest not."""
+    query = saved_queries()["initiatives-active-in-year"]
+    swapped = replace(
+        query,
+        stored_filters=(
+            StoredFilter("year", ("endYear", "startYear"), "within", "year"),
+            StoredFilter("department", (), "by query", "department"),
+        ),
+    )
+    found = year_disagreements(spare_generation, oxstore, _stored_as(spare_generation, swapped))
+    assert found
+
+
+def test_a_department_by_query_that_changes_rows_fails_the_build(
+    spare_generation: Path, tmp_path: Path
+) -> None:
+    """A count per department is no row of the whole answer: storing it is refused, named."""
+    text = """#+ param: department department — only this department
+PREFIX ig: <https://w3id.org/indsatsgraf/ontology#>
+SELECT (COUNT(?initiative) AS ?initiatives) WHERE {
+  ?initiative a ig:Initiative .
+  FILTER(!BOUND(?_department) || EXISTS { ?initiative ig:department ?_department })
+}
+"""
+    query = _declared(tmp_path, text, "#+ stored: yes\n#+ stored-filter: department by query\n")
+    with pytest.raises(QueryError, match=r"declared\.rq: asked for department=SOF, .* by query"):
+        answers.compute(spare_generation, [query])
+
+
+def test_a_year_read_from_small_parts_skips_none_it_needs(
+    spare_generation: Path, oxstore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts of four rows: a part whose ranges cannot hold the year is not read, and
+    still every year's rows are the live ones (and some parts are passed over)."""
+    import sqlite3
+
+    query = saved_queries()["initiatives-active-in-year"]
+    monkeypatch.setattr(answers, "PART_ROWS", 4)
+    _stored_as(spare_generation, query)
+    assert year_disagreements(spare_generation, oxstore, query) == {}
+    with sqlite3.connect(spare_generation / answers.FILE) as connection:
+        spans = connection.execute(
+            "SELECT low, high FROM part WHERE query = ? AND parameter = ''", (query.name,)
+        ).fetchall()
+    assert len(spans) > 4
+    assert any(low is not None and low > 2012 for low, _ in spans)
+    assert any(high is not None and high < 2020 for _, high in spans)
+
+
+def test_a_plan_with_a_department_by_query_reads_the_places_filed(
+    spare_generation: Path, oxstore, tmp_path: Path
+) -> None:
+    """initiatives-active-in-year given a plan parameter too: a plan and a department
+    together keep the plan's rows that the department's own answer filed."""
+    text = (
+        _undeclared("initiatives-active-in-year")
+        .replace(
+            "#+ param: department department",
+            "#+ param: plan plan — only this plan\n#+ param: department department",
+        )
+        .replace(
+            "FILTER(BOUND(?startYear) || BOUND(?endYear))",
+            "FILTER(BOUND(?startYear) || BOUND(?endYear))\n"
+            "  FILTER(!BOUND(?_plan) || ?planIri = ?_plan)",
+        )
+    )
+    header = (
+        "#+ stored: yes\n#+ stored-filter: department by query\n"
+        "#+ stored-filter: plan = ?plan\n#+ stored-filter: year within ?startYear ?endYear\n"
+    )
+    query = _stored_as(spare_generation, _declared(tmp_path, text, header))
+    names = Names.of_store(oxstore)
+    wrong, answered = {}, 0
+    for plan in names.plans():
+        for code in DEPARTMENT_CODES:
+            for year in ("2015", "2020"):
+                given = {"plan": plan.file_name, "department": code, "year": year}
+                kept = answers.stored(spare_generation, query, given, names=names)
+                assert kept is not None
+                live = run_embedded(oxstore, query, query.bindings(given, names))
+                if kept.rows != live.rows:
+                    wrong[(plan.file_name, code, year)] = (len(kept.rows), len(live.rows))
+                answered += bool(live.rows)
+    assert wrong == {}
+    assert answered >= 5, "questions without rows would prove nothing"

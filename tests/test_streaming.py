@@ -86,21 +86,27 @@ def generation(built_store, tmp_path: Path) -> Path:
     return copy
 
 
-def test_a_kept_answer_is_read_a_row_at_a_time(generation: Path, oxstore) -> None:
-    """Each row of the kept answer is read as it is asked for; a damaged row fails after the rows before it."""
+def test_a_kept_answer_is_read_a_part_at_a_time(
+    generation: Path, oxstore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept answer is read a part at a time as its rows are asked for: a damaged part
+    fails after the rows of the parts before it."""
     import sqlite3
 
     query = saved_queries()["department-collaboration-matrix"]
     live = run_embedded(oxstore, query, query.bindings({})).rows
+    monkeypatch.setattr(answers, "PART_ROWS", 2)
+    assert answers.compute(generation, [query]) == 1
     with sqlite3.connect(generation / answers.FILE) as connection:
         changed = connection.execute(
-            "UPDATE row SET data = '{not a row' WHERE query = ? AND n = 2", (query.name,)
+            "UPDATE part SET rows = '[[not a row' WHERE query = ? AND parameter = '' AND n = 1",
+            (query.name,),
         ).rowcount
     assert changed == 1
     kept = answers.stream(generation, query, {})
     assert kept is not None
     assert [next(kept.rows) for _ in range(2)] == live[:2]
-    with pytest.raises(QueryError, match="a stored answer's row cannot be read"):
+    with pytest.raises(QueryError, match="a stored answer's rows cannot be read"):
         next(kept.rows)
 
 
