@@ -23,7 +23,6 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from .. import api
 from ..errors import IndsatsgrafError
 from ..graph import answers, search_index, sparql
 from ..graph import describe as describing
@@ -287,7 +286,14 @@ class Library:
     # -- things -----------------------------------------------------------------
 
     def describe(self, iri: str) -> describing.Description:
-        return api.describe(self.store(), iri)
+        """What the graph holds about ``iri`` itself, which the caller knows to exist.
+
+        Not through the name resolution of `indsatsgraf show`: that asked the
+        store what the name could mean on every page, and refused the things it
+        never names (a cross-document link, a source span) although their IRI
+        was right there, so their pages failed.
+        """
+        return describing.describe(self.store(), iri)
 
     def exists(self, iri: str) -> bool:
         return any(True for _ in self.store().quads_for_pattern(ox.NamedNode(iri), None, None))
