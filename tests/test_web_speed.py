@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import struct
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -266,3 +267,47 @@ def test_answers_about_one_thing_run_in_the_request_s_own_thread(two_documents, 
     assert library.rows("departments")
     assert threads["incoming"] is threading.current_thread()
     assert threads["departments"] is not threading.current_thread()
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_a_worker_s_long_reply_is_read_whole_once_the_loop_saw_it_coming(loop):
+    """The server waits for a worker's reply on its event loop, then reads it. uvloop leaves
+    a watched pipe non-blocking, and a reply longer than the pipe holds (64 KiB) then
+    failed part-way as if the worker had died: every large /sparql answer was a 503."""
+    import asyncio
+    import multiprocessing
+
+    from indsatsgraf.web.sparql_workers import _readable
+
+    factory = asyncio.new_event_loop
+    if loop == "uvloop":
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    reply = os.urandom(1 << 20)
+
+    def send_slowly() -> None:
+        """A message as Connection.send_bytes frames it, its end a moment after its start."""
+        os.write(writer.fileno(), struct.pack("!i", len(reply)) + reply[:1000])
+        time.sleep(0.3)
+        try:
+            with open(writer.fileno(), "wb", closefd=False) as pipe:
+                pipe.write(reply[1000:])
+        except BrokenPipeError:  # the reader gave up: the test has failed already
+            pass
+
+    sender = threading.Thread(target=send_slowly)
+
+    async def receive() -> bytes:
+        sender.start()
+        await _readable(reader, 30)
+        return reader.recv_bytes()
+
+    try:
+        with asyncio.Runner(loop_factory=factory) as runner:
+            assert runner.run(receive()) == reply
+    finally:
+        reader.close()
+        sender.join()
+        writer.close()
