@@ -17,6 +17,7 @@ import io
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from json.encoder import encode_basestring as _string  # as json.dumps(ensure_ascii=False)
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -178,17 +179,20 @@ def evaluate(store: ox.Store, text: str, accept: str, row_cap: int) -> Answer:
     return Answer(body, f"{media}; charset=utf-8", truncated)
 
 
-def _json_term(term: object) -> dict[str, str]:
+def _json_term(term: object) -> str:
+    """One term as its JSON object, in the text ``json.dumps`` writes for it."""
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return f'{{"type": "uri", "value": {_string(term.value)}}}'
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    cell = {"type": "literal", "value": term.value}  # type: ignore[union-attr]
+        return f'{{"type": "bnode", "value": {_string(term.value)}}}'
+    value = _string(term.value)  # type: ignore[union-attr]
     if term.language:  # type: ignore[union-attr]
-        cell["xml:lang"] = term.language  # type: ignore[union-attr]
-    elif term.datatype.value != XSD_STRING:  # type: ignore[union-attr]
-        cell["datatype"] = term.datatype.value  # type: ignore[union-attr]
-    return cell
+        return f'{{"type": "literal", "value": {value}, "xml:lang": {_string(term.language)}}}'  # type: ignore[union-attr]
+    if term.datatype.value != XSD_STRING:  # type: ignore[union-attr]
+        return (
+            f'{{"type": "literal", "value": {value}, "datatype": {_string(term.datatype.value)}}}'  # type: ignore[union-attr]
+        )
+    return f'{{"type": "literal", "value": {value}}}'
 
 
 def _xml_term(term: object) -> str:
@@ -210,7 +214,7 @@ def _json_solutions(variables: list[str], rows: list[tuple]) -> bytes:
     Each distinct term is encoded once and the rows are joined as text: building
     a dict per cell and encoding the document took as long as a small query.
     """
-    names = [json.dumps(v, ensure_ascii=False) for v in variables]
+    names = [_string(v) for v in variables]
     cells: dict[object, str] = {}
     bindings = []
     for row in rows:
@@ -220,7 +224,7 @@ def _json_solutions(variables: list[str], rows: list[tuple]) -> bytes:
                 continue
             cell = cells.get(term)
             if cell is None:
-                cell = cells[term] = json.dumps(_json_term(term), ensure_ascii=False)
+                cell = cells[term] = _json_term(term)
             parts.append(f"{name}: {cell}")
         bindings.append("{" + ", ".join(parts) + "}")
     head = json.dumps({"vars": variables}, ensure_ascii=False)
