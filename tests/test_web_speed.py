@@ -304,9 +304,13 @@ def test_a_worker_s_long_reply_is_read_whole_once_the_loop_saw_it_coming(loop):
         await _readable(reader, 30)
         return reader.recv_bytes()
 
-    try:
+    def run() -> bytes:
         with asyncio.Runner(loop_factory=factory) as runner:
-            assert runner.run(receive()) == reply
+            return runner.run(receive())
+
+    try:  # on a thread of its own, as run_apart: Playwright's sync API holds this thread's loop
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(run).result() == reply
     finally:
         reader.close()
         sender.join()
