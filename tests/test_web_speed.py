@@ -76,6 +76,17 @@ def test_kept_answers_follow_a_new_generation(two_documents):
     assert before > 0 and client.get(status).json()["total"] < before
 
 
+def test_kept_labels_follow_a_new_generation(two_documents):
+    """Labels are kept between pages for the live generation only."""
+    library = Library(two_documents.path)
+    plan = ID + "plan/tvaergaaende-indsatsplan-2015"
+    initiative = ID + "tvaergaaende-indsatsplan-2015/initiative/2.1.5"
+    assert library.labels({plan, initiative})[initiative] == "Etablering af Familiehus"
+    assert plan in library.labels({plan})
+    remove(two_documents, TVAERGAAENDE.name)
+    assert library.labels({plan, initiative}) == {}
+
+
 def test_sparql_queries_reuse_a_few_worker_processes(web_store, run_apart, monkeypatch):
     """A process per query capped /sparql far below `oxigraph serve`; a pool reuses its workers."""
     from indsatsgraf.web import sparql_endpoint, sparql_workers
