@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -130,6 +131,11 @@ def strip_comments(text: str) -> str:
 
 def _keep(match: re.Match[str]) -> str:
     return match.group(1) or ""
+
+
+#: strip_comments for the queries that parameters are bound into: the package's own
+#: few, stripped again for every thing page, several times each, if not remembered.
+_stripped = lru_cache(maxsize=128)(strip_comments)
 
 
 def check(
@@ -422,7 +428,7 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
     if not bindings:
         return text
     block = "".join(f" BIND({term} AS ?_{name})" for name, term in bindings.items()) + " "
-    clean = strip_comments(text)
+    clean = _stripped(text)
     match = re.search(r"(?i)\bWHERE\s*\{", clean) or re.search(r"\{", clean)
     if not match:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")

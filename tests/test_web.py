@@ -148,6 +148,43 @@ def test_thing_page_has_properties_sources_lineage_and_links(web_client):
     assert all(isinstance(link["score"], int | float) for link in data["links"])
 
 
+def test_the_links_and_source_spans_a_thing_page_lists_have_pages_of_their_own(web_client):
+    """A cross-document link and a source span are things no name of `show` means; their
+    pages went through that name resolution and failed (500) though their IRIs exist."""
+    data = web_client.get("/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5.json").json()
+    pointing = {r["href"]: r["property"] for r in data["incoming"]}
+    links = [href for href, p in pointing.items() if p.endswith("#linkSource") and href]
+    links += [href for href, p in pointing.items() if p.endswith("#linkTarget") and href]
+    assert links and all(href.startswith("/id/link/") for href in links)
+    for href in links:
+        response = web_client.get(href + ".json")
+        assert response.status_code == 200, href
+        classes = response.json()["classes"]
+        assert any("orrespond" in str(c) or "orbindelse" in str(c).lower() for c in classes)
+    span = next(
+        r["iri"] for r in data["rows"] if r["property"].endswith("wasDerivedFrom") and r["iri"]
+    )
+    page = web_client.get("/id/" + span.split("/id/", 1)[1] + ".json")
+    assert page.status_code == 200
+    lines = {r["propertyLabel"]: r["value"] for r in page.json()["rows"]}
+    assert "1017" in {str(v) for v in lines.values()}
+
+
+def test_what_points_at_a_thing_is_in_order_whichever_way_it_was_sorted(web_client, monkeypatch):
+    """The incoming rows are sorted in Python up to a bound, past it by the ordered query;
+    both give the rows of the query's own ORDER BY (property, label, subject)."""
+    from indsatsgraf.web import pages
+
+    path = "/id/org/sof.json"
+    sorted_here = web_client.get(path).json()["incoming"]
+    assert len(sorted_here) > 300
+    properties = [r["property"] for r in sorted_here]
+    assert properties == sorted(properties) and len(set(properties)) > 1
+    monkeypatch.setattr(pages, "INCOMING_SORTED_HERE", 10)
+    by_query = web_client.get(path + "?sorted=by-the-query").json()["incoming"]  # not cached
+    assert by_query == sorted_here
+
+
 def test_a_plan_page_links_to_its_document(web_client):
     data = web_client.get("/id/plan/bif-indsatsplan-2018-2022.json").json()
     assert data["document"] == "/documents/bif-indsatsplan-2018-2022"

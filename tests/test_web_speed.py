@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import struct
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -73,6 +74,17 @@ def test_kept_answers_follow_a_new_generation(two_documents):
     assert client.get(lineage).status_code == 404
     assert client.get("/network/overview.json").json()["nodes"] < overview
     assert before > 0 and client.get(status).json()["total"] < before
+
+
+def test_kept_labels_follow_a_new_generation(two_documents):
+    """Labels are kept between pages for the live generation only."""
+    library = Library(two_documents.path)
+    plan = ID + "plan/tvaergaaende-indsatsplan-2015"
+    initiative = ID + "tvaergaaende-indsatsplan-2015/initiative/2.1.5"
+    assert library.labels({plan, initiative})[initiative] == "Etablering af Familiehus"
+    assert plan in library.labels({plan})
+    remove(two_documents, TVAERGAAENDE.name)
+    assert library.labels({plan, initiative}) == {}
 
 
 def test_sparql_queries_reuse_a_few_worker_processes(web_store, run_apart, monkeypatch):
@@ -266,3 +278,51 @@ def test_answers_about_one_thing_run_in_the_request_s_own_thread(two_documents, 
     assert library.rows("departments")
     assert threads["incoming"] is threading.current_thread()
     assert threads["departments"] is not threading.current_thread()
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_a_worker_s_long_reply_is_read_whole_once_the_loop_saw_it_coming(loop):
+    """The server waits for a worker's reply on its event loop, then reads it. uvloop leaves
+    a watched pipe non-blocking, and a reply longer than the pipe holds (64 KiB) then
+    failed part-way as if the worker had died: every large /sparql answer was a 503."""
+    import asyncio
+    import multiprocessing
+
+    from indsatsgraf.web.sparql_workers import _readable
+
+    factory = asyncio.new_event_loop
+    if loop == "uvloop":
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    reply = os.urandom(1 << 20)
+
+    def send_slowly() -> None:
+        """A message as Connection.send_bytes frames it, its end a moment after its start."""
+        os.write(writer.fileno(), struct.pack("!i", len(reply)) + reply[:1000])
+        time.sleep(0.3)
+        try:
+            with open(writer.fileno(), "wb", closefd=False) as pipe:
+                pipe.write(reply[1000:])
+        except BrokenPipeError:  # the reader gave up: the test has failed already
+            pass
+
+    sender = threading.Thread(target=send_slowly)
+
+    async def receive() -> bytes:
+        sender.start()
+        await _readable(reader, 30)
+        return reader.recv_bytes()
+
+    def run() -> bytes:
+        with asyncio.Runner(loop_factory=factory) as runner:
+            return runner.run(receive())
+
+    try:  # on a thread of its own, as run_apart: Playwright's sync API holds this thread's loop
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(run).result() == reply
+    finally:
+        reader.close()
+        sender.join()
+        writer.close()

@@ -23,7 +23,6 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from .. import api
 from ..errors import IndsatsgrafError
 from ..graph import answers, search_index, sparql
 from ..graph import describe as describing
@@ -41,6 +40,10 @@ ROW_CAP = 10_000
 T = TypeVar("T")
 #: Rows of answers kept in memory for the live generation (see Library.remember).
 MEMO_ROWS = 200_000
+#: Labels kept for the live generation (see Library.labels).
+MAX_LABELS = 100_000
+#: A label not looked up yet (None: looked up, and there is none).
+_UNKNOWN = object()
 
 
 @cache
@@ -122,6 +125,7 @@ class Library:
         self._memo_generation = ""
         self._memo_rows = 0
         self._flights: dict[tuple[str, Hashable], _Flight] = {}
+        self._labels: tuple[str, dict[str, str | None]] = ("", {})
 
     # -- the graph --------------------------------------------------------------
 
@@ -287,23 +291,44 @@ class Library:
     # -- things -----------------------------------------------------------------
 
     def describe(self, iri: str) -> describing.Description:
-        return api.describe(self.store(), iri)
+        """What the graph holds about ``iri`` itself, which the caller knows to exist.
+
+        Not through the name resolution of `indsatsgraf show`: that asked the
+        store what the name could mean on every page, and refused the things it
+        never names (a cross-document link, a source span) although their IRI
+        was right there, so their pages failed.
+        """
+        return describing.describe(self.store(), iri)
 
     def exists(self, iri: str) -> bool:
         return any(True for _ in self.store().quads_for_pattern(ox.NamedNode(iri), None, None))
 
     def labels(self, iris: set[str]) -> dict[str, str]:
-        """The Danish (else any) label of each IRI that has one."""
-        store, found = self.store(), {}
+        """The Danish (else any) label of each IRI that has one.
+
+        Kept for the live generation (up to MAX_LABELS of them): most labels a
+        thing page shows are those of the same properties, classes, plans and
+        departments, which every page looked up again.
+        """
+        generation, store, _ = self._open()
+        kept_generation, kept = self._labels
+        if kept_generation != generation:
+            kept = {}
+            self._labels = (generation, kept)
+        found = {}
         label = ox.NamedNode(RDFS + "label")
         for iri in iris:
             if not iri.startswith(("http://", "https://")):
                 continue
-            best = None
-            for quad in store.quads_for_pattern(ox.NamedNode(iri), label, None):
-                language = getattr(quad.object, "language", None)
-                if best is None or language == "da":
-                    best = quad.object.value
+            best = kept.get(iri, _UNKNOWN)
+            if best is _UNKNOWN:
+                best = None
+                for quad in store.quads_for_pattern(ox.NamedNode(iri), label, None):
+                    language = getattr(quad.object, "language", None)
+                    if best is None or language == "da":
+                        best = quad.object.value
+                if len(kept) < MAX_LABELS:
+                    kept[iri] = best
             if best is not None:
                 found[iri] = best
         return found

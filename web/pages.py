@@ -23,7 +23,7 @@ from ..queries.catalog import DEPARTMENT_CODES, Parameter, SavedQuery
 from ..viz import indicators as progress_chart
 from ..viz.network import VIEWS, ViewError, ViewSpec
 from . import networks, tables
-from .library import ROW_CAP, Document, Library, catalog
+from .library import ROW_CAP, Document, Library, catalog, web_query
 
 #: The planners' questions on the front page: (question, link).
 QUESTIONS = (
@@ -54,6 +54,10 @@ RDF_TYPES = {
 }
 CONTEXT_LINES = 3
 MAX_CONTEXT = 40
+#: The most statements pointing at a thing that its page lists (as incoming-ordered.rq).
+MAX_INCOMING = 500
+#: Up to this many statements pointing at a thing are sorted here (see incoming_rows).
+INCOMING_SORTED_HERE = 5_000
 
 
 def library(request: Request) -> Library:
@@ -370,7 +374,7 @@ def thing(request: Request) -> Response:
             "property": str(r["property"]),
             "href": local_path(str(r["subject"])),
         }
-        for r in lib.rows("incoming", thing=iri)
+        for r in incoming_rows(lib, iri)
     ]
     plabels = lib.labels({r["property"] for r in incoming})
     for row in incoming:
@@ -397,6 +401,30 @@ def thing(request: Request) -> Response:
     if data["lineage"]:
         timeline, data["lineageLinks"] = networks.initiative_timeline(lib, iri, local_path)
     return render(request, "thing.html", data, title=label, timeline=timeline)
+
+
+def incoming_rows(lib: Library, iri: str) -> list[dict]:
+    """What points at the thing: the first MAX_INCOMING by property, subject label and subject.
+
+    Sorted here rather than by the query: Oxigraph's ORDER BY reads the text of
+    both terms from the store at every comparison, which made the query of a
+    department's page (some 400 statements point at it) take 40 to 100 ms,
+    against a fraction of a millisecond to sort the plain values. Only a thing
+    with more than INCOMING_SORTED_HERE statements is left to the ordered
+    query, which keeps the rows it reads to MAX_INCOMING.
+    """
+    found = lib.run(
+        web_query("incoming"), {"thing": iri}, limit=INCOMING_SORTED_HERE + 1, limited=False
+    ).rows
+    if len(found) > INCOMING_SORTED_HERE:
+        return lib.rows("incoming-ordered", thing=iri)
+    return sorted(found, key=_incoming_order)[:MAX_INCOMING]
+
+
+def _incoming_order(row: dict) -> tuple:
+    """SPARQL's order of the incoming query's rows: an unbound label before any label."""
+    label = row["label"]
+    return (str(row["property"]), label is not None, str(label or ""), str(row["subject"]))
 
 
 def sources(lib: Library, spans: list[tuple[str, int, int, str]]) -> list[dict[str, Any]]:

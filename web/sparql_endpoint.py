@@ -16,16 +16,17 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from json.encoder import encode_basestring as _string  # as json.dumps(ensure_ascii=False)
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from starlette.concurrency import run_in_threadpool
 
 from ..graph import sparql
 from ..graph.deadline import QueryTimeout
 from ..graph.query_guard import guard
-from ..queries.catalog import QueryError, ad_hoc
+from ..queries.catalog import QueryError
 from .sparql_workers import QueryWorkers, WorkerError
 
 ROW_CAP = 10_000
@@ -77,14 +78,32 @@ def checked(text: str) -> str:
     """
     if not text.strip():
         raise EndpointError("no query given (send it as the query parameter)")
-    query = ad_hoc(text)
-    try:
-        guard(query.text, str(query.path))
-    except QueryError as error:
-        raise EndpointError(str(error).replace("<inline>: ", ""), 403) from error
-    if sparql.UPDATE.match(sparql.strip_comments(query.text)):
-        raise EndpointError("updates are not allowed: this endpoint is read-only", 403)
+    refusal = _refusal(text) if len(text) <= MAX_REMEMBERED_TEXT else _refusal.__wrapped__(text)
+    if refusal is not None:
+        raise EndpointError(*refusal)
     return text
+
+
+#: Query texts up to this many characters have their verdict remembered (see _refusal).
+MAX_REMEMBERED_TEXT = 20_000
+
+
+@lru_cache(maxsize=256)
+def _refusal(text: str) -> tuple[str, int] | None:
+    """Why the endpoint refuses ``text`` (message, status), or None.
+
+    Remembered for recent texts: clients send the same queries again and again
+    (a dashboard, the editor's examples, a script in a loop), and the token scan
+    cost the server's event loop a millisecond or two of every such request. The
+    verdict depends on the text alone, so a remembered one is the same answer.
+    """
+    try:
+        guard(text, "<inline>")
+    except QueryError as error:
+        return str(error).replace("<inline>: ", ""), 403
+    if sparql.UPDATE.match(sparql.strip_comments(text)):
+        return "updates are not allowed: this endpoint is read-only", 403
+    return None
 
 
 def choose(accept: str, options: dict, default: str) -> str:
@@ -120,7 +139,7 @@ async def answer(
     has been told it took too long.
     """
     try:
-        return await run_in_threadpool(workers.run, generation, text, accept, ROW_CAP, time_limit)
+        return await workers.run(generation, text, accept, ROW_CAP, time_limit)
     except QueryTimeout as error:
         raise EndpointError(
             f"the query did not finish within {time_limit:g} s; narrow it down", 503
@@ -145,7 +164,7 @@ def evaluate(store: ox.Store, text: str, accept: str, row_cap: int) -> Answer:
             if len(rows) == row_cap:
                 truncated = True
                 break
-            rows.append([solution[v] for v in variables])
+            rows.append(tuple(solution))  # its terms in the order of the variables
         kind = SELECT_TYPES[choose(accept, SELECT_TYPES, "application/sparql-results+json")]
         return Answer(_solutions(variables, rows, kind), MEDIA[kind], truncated)
     triples, truncated = [], False
@@ -160,17 +179,20 @@ def evaluate(store: ox.Store, text: str, accept: str, row_cap: int) -> Answer:
     return Answer(body, f"{media}; charset=utf-8", truncated)
 
 
-def _json_term(term: object) -> dict[str, str]:
+def _json_term(term: object) -> str:
+    """One term as its JSON object, in the text ``json.dumps`` writes for it."""
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return f'{{"type": "uri", "value": {_string(term.value)}}}'
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    cell = {"type": "literal", "value": term.value}  # type: ignore[union-attr]
+        return f'{{"type": "bnode", "value": {_string(term.value)}}}'
+    value = _string(term.value)  # type: ignore[union-attr]
     if term.language:  # type: ignore[union-attr]
-        cell["xml:lang"] = term.language  # type: ignore[union-attr]
-    elif term.datatype.value != XSD_STRING:  # type: ignore[union-attr]
-        cell["datatype"] = term.datatype.value  # type: ignore[union-attr]
-    return cell
+        return f'{{"type": "literal", "value": {value}, "xml:lang": {_string(term.language)}}}'  # type: ignore[union-attr]
+    if term.datatype.value != XSD_STRING:  # type: ignore[union-attr]
+        return (
+            f'{{"type": "literal", "value": {value}, "datatype": {_string(term.datatype.value)}}}'  # type: ignore[union-attr]
+        )
+    return f'{{"type": "literal", "value": {value}}}'
 
 
 def _xml_term(term: object) -> str:
@@ -186,14 +208,32 @@ def _xml_term(term: object) -> str:
     return f"<literal{attributes}>{escape(term.value)}</literal>"  # type: ignore[union-attr]
 
 
-def _solutions(variables: list[str], rows: list[list], kind: str) -> bytes:
+def _json_solutions(variables: list[str], rows: list[tuple]) -> bytes:
+    """The JSON results document, written as ``json.dumps`` writes the whole of it.
+
+    Each distinct term is encoded once and the rows are joined as text: building
+    a dict per cell and encoding the document took as long as a small query.
+    """
+    names = [_string(v) for v in variables]
+    cells: dict[object, str] = {}
+    bindings = []
+    for row in rows:
+        parts = []
+        for name, term in zip(names, row, strict=True):
+            if term is None:
+                continue
+            cell = cells.get(term)
+            if cell is None:
+                cell = cells[term] = _json_term(term)
+            parts.append(f"{name}: {cell}")
+        bindings.append("{" + ", ".join(parts) + "}")
+    head = json.dumps({"vars": variables}, ensure_ascii=False)
+    return f'{{"head": {head}, "results": {{"bindings": [{", ".join(bindings)}]}}}}'.encode()
+
+
+def _solutions(variables: list[str], rows: list[tuple], kind: str) -> bytes:
     if kind == "json":
-        bindings = [
-            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-            for row in rows
-        ]
-        document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-        return json.dumps(document, ensure_ascii=False).encode()
+        return _json_solutions(variables, rows)
     if kind == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
         out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables))

@@ -13,9 +13,9 @@ is killed and replaced, and the other workers carry on.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
-import queue
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -48,23 +48,34 @@ class _Worker:
 
 
 class QueryWorkers:
-    """The pool; :meth:`run` blocks, so the endpoint calls it from a thread."""
+    """The pool; :meth:`run` is awaited on the server's event loop.
+
+    The loop waits for a worker's answer by watching its pipe, not from a
+    thread: handing every query to a thread that sat in a blocking read, and
+    waking the loop from it, cost the server more processor time per request
+    than a small query costs the worker that runs it.
+    """
 
     def __init__(self, size: int = WORKERS) -> None:
         self._context = multiprocessing.get_context("forkserver")
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
-        self._slots = threading.BoundedSemaphore(size)
+        self._size = size
+        self._idle: list[_Worker] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots = asyncio.Semaphore(size)
 
-    def run(self, generation: Path, text: str, accept: str, row_cap: int, time_limit: float):
+    async def run(self, generation: Path, text: str, accept: str, row_cap: int, time_limit: float):
         """The query's Answer (see sparql_endpoint) on ``generation``; QueryTimeout at the limit."""
-        if not self._slots.acquire(timeout=time_limit):
-            raise QueryTimeout(time_limit)
+        slots = self._semaphore()
         try:
-            worker = self._take()
+            async with asyncio.timeout(time_limit):
+                await slots.acquire()
+        except TimeoutError:
+            raise QueryTimeout(time_limit) from None
+        try:
+            worker = self._idle.pop() if self._idle else await self._start()
             try:
                 worker.connection.send((str(generation), text, accept, row_cap))
-                if not worker.connection.poll(time_limit):
-                    raise QueryTimeout(time_limit)
+                await _readable(worker.connection, time_limit)
                 ok, value = worker.connection.recv()
             except (EOFError, OSError) as error:
                 worker.stop()
@@ -73,28 +84,47 @@ class QueryWorkers:
                     "narrow the query down",
                     503,
                 ) from error
-            except BaseException:
+            except BaseException:  # the time limit, or the request given up
                 worker.stop()  # still running the query: killed, never reused
                 raise
-            self._idle.put(worker)
+            self._idle.append(worker)
         finally:
-            self._slots.release()
+            slots.release()
         if ok:
             return value
         raise WorkerError(*value)
 
-    def _take(self) -> _Worker:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            return _Worker(self._context)
+    def _semaphore(self) -> asyncio.Semaphore:
+        """The slots, for the running loop (a test may run each query on a loop of its own)."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop, self._slots = loop, asyncio.Semaphore(self._size)
+        return self._slots
+
+    async def _start(self) -> _Worker:
+        """A new worker; started from a thread, as asking the fork server for it blocks."""
+        return await asyncio.to_thread(_Worker, self._context)
 
     def close(self) -> None:
-        while True:
-            try:
-                self._idle.get_nowait().stop()
-            except queue.Empty:
-                return
+        while self._idle:
+            self._idle.pop().stop()
+
+
+async def _readable(connection: Connection, seconds: float) -> None:
+    """Return once ``connection`` has data (or its worker is gone); QueryTimeout after ``seconds``."""
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    descriptor = connection.fileno()
+    loop.add_reader(descriptor, lambda: ready.done() or ready.set_result(None))
+    try:
+        async with asyncio.timeout(seconds):
+            await ready
+    except TimeoutError:
+        raise QueryTimeout(seconds) from None
+    finally:
+        loop.remove_reader(descriptor)
+        # uvloop leaves a watched descriptor non-blocking; the reply is then read whole.
+        os.set_blocking(descriptor, True)
 
 
 def _serve(connection: Connection) -> None:
