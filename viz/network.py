@@ -126,6 +126,8 @@ CLASS_MEMBERS = query_file(__package__, "class-members")
 #: it, thing by thing (about 2 ms each on a large archive), LOOKUP_BATCH in a query.
 LOOKUP_LIMIT = 5000
 LOOKUP_BATCH = 500
+#: Things whose classes are looked up in one query (a look-up costs some 40 µs).
+CLASS_BATCH = 5000
 
 
 class ViewError(IndsatsgrafError):
@@ -278,7 +280,7 @@ class Facts:
     thing by thing (THING_FACTS, index look-ups); only above LOOKUP_LIMIT
     things at once is the whole archive read in one query (THINGS, hash joins),
     which is then cheaper. Which resources are things at all, and of which
-    kind, comes from their classes alone (THING_CLASSES).
+    kind, comes from their classes alone (THING_CLASSES, looked up too).
     """
 
     def __init__(self, store: ox.Store) -> None:
@@ -286,7 +288,8 @@ class Facts:
         self._things: dict[str, Thing] = {}
         self._read: set[str] = set()
         self._whole = False
-        self._classes: dict[str, set[str]] | None = None
+        self._classes: dict[str, set[str]] = {}
+        self._classed: set[str] = set()
 
     def of(self, iris: Iterable[str]) -> dict[str, Thing]:
         """The things among ``iris`` with their facts, in the order given; IRIs that are
@@ -301,14 +304,25 @@ class Facts:
         return {iri: self._things[iri] for iri in wanted if iri in self._things}
 
     def kinds(self, iris: Iterable[str]) -> dict[str, str]:
-        """The kind of each thing among ``iris`` (not-things left out), from their classes:
-        no more facts are read than a view will draw."""
+        """The kind of each thing among ``iris`` (not-things left out), from their classes
+        alone: a view learns which ends of its relations are things before it knows
+        which of them it draws."""
         wanted = list(dict.fromkeys(iris))
-        missing = sum(iri not in self._read for iri in wanted)
-        if self._whole or missing <= LOOKUP_LIMIT:
-            return {iri: thing.kind for iri, thing in self.of(wanted).items()}
-        classes = self._all_classes()
-        return {iri: kind_of(classes[iri]) for iri in wanted if iri in classes}
+        unknown = [iri for iri in wanted if iri not in self._classed and iri not in self._read]
+        if not self._whole:
+            for start in range(0, len(unknown), CLASS_BATCH):
+                batch = [_named(iri) for iri in unknown[start : start + CLASS_BATCH]]
+                query = with_value_list(THING_CLASSES, "node", [t for t in batch if t])
+                for row in self.store.query(query, use_default_graph_as_union=True):
+                    self._classes.setdefault(row["node"].value, set()).add(row["class"].value)
+            self._classed.update(unknown)
+        kinds = {}
+        for iri in wanted:
+            thing = self._things.get(iri)
+            classes = thing.classes if thing is not None else self._classes.get(iri)
+            if classes:
+                kinds[iri] = kind_of(classes)
+        return kinds
 
     def of_kind(self, kind: str) -> dict[str, Thing]:
         """Every thing of one kind (the plans, the departments), by IRI."""
@@ -336,15 +350,6 @@ class Facts:
     def _read_all(self) -> None:
         self._absorb(self.store.query(THINGS, use_default_graph_as_union=True))
         self._whole = True
-
-    def _all_classes(self) -> dict[str, set[str]]:
-        if self._classes is None:
-            classes: dict[str, set[str]] = defaultdict(set)
-            for row in self.store.query(THING_CLASSES, use_default_graph_as_union=True):
-                if isinstance(row["node"], ox.NamedNode):
-                    classes[row["node"].value].add(row["class"].value)
-            self._classes = dict(classes)
-        return self._classes
 
     def _absorb(self, rows: Iterable[ox.QuerySolution]) -> None:
         """Keep the things of THINGS or THING_FACTS rows (resources with a class)."""
