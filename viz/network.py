@@ -406,16 +406,22 @@ def describe(graph: nx.Graph, facts: Facts) -> nx.Graph:
     return graph
 
 
-def _edges_graph(rows: Iterable[ox.QuerySolution], facts: Facts) -> nx.Graph:
+def _edges_graph(
+    rows: Iterable[ox.QuerySolution], facts: Facts, drawn_whole: bool = False
+) -> nx.Graph:
     """An undirected graph from ?s ?p ?o (?via) rows between things; its nodes carry no
-    facts yet (:func:`describe`)."""
+    facts yet (:func:`describe`). A view that draws all of them (``drawn_whole``) reads
+    their facts at once, which tells their classes too."""
     links = []
     for row in rows:
         source, predicate, target = row["s"], row["p"], row["o"]
         if all(isinstance(t, ox.NamedNode) for t in (source, predicate, target)):
             via = row["via"].value if row["via"] else ""
             links.append((source.value, predicate.value, target.value, via))
-    known = facts.kinds(node for s, _, o, _ in links for node in (s, o))
+    ends = [node for s, _, o, _ in links for node in (s, o)]
+    if drawn_whole:
+        facts.of(ends)
+    known = facts.kinds(ends)
     graph = nx.Graph()
     for s, p, o, via in links:
         if s == o and p != IG + "describedIn":
@@ -609,7 +615,8 @@ def lineage(
     passes through those plans, so a 2015 initiative is shown with what it became.
     """
     facts = Facts(store)
-    graph = _edges_graph(store.query(LINEAGE, use_default_graph_as_union=True), facts)
+    rows = store.query(LINEAGE, use_default_graph_as_union=True)
+    graph = _edges_graph(rows, facts, drawn_whole=True)
     chosen = _plans(facts, plans)
     if chosen:
         known = facts.of(graph)
