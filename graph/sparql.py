@@ -435,6 +435,21 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
     return clean[: match.end()] + block + clean[match.end() :]
 
 
+def with_value_list(text: str, name: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
+    """The query with ``VALUES ?name { … }`` of ``terms`` opening its WHERE clause.
+
+    The list form of :func:`with_values`, for the library's own queries on the
+    embedded store only (a VALUES block is what Virtuoso mishandled): a network
+    view names the hundreds of things it draws in one query.
+    """
+    block = f" VALUES ?{name} {{ {' '.join(str(term) for term in terms)} }} "
+    clean = strip_comments(text)
+    match = re.search(r"(?i)\bWHERE\s*\{", clean)
+    if not match:
+        raise QueryError("cannot bind a list of values: the query has no WHERE clause")
+    return clean[: match.end()] + block + clean[match.end() :]
+
+
 def refuse_cut_answer(endpoint: str, headers: dict[str, str], rows: int) -> None:
     """Raise QueryError when the endpoint says it sent only part of the answer.
 

@@ -26,6 +26,7 @@ PAGE_KINDS = {
     "networks": "/network",
     "network": "/network/departments",
     "indicators": "/indicators",
+    "indicator page": "/indicators?_size=5",
     "search": "/search?q=botilbud",
     "links": "/links",
     "sparql": "/sparql",
@@ -116,6 +117,20 @@ def test_network_is_drawn_with_its_table(web_page, web_server):
     assert page.locator("#network canvas").count() == 1
     assert page.evaluate("window.indsatsgrafNetwork.body.data.nodes.length") >= 7
     assert page.locator("table tbody tr").count() >= 1
+
+
+def test_planner_pages_through_the_indicators(web_page, web_server):
+    page = web_page.page
+    page.goto(web_server.url + "/indicators?_size=5")
+    first = page.locator("table.progress tbody th").all_inner_texts()
+    assert len(first) == 5
+    caption = page.locator("table.progress caption").inner_text()
+    assert caption.endswith("; 5 på denne side")
+    total = int(caption.split()[0])
+    # the next page goes on after the first five (at the usual page size)
+    page.get_by_role("link", name="Næste side").click()
+    following = page.locator("table.progress tbody th").all_inner_texts()
+    assert len(following) == total - 5 and not set(first) & set(following)
 
 
 def test_sparql_editor_opens_a_saved_query(web_page, web_server):

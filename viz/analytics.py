@@ -23,13 +23,14 @@ from ..files import atomic_output, check_target
 from ..graph.sparql import QueryResult, Value
 from ..safetext import without_controls
 from .network import (
+    Facts,
     ViewError,
     ViewSpec,
     apply_filters,
     build_view,
+    describe,
     relations,
     resolve,
-    things,
     with_thing,
 )
 
@@ -156,14 +157,14 @@ def shortest_path(store: ox.Store, source: str, target: str, spec: ViewSpec) -> 
     with the relation that leads to the next.
     """
 
-    known = things(store)
-    start, end = resolve(store, known, source), resolve(store, known, target)
-    around = relations(store, known)
+    facts = Facts(store)
+    start, end = resolve(store, facts, source), resolve(store, facts, target)
+    around = relations(store, facts)
     for node in (start, end):
-        around = with_thing(store, known, around, node)
+        around = describe(with_thing(store, facts, around, node), facts)
     graph = apply_filters(
         around,
-        known,
+        facts,
         plans=spec.plans,
         departments=spec.departments,
         classes=spec.classes,

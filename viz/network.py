@@ -1,15 +1,16 @@
 """Network views: SPARQL over the store, turned into networkx graphs.
 
 Each view runs one query whose rows are edges (the query-as-graph view runs the saved
-query). Every node then gets the same attributes from one shared query over the things
-in the store, so a tooltip reads alike in every view. They are plain data: ``label``
+query). Every node then gets the same attributes from one shared reading of the things'
+facts (:class:`Facts`), so a tooltip reads alike in every view; a view reads the facts
+of the things it draws only, not of the whole archive. They are plain data: ``label``
 (Danish), ``kind`` (a key of the renderer's legend) and ``kind_label`` (its Danish
 name), ``notation``, ``plan`` (IRI) and ``plan_file``, ``departments`` (codes),
 ``period``, ``amount`` (kroner, for sizing), ``status``, ``financing``, ``source`` (file
 and lines) and ``quote``. ``details`` is the Danish tooltip rendered from them
 (:func:`tooltip`); code reads the data, never the tooltip.
 
-Filters work on the finished graph and mean the same in every view: ``--plan`` keeps
+Filters work on the view's graph and mean the same in every view: ``--plan`` keeps
 the things of those plans and the organisations they touch; ``--department`` keeps the
 things that involve the department and their direct neighbours; ``--class`` keeps only
 nodes of those classes.
@@ -29,7 +30,7 @@ import pyoxigraph as ox
 from ..errors import IndsatsgrafError
 from ..graph.names import Names, Plan, UnresolvedName, match_plans
 from ..graph.query_files import query_file
-from ..graph.sparql import run_embedded, with_values
+from ..graph.sparql import run_embedded, with_value_list, with_values
 from ..graph.vocabulary import IG, KIND_ORDER, ORG
 from ..queries.catalog import find as find_query
 from .render import KIND_STYLES
@@ -38,21 +39,23 @@ from .styling import mark_departments, mark_focus, mark_lineage, mark_overview
 __all__ = [
     "OVERVIEW_KINDS",
     "VIEWS",
+    "Facts",
     "Thing",
     "View",
     "ViewError",
     "ViewSpec",
     "apply_filters",
     "build_view",
+    "capped",
     "dependencies",
     "departments",
+    "describe",
     "focus",
     "lineage",
     "overview",
     "query_graph",
     "relations",
     "resolve",
-    "things",
     "with_thing",
 ]
 
@@ -115,6 +118,16 @@ DEPENDENCIES = query_file(__package__, "dependencies")
 LINEAGE = query_file(__package__, "lineage")
 ORGANISATION_TIES = query_file(__package__, "organisation-ties")
 THINGS = query_file(__package__, "things")
+THING_FACTS = query_file(__package__, "thing-facts")
+THING_CLASSES = query_file(__package__, "thing-classes")
+CLASS_MEMBERS = query_file(__package__, "class-members")
+
+#: Above this many things a view reads the facts of the whole archive in one query; up to
+#: it, thing by thing (about 2 ms each on a large archive), LOOKUP_BATCH in a query.
+LOOKUP_LIMIT = 5000
+LOOKUP_BATCH = 500
+#: Things whose classes are looked up in one query (a look-up costs some 40 µs).
+CLASS_BATCH = 5000
 
 
 class ViewError(IndsatsgrafError):
@@ -141,10 +154,12 @@ class ViewSpec:
 
 @dataclass
 class View:
-    """A finished view: its graph and the page title that says what it shows."""
+    """A finished view: its graph, the page title that says what it shows, and how many
+    things were left out to keep it under a node cap."""
 
     graph: nx.Graph
     title: str
+    hidden: int = 0
 
 
 @dataclass
@@ -170,10 +185,7 @@ class Thing:
 
     @property
     def kind(self) -> str:
-        for kind, iri in VIEW_KINDS:
-            if iri in self.classes:
-                return kind
-        return "Other"
+        return kind_of(self.classes)
 
     @property
     def amount(self) -> float | None:
@@ -250,51 +262,175 @@ def danish_number(value: float) -> str:
     return f"{round(value):,}".replace(",", ".")
 
 
-def things(store: ox.Store) -> dict[str, Thing]:
-    """Tooltip facts for every thing in the store, by IRI."""
-    found: dict[str, Thing] = {}
-    for row in store.query(THINGS, use_default_graph_as_union=True):
-        node = row["node"]
-        if not isinstance(node, ox.NamedNode):
-            continue
-        thing = found.setdefault(node.value, Thing(node.value))
-        key, value = row["key"].value, row["value"].value
-        if key == "class":
-            thing.classes.add(value)
-        elif key in ("label", "notation", "period", "year", "start", "end", "plan", "financing"):
-            setattr(thing, key, getattr(thing, key) or value)
-        elif key == "planFile":
-            thing.plan_file = value
-        elif key == "budgetYear":
-            thing.budget_year = value
-        elif key == "department":
-            thing.departments.add(value)
-        elif key == "amount":
-            thing.amounts[row["extra"].value] = Decimal(value)
-        elif key == "status":
-            thing.status.add(value)
-        elif key == "source":
-            first, last = int(row["first"].value), int(row["last"].value)
-            thing.sources.append((value, first, last, row["extra"].value))
-    return {iri: thing for iri, thing in found.items() if thing.classes}
+def kind_of(classes: Iterable[str]) -> str:
+    """The kind a view draws for a thing of ``classes``: the most specific one."""
+    classes = set(classes)
+    for kind, iri in VIEW_KINDS:
+        if iri in classes:
+            return kind
+    return "Other"
 
 
-def _edges_graph(rows: Iterable[ox.QuerySolution], known: Mapping[str, Thing]) -> nx.Graph:
-    """An undirected graph from ?s ?p ?o (?via) rows between known things."""
-    graph = nx.Graph()
+class Facts:
+    """The tooltip facts of things, read from the store as a view asks for them.
+
+    Reading the facts of every thing in an archive took most of a view's time
+    (18 of 23 seconds for the departments view at ×100) although a view draws
+    a few of them. So a view asks for the things it draws, and they are read
+    thing by thing (THING_FACTS, index look-ups); only above LOOKUP_LIMIT
+    things at once is the whole archive read in one query (THINGS, hash joins),
+    which is then cheaper. Which resources are things at all, and of which
+    kind, comes from their classes alone (THING_CLASSES, looked up too).
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self._things: dict[str, Thing] = {}
+        self._read: set[str] = set()
+        self._whole = False
+        self._classes: dict[str, set[str]] = {}
+        self._classed: set[str] = set()
+
+    def of(self, iris: Iterable[str]) -> dict[str, Thing]:
+        """The things among ``iris`` with their facts, in the order given; IRIs that are
+        not things are left out."""
+        wanted = list(dict.fromkeys(iris))
+        missing = [iri for iri in wanted if iri not in self._read]
+        if missing and not self._whole:
+            if len(missing) > LOOKUP_LIMIT:
+                self._read_all()
+            else:
+                self._look_up(missing)
+        return {iri: self._things[iri] for iri in wanted if iri in self._things}
+
+    def kinds(self, iris: Iterable[str]) -> dict[str, str]:
+        """The kind of each thing among ``iris`` (not-things left out), from their classes
+        alone: a view learns which ends of its relations are things before it knows
+        which of them it draws."""
+        wanted = list(dict.fromkeys(iris))
+        unknown = [iri for iri in wanted if iri not in self._classed and iri not in self._read]
+        if not self._whole:
+            for start in range(0, len(unknown), CLASS_BATCH):
+                batch = [_named(iri) for iri in unknown[start : start + CLASS_BATCH]]
+                query = with_value_list(THING_CLASSES, "node", [t for t in batch if t])
+                for row in self.store.query(query, use_default_graph_as_union=True):
+                    self._classes.setdefault(row["node"].value, set()).add(row["class"].value)
+            self._classed.update(unknown)
+        kinds = {}
+        for iri in wanted:
+            thing = self._things.get(iri)
+            classes = thing.classes if thing is not None else self._classes.get(iri)
+            if classes:
+                kinds[iri] = kind_of(classes)
+        return kinds
+
+    def of_kind(self, kind: str) -> dict[str, Thing]:
+        """Every thing of one kind (the plans, the departments), by IRI."""
+        iri = dict(VIEW_KINDS)[kind]
+        query = with_values(CLASS_MEMBERS, {"class": ox.NamedNode(iri)})
+        rows = self.store.query(query, use_default_graph_as_union=True)
+        members = (row["node"].value for row in rows)
+        return {iri: t for iri, t in self.of(members).items() if t.kind == kind}
+
+    def __getitem__(self, iri: str) -> Thing:
+        return self.of([iri])[iri]
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and bool(self.of([iri]))
+
+    def _look_up(self, iris: list[str]) -> None:
+        for start in range(0, len(iris), LOOKUP_BATCH):
+            batch = [_named(iri) for iri in iris[start : start + LOOKUP_BATCH]]
+            terms = [term for term in batch if term is not None]
+            if terms:
+                query = with_value_list(THING_FACTS, "node", terms)
+                self._absorb(self.store.query(query, use_default_graph_as_union=True))
+        self._read.update(iris)
+
+    def _read_all(self) -> None:
+        self._absorb(self.store.query(THINGS, use_default_graph_as_union=True))
+        self._whole = True
+
+    def _absorb(self, rows: Iterable[ox.QuerySolution]) -> None:
+        """Keep the things of THINGS or THING_FACTS rows (resources with a class)."""
+        found: dict[str, Thing] = {}
+        for row in rows:
+            node = row["node"]
+            if not isinstance(node, ox.NamedNode):
+                continue
+            thing = found.setdefault(node.value, Thing(node.value))
+            key, value = row["key"].value, row["value"].value
+            if key == "class":
+                thing.classes.add(value)
+            elif key in (
+                "label",
+                "notation",
+                "period",
+                "year",
+                "start",
+                "end",
+                "plan",
+                "financing",
+            ):
+                setattr(thing, key, getattr(thing, key) or value)
+            elif key == "planFile":
+                thing.plan_file = value
+            elif key == "budgetYear":
+                thing.budget_year = value
+            elif key == "department":
+                thing.departments.add(value)
+            elif key == "amount":
+                thing.amounts[row["extra"].value] = Decimal(value)
+            elif key == "status":
+                thing.status.add(value)
+            elif key == "source":
+                first, last = int(row["first"].value), int(row["last"].value)
+                thing.sources.append((value, first, last, row["extra"].value))
+        self._things.update((iri, thing) for iri, thing in found.items() if thing.classes)
+
+
+def _named(iri: str) -> ox.NamedNode | None:
+    """``iri`` as a term, or None for text that is no IRI (a query's cell, say)."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def describe(graph: nx.Graph, facts: Facts) -> nx.Graph:
+    """Give the nodes that have no attributes yet their facts (:meth:`Thing.attributes`):
+    views find their nodes first and read the facts of those they keep."""
+    bare = [node for node, attrs in graph.nodes(data=True) if not attrs]
+    for iri, thing in facts.of(bare).items():
+        graph.nodes[iri].update(thing.attributes())
+    return graph
+
+
+def _edges_graph(
+    rows: Iterable[ox.QuerySolution], facts: Facts, drawn_whole: bool = False
+) -> nx.Graph:
+    """An undirected graph from ?s ?p ?o (?via) rows between things; its nodes carry no
+    facts yet (:func:`describe`). A view that draws all of them (``drawn_whole``) reads
+    their facts at once, which tells their classes too."""
+    links = []
     for row in rows:
         source, predicate, target = row["s"], row["p"], row["o"]
-        if not all(isinstance(t, ox.NamedNode) for t in (source, predicate, target)):
-            continue
-        s, p, o = source.value, predicate.value, target.value
+        if all(isinstance(t, ox.NamedNode) for t in (source, predicate, target)):
+            via = row["via"].value if row["via"] else ""
+            links.append((source.value, predicate.value, target.value, via))
+    ends = [node for s, _, o, _ in links for node in (s, o)]
+    if drawn_whole:
+        facts.of(ends)
+    known = facts.kinds(ends)
+    graph = nx.Graph()
+    for s, p, o, via in links:
         if s == o and p != IG + "describedIn":
             continue
         for node in (s, o):
             if node not in graph and node in known:
-                graph.add_node(node, **known[node].attributes())
+                graph.add_node(node)
         if s not in graph or o not in graph or s == o:
             continue
-        via = row["via"].value if row["via"] else ""
         label = EDGE_LABELS.get(p, p.rsplit("#", 1)[-1])
         if via:
             label = f"{label} (via {via})"
@@ -307,10 +443,15 @@ def _edges_graph(rows: Iterable[ox.QuerySolution], known: Mapping[str, Thing]) -
     return graph
 
 
-def relations(store: ox.Store, known: Mapping[str, Thing] | None = None) -> nx.Graph:
+def _relations(store: ox.Store, facts: Facts) -> nx.Graph:
+    """The relations graph with bare nodes, for views that keep part of it."""
+    return _edges_graph(store.query(RELATIONS, use_default_graph_as_union=True), facts)
+
+
+def relations(store: ox.Store, facts: Facts | None = None) -> nx.Graph:
     """Every thing and every relation between things: the graph the other views cut from."""
-    known = things(store) if known is None else known
-    return _edges_graph(store.query(RELATIONS, use_default_graph_as_union=True), known)
+    facts = Facts(store) if facts is None else facts
+    return describe(_relations(store, facts), facts)
 
 
 def overview(
@@ -325,11 +466,36 @@ def overview(
     ``classes`` replaces the overview's classes (e.g. add partners or measurements);
     the other filters are those of every view.
     """
-    known = things(store)
-    graph = relations(store, known)
+    return _overview(store, Facts(store), plans, departments, classes)[0]
+
+
+def _overview(
+    store: ox.Store,
+    facts: Facts,
+    plans: Iterable[str],
+    departments: Iterable[str],
+    classes: Iterable[str],
+    cap: int | None = None,
+) -> tuple[nx.Graph, int]:
+    """The overview, cut to its ``cap`` best-connected things before their facts are read
+    (an archive's overview has hundreds of thousands); and how many were left out."""
+    graph = _relations(store, facts)
     kinds = _kinds(classes) or OVERVIEW_KINDS
-    graph = graph.subgraph(n for n, kind in graph.nodes(data="kind") if kind in kinds).copy()
-    return mark_overview(apply_filters(graph, known, plans=plans, departments=departments))
+    kind = facts.kinds(graph)
+    graph = graph.subgraph(n for n in graph if kind.get(n) in kinds).copy()
+    graph = apply_filters(graph, facts, plans=plans, departments=departments)
+    graph, hidden = capped(graph, cap)
+    return mark_overview(describe(graph, facts)), hidden
+
+
+def capped(graph: nx.Graph, cap: int | None) -> tuple[nx.Graph, int]:
+    """Above ``cap`` nodes, the ``cap`` best-connected (ties by IRI), and how many were
+    left out; the graph itself at or below it."""
+    if cap is None or graph.number_of_nodes() <= cap:
+        return graph, 0
+    ranked = sorted(graph.degree, key=lambda item: (-item[1], str(item[0])))
+    kept = graph.subgraph(node for node, _ in ranked[:cap]).copy()
+    return kept, graph.number_of_nodes() - cap
 
 
 def departments(
@@ -339,17 +505,24 @@ def departments(
     departments: Iterable[str] = (),
     classes: Iterable[str] = (),
 ) -> nx.Graph:
-    """Departments linked by the initiatives they share; ``weight`` = shared initiatives."""
-    known = things(store)
-    chosen_plans = _plans(known, plans)
+    """Departments linked by the initiatives they share; ``weight`` = shared initiatives.
+
+    The initiatives are named from the links' own query: the view reads the facts of
+    the departments only.
+    """
+    facts = Facts(store)
+    chosen_plans = _plans(facts, plans)
     graph = nx.Graph()
-    for iri, thing in sorted(known.items()):
-        if thing.kind == "Department":
-            graph.add_node(iri, **thing.attributes())
+    for iri, thing in sorted(facts.of_kind("Department").items()):
+        graph.add_node(iri, **thing.attributes())
     members: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
     for row in store.query(DEPARTMENT_LINKS, use_default_graph_as_union=True):
         item, dept = row["item"].value, row["dept"].value
-        if not chosen_plans or known[item].plan in chosen_plans:
+        if item not in names:
+            names[item] = _link_name(item, row)
+        plan = row["plan"].value if row["plan"] is not None else ""
+        if not chosen_plans or plan in chosen_plans:
             members[item].add(dept)
     involved: Counter[str] = Counter()
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -361,17 +534,32 @@ def departments(
         attrs["initiatives"] = involved[dept]
         attrs["details"] = tooltip(attrs)
     for (a, b), items in sorted(shared.items()):
-        names = tuple(known[item].name for item in items)
         graph.add_edge(
-            a, b, weight=len(items), label=str(len(items)), initiatives=tuple(items), items=names
+            a,
+            b,
+            weight=len(items),
+            label=str(len(items)),
+            initiatives=tuple(items),
+            items=tuple(names[item] for item in items),
         )
-    wanted = _departments(known, departments)
+    wanted = _departments(facts, departments)
     if wanted:
         edges = [(a, b) for a, b in graph.edges if a in wanted or b in wanted]
         star = graph.edge_subgraph(edges).copy()
         star.add_nodes_from((d, graph.nodes[d]) for d in wanted)
         graph = star
-    return mark_departments(apply_filters(graph, known, classes=classes))
+    return mark_departments(apply_filters(graph, facts, classes=classes))
+
+
+def _link_name(item: str, row: ox.QuerySolution) -> str:
+    """An initiative's name (:attr:`Thing.name`) from a DEPARTMENT_LINKS row."""
+    label, notation = row["label"], row["notation"]
+    thing = Thing(
+        item,
+        label=label.value if label is not None else "",
+        notation=notation.value if notation is not None else "",
+    )
+    return thing.name
 
 
 def focus(
@@ -384,12 +572,12 @@ def focus(
     classes: Iterable[str] = (),
 ) -> nx.Graph:
     """Everything within ``depth`` relations of the thing ``name`` (code, number, IRI, label)."""
-    known = things(store)
-    center = resolve(store, known, name)
-    graph = with_thing(store, known, relations(store, known), center)
-    graph = nx.ego_graph(graph, center, radius=max(0, depth)).copy()
-    graph.graph.update(center=center, center_name=known[center].name)
-    graph = apply_filters(graph, known, plans=plans, departments=departments, classes=classes)
+    facts = Facts(store)
+    center = resolve(store, facts, name)
+    graph = with_thing(store, facts, _relations(store, facts), center)
+    graph = describe(nx.ego_graph(graph, center, radius=max(0, depth)).copy(), facts)
+    graph.graph.update(center=center, center_name=facts[center].name)
+    graph = apply_filters(graph, facts, plans=plans, departments=departments, classes=classes)
     return mark_focus(graph, layout="rings")
 
 
@@ -403,13 +591,14 @@ def dependencies(
 ) -> nx.Graph:
     """What one initiative rests on and what it became: goals, budget, indicators,
     departments, partners and its correspondences in other plans."""
-    known = things(store)
-    center = resolve(store, known, name)
+    facts = Facts(store)
+    center = resolve(store, facts, name)
     query = with_values(DEPENDENCIES, {"item": ox.NamedNode(center)})
-    graph = _edges_graph(store.query(query, use_default_graph_as_union=True), known)
-    graph.add_node(center, **known[center].attributes())
-    graph.graph.update(center=center, center_name=known[center].name)
-    graph = apply_filters(graph, known, plans=plans, departments=departments, classes=classes)
+    graph = _edges_graph(store.query(query, use_default_graph_as_union=True), facts)
+    graph.add_node(center)
+    graph = describe(graph, facts)
+    graph.graph.update(center=center, center_name=facts[center].name)
+    graph = apply_filters(graph, facts, plans=plans, departments=departments, classes=classes)
     return mark_focus(graph, layout=None)
 
 
@@ -425,19 +614,23 @@ def lineage(
     Without correspondence links this is just the plans. ``--plan`` keeps every chain that
     passes through those plans, so a 2015 initiative is shown with what it became.
     """
-    known = things(store)
-    graph = _edges_graph(store.query(LINEAGE, use_default_graph_as_union=True), known)
-    chosen = _plans(known, plans)
+    facts = Facts(store)
+    rows = store.query(LINEAGE, use_default_graph_as_union=True)
+    graph = _edges_graph(rows, facts, drawn_whole=True)
+    chosen = _plans(facts, plans)
     if chosen:
-        chains = graph.subgraph(n for n, k in graph.nodes(data="kind") if k != "Plan")
+        known = facts.of(graph)
+        chains = graph.subgraph(n for n in graph if known[n].kind != "Plan")
         keep: set[str] = set()
         for chain in nx.connected_components(chains):
             if any(known[n].plan in chosen for n in chain):
                 keep |= chain
         keep |= {known[n].plan for n in keep} | chosen
         graph = graph.subgraph(keep).copy()
-    graph = apply_filters(graph, known, departments=departments, classes=classes)
-    years = {n: _years(known[known[n].plan]) for n in graph if known[n].plan in known}
+    graph = apply_filters(describe(graph, facts), facts, departments=departments, classes=classes)
+    known = facts.of(graph)
+    plans_of = facts.of(thing.plan for thing in known.values())
+    years = {n: _years(plans_of[t.plan]) for n, t in known.items() if t.plan in plans_of}
     return mark_lineage(graph, years, *_link_scores(store))
 
 
@@ -491,7 +684,7 @@ def query_graph(
     which is what turns a list such as multi-department-initiatives into a picture of
     who works with whom.
     """
-    known = things(store)
+    facts = Facts(store)
     saved = find_query(name)
     result = run_embedded(store, saved, saved.bindings(dict(params or {})))
     if result.form not in ("SELECT", "CONSTRUCT"):
@@ -502,33 +695,44 @@ def query_graph(
     if result.form == "CONSTRUCT":
         triples = ox.parse("\n".join(result.triples), format=ox.RdfFormat.N_TRIPLES)
         links = [(t.subject.value, t.object.value, t.predicate.value) for t in triples]
+        known = facts.kinds(n for s, o, _ in links for n in (s, o))
         seeds = {n for s, o, _ in links for n in (s, o) if n in known}
     else:
         links, seeds = [], set()
-        for row in result.rows:
-            cells = [(v, row[v]) for v in result.variables if isinstance(row[v], str)]
+        rows = [
+            [(v, row[v]) for v in result.variables if isinstance(row[v], str)]
+            for row in result.rows
+        ]
+        known = facts.kinds(value for cells in rows for _, value in cells)
+        for cells in rows:
             nodes = [(v, value) for v, value in cells if value in known]
             seeds |= {value for _, value in nodes}
             links += [(nodes[0][1], value, v) for v, value in nodes[1:]]
     for node in seeds:
-        graph.add_node(node, **known[node].attributes())
+        graph.add_node(node)
     for s, o, relation in links:
         if s in graph and o in graph and s != o:
             graph.add_edge(s, o, label=EDGE_LABELS.get(relation, relation.rsplit("#", 1)[-1]))
     if depth > 0 and seeds:
-        around = relations(store, known)
+        around = _relations(store, facts)
         for seed in seeds:
             graph = nx.compose(graph, nx.ego_graph(around, seed, radius=depth))
+    graph = describe(graph, facts)
     graph.graph["query"] = saved.name
-    return apply_filters(graph, known, plans=plans, departments=departments, classes=classes)
+    return apply_filters(graph, facts, plans=plans, departments=departments, classes=classes)
 
 
-def build_view(store: ox.Store, spec: ViewSpec) -> View:
-    """The view ``spec`` asks for, with a title that says what it shows."""
+def build_view(store: ox.Store, spec: ViewSpec, cap: int | None = None) -> View:
+    """The view ``spec`` asks for, with a title that says what it shows.
+
+    Above ``cap`` nodes only the best-connected are kept (:func:`capped`); the overview
+    cuts before it reads the facts of what it leaves out.
+    """
     filters = {"plans": spec.plans, "departments": spec.departments, "classes": spec.classes}
     chosen = spec.view or ("query" if spec.query else "focus" if spec.focus else "overview")
+    hidden = 0
     if chosen == "overview":
-        graph = overview(store, **filters)
+        graph, hidden = _overview(store, Facts(store), *filters.values(), cap=cap)
         title = "Overblik: planer, mål, indsatser, forvaltninger, budget og indikatorer"
     elif chosen == "departments":
         graph = departments(store, **filters)
@@ -556,57 +760,65 @@ def build_view(store: ox.Store, spec: ViewSpec) -> View:
         title = f"Forespørgsel: {spec.query}"
     else:
         raise ViewError(f"unknown view {chosen!r}; choose one of {', '.join(VIEWS)}")
-    return View(graph, f"indsatsgraf — {title}")
+    if not hidden:
+        graph, hidden = capped(graph, cap)
+    return View(graph, f"indsatsgraf — {title}", hidden)
 
 
-def resolve(store: ox.Store, known: Mapping[str, Thing], name: str) -> str:
+def resolve(store: ox.Store, facts: Facts, name: str) -> str:
     """The thing ``name`` means, as `show` resolves it (:mod:`..graph.names`)."""
     try:
         iri = Names.of_store(store).thing(name).iri
     except UnresolvedName as error:
         raise ViewError(str(error)) from error
-    if iri not in known:
+    if iri not in facts:
         raise ViewError(f"{name!r} is {iri}, which the network views do not draw")
     return iri
 
 
-def with_thing(store: ox.Store, known: Mapping[str, Thing], graph: nx.Graph, iri: str) -> nx.Graph:
+def with_thing(store: ox.Store, facts: Facts, graph: nx.Graph, iri: str) -> nx.Graph:
     """``graph`` with ``iri`` in it: a unit with its own ties, anything else alone.
 
     The relations graph draws a unit as its department, so a view centred on one
     (``--focus "Borgercenter Handicap"``) adds the unit's ties to what it is built on.
+    Nodes it adds have no facts yet (:func:`describe`).
     """
     if iri in graph:
         return graph
     query = with_values(ORGANISATION_TIES, {"org": ox.NamedNode(iri)})
-    ties = _edges_graph(store.query(query, use_default_graph_as_union=True), known)
+    ties = _edges_graph(store.query(query, use_default_graph_as_union=True), facts)
     graph = nx.compose(graph, ties)
     if iri not in graph:
-        graph.add_node(iri, **known[iri].attributes())
+        graph.add_node(iri)
     return graph
 
 
 def apply_filters(
     graph: nx.Graph,
-    known: Mapping[str, Thing],
+    facts: Facts,
     *,
     plans: Iterable[str] = (),
     departments: Iterable[str] = (),
     classes: Iterable[str] = (),
 ) -> nx.Graph:
-    """Apply the shared filters; the center of a focus view is kept whenever it matches."""
+    """Apply the shared filters; the center of a focus view is kept whenever it matches.
+
+    They read the things' facts, so a view may filter before it has described its nodes.
+    """
     keep = set(graph)
-    chosen_plans = _plans(known, plans)
+    chosen_plans = _plans(facts, plans)
+    codes = {facts[d].notation for d in _departments(facts, departments)}
+    known = facts.of(graph) if chosen_plans or codes else {}
     if chosen_plans:
-        inside = {n for n in keep if graph.nodes[n]["plan"] in chosen_plans}
-        keep = inside | {m for n in inside for m in graph[n] if not graph.nodes[m]["plan"]}
-    codes = {known[d].notation for d in _departments(known, departments)}
+        inside = {n for n in keep if known[n].plan in chosen_plans}
+        keep = inside | {m for n in inside for m in graph[n] if not known[m].plan}
     if codes:
-        anchors = {n for n in keep if codes & set(graph.nodes[n]["departments"])}
+        anchors = {n for n in keep if codes & known[n].departments}
         keep = anchors | {m for n in anchors for m in graph[n] if m in keep}
     kinds = _kinds(classes)
     if kinds:
-        keep = {n for n in keep if graph.nodes[n]["kind"] in kinds}
+        kind = facts.kinds(keep)
+        keep = {n for n in keep if kind.get(n) in kinds}
     if keep == set(graph):
         return graph
     filtered = graph.subgraph(keep).copy()
@@ -614,7 +826,7 @@ def apply_filters(
     return filtered
 
 
-def _plans(known: Mapping[str, Thing], names: Iterable[str]) -> set[str]:
+def _plans(facts: Facts, names: Iterable[str]) -> set[str]:
     """Plan IRIs for names, named as everywhere (:func:`..graph.names.match_plans`).
 
     A filter may name several plans at once ("sof-indsatsplan" is two).
@@ -622,7 +834,7 @@ def _plans(known: Mapping[str, Thing], names: Iterable[str]) -> set[str]:
     names = list(names)
     if not names:
         return set()
-    plans = [_as_plan(thing) for thing in known.values() if thing.kind == "Plan"]
+    plans = [_as_plan(thing) for thing in facts.of_kind("Plan").values()]
     chosen = set()
     for name in names:
         hits = match_plans(plans, name)
@@ -646,9 +858,12 @@ def _as_plan(thing: Thing) -> Plan:
     )
 
 
-def _departments(known: Mapping[str, Thing], names: Iterable[str]) -> list[str]:
+def _departments(facts: Facts, names: Iterable[str]) -> list[str]:
     """Department IRIs for codes (SOF, BUF, …) or IRIs, case-insensitive."""
-    departments = {iri: t for iri, t in known.items() if t.kind == "Department"}
+    names = list(names)
+    if not names:
+        return []
+    departments = facts.of_kind("Department")
     by_code = {t.notation.lower(): iri for iri, t in departments.items()}
     chosen = []
     for name in names:

@@ -51,15 +51,8 @@ class WebView:
 
 def web_view(library: Library, spec: ViewSpec, cap: int | None = None) -> WebView:
     """The view ``spec`` asks for; above ``cap`` (NODE_CAP) nodes only the best-connected are kept."""
-    cap = NODE_CAP if cap is None else cap
-    view = build_view(library.store(), spec)
-    graph, hidden = view.graph, 0
-    if graph.number_of_nodes() > cap:
-        ranked = sorted(graph.degree, key=lambda item: (-item[1], str(item[0])))
-        keep = [node for node, _ in ranked[:cap]]
-        hidden = graph.number_of_nodes() - cap
-        graph = graph.subgraph(keep).copy()
-    return WebView(view.title, graph, hidden, legend_html(graph))
+    view = build_view(library.store(), spec, cap=NODE_CAP if cap is None else cap)
+    return WebView(view.title, view.graph, view.hidden, legend_html(view.graph))
 
 
 def drawing(view: WebView) -> dict:

@@ -636,38 +636,66 @@ def picture_files(request: Request) -> dict[str, str]:
 # -- indicators -------------------------------------------------------------------
 
 
+#: The columns of the indicator table, as the progress rows name them.
+INDICATOR_COLUMNS = [
+    "plan",
+    "notation",
+    "name",
+    "unit",
+    "baseline",
+    "status",
+    "target",
+    "to_go",
+    "share",
+]
+
+
 def indicators(request: Request) -> Response:
     """The indicator chart of ``viz --view indicators``, from the same saved query and
-    the same drawing function; the numbers also as a table (and as SVG and PNG files)."""
+    the same drawing function, a page of indicators at a time with their numbers as a
+    table beside it (the SVG and PNG files draw them all, as ``viz`` does).
+
+    A page of its own per table page: a large archive has tens of thousands of
+    indicators, and one page with all of them weighed megabytes.
+    """
     query = catalog()["indicator-progress"]
     given, result, truncated = query_result(request, query)
     title = "Indikatorernes fremdrift: udgangspunkt, status og mål"
+    key = ("indicators", answer_key(query, given))
 
-    def chart_and_rows() -> tuple[str, list[progress_chart.Progress]]:
-        rows = progress_chart.progress_rows(result.rows)
-        return progress_chart.progress_svg(rows, title), rows
+    def progress_and_rows() -> tuple[list[progress_chart.Progress], list[dict]]:
+        progress = progress_chart.progress_rows(result.rows)
+        return progress, [{**row.__dict__, "to_go": row.to_go} for row in progress]
 
-    # Drawn once per generation and filter, as a network view is.
-    svg, rows = library(request).remember(
-        ("indicators", answer_key(query, given)), chart_and_rows, lambda found: len(found[1])
-    )
+    lib = library(request)
+    progress, rows = lib.remember(key, progress_and_rows, lambda found: len(found[1]))
     if request.url.path.endswith((".svg", ".png")):
+        svg = lib.remember(
+            ("indicator-chart", key), lambda: progress_chart.progress_svg(progress, title)
+        )
         return networks.file_response(svg, request.url.path[-3:], "indikatorer")
+    page = paged(request, INDICATOR_COLUMNS, rows, truncated, key)
+    # The page's rows are the remembered dicts themselves: each leads to its indicator.
+    by_row = {id(row): found for row, found in zip(rows, progress, strict=True)}
+    shown = [by_row[id(row)] for row in page.rows]
+    if page.total > len(shown):
+        title = f"{title} ({len(shown)} af {danish_number(page.total)})"
     data = {
         "parameters": given,
-        "rows": [{**row.__dict__, "to_go": row.to_go} for row in rows],
-        "table": result.rows,
+        "rows": page.rows,
+        "total": page.total,
         "truncated": truncated,
-        "next": None,
+        "next": page.next,
     }
     return render(
         request,
         "indicators.html",
         data,
         title="Indikatorernes fremdrift",
-        chart=svg,
+        chart=progress_chart.progress_svg(shown, title),
         files=picture_files(request),
-        fields=form_fields(library(request), query, given),
+        fields=form_fields(lib, query, given),
+        base={k: v for k, v in request.query_params.items() if not k.startswith("_")},
     )
 
 

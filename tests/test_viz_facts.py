@@ -1,0 +1,109 @@
+"""Network views read the facts of the things they draw, not of the whole archive.
+
+Reading every thing's tooltip facts was most of a view's time on a large archive (18 of
+23 seconds for the departments view at ×100, which draws seven departments). These
+tests watch the queries a view sends: the whole-archive facts query is not among them,
+and the things whose facts are read are the things drawn. Speed itself is measured
+outside the tests (BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from indsatsgraf.viz import network
+from indsatsgraf.viz.network import Facts, ViewSpec, build_view
+
+ID = "https://w3id.org/indsatsgraf/id/"
+DEPARTMENTS = {ID + f"org/{code}" for code in ("sof", "buf", "bif", "suf", "tmf", "kff", "oekf")}
+LOOKED_UP = re.compile(r"VALUES \?node \{([^}]*)\}")
+
+
+class Recording:
+    """A store that keeps the text of every query sent to it."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.queries: list[str] = []
+
+    def query(self, text: str, **options: object) -> object:
+        self.queries.append(text)
+        return self.store.query(text, **options)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def read_whole_archive(self) -> bool:
+        return network.THINGS in self.queries
+
+    def looked_up(self) -> set[str]:
+        """The IRIs whose tooltip facts were read thing by thing (not just their classes)."""
+        found: set[str] = set()
+        for text in self.queries:
+            if '"source" AS ?key' not in text:
+                continue
+            for block in LOOKED_UP.findall(text):
+                found |= set(re.findall(r"<([^>]*)>", block))
+        return found
+
+
+def test_departments_view_reads_the_facts_of_the_departments_only(oxstore) -> None:
+    store = Recording(oxstore)
+    graph = build_view(store, ViewSpec(view="departments")).graph
+    assert set(graph) == DEPARTMENTS
+    assert not store.read_whole_archive()
+    assert store.looked_up() == DEPARTMENTS
+    # the links still name their initiatives (from the links' own query) as a tooltip does
+    link = graph.edges[ID + "org/sof", ID + "org/buf"]
+    facts = Facts(oxstore).of(link["initiatives"])
+    assert link["items"] == tuple(facts[item].name for item in link["initiatives"])
+    assert ID + "tvaergaaende-indsatsplan-2015/initiative/2.1.1" in link["initiatives"]
+
+
+def test_overview_above_the_cap_reads_only_the_things_it_keeps(oxstore) -> None:
+    whole = build_view(oxstore, ViewSpec()).graph
+    store = Recording(oxstore)
+    capped = build_view(store, ViewSpec(), cap=50)
+    assert capped.graph.number_of_nodes() == 50
+    assert capped.hidden == whole.number_of_nodes() - 50
+    ranked = sorted(whole.degree, key=lambda item: (-item[1], str(item[0])))
+    assert set(capped.graph) == {node for node, _ in ranked[:50]}
+    assert not store.read_whole_archive()
+    assert store.looked_up() == set(capped.graph)
+    for node, attrs in capped.graph.nodes(data=True):
+        assert attrs == whole.nodes[node], node
+    assert nx.utils.edges_equal(capped.graph.edges, whole.subgraph(capped.graph).edges)
+
+
+def test_dependencies_read_the_facts_around_one_initiative(oxstore) -> None:
+    store = Recording(oxstore)
+    graph = build_view(store, ViewSpec(view="dependencies", focus="2.1.7")).graph
+    assert not store.read_whole_archive()
+    read = store.looked_up()
+    assert set(graph) <= read
+    # the ends of its own query, not the thousand things of the five plans
+    assert len(read) < 100 < len(build_view(oxstore, ViewSpec()).graph)
+
+
+def test_facts_read_thing_by_thing_equal_those_of_the_whole_archive(oxstore, monkeypatch):
+    rows = oxstore.query(network.THING_CLASSES, use_default_graph_as_union=True)
+    everything = {row["node"].value for row in rows if isinstance(row["node"], ox.NamedNode)}
+    assert len(everything) < network.LOOKUP_LIMIT
+    one_by_one = Facts(oxstore).of(everything)
+    monkeypatch.setattr(network, "LOOKUP_LIMIT", 0)
+    whole = Facts(oxstore).of(everything)
+    assert len(one_by_one) == len(whole) > 1000
+    for iri, thing in whole.items():
+        assert one_by_one[iri].attributes() == thing.attributes(), iri
+
+
+@pytest.mark.parametrize("view", ["overview", "focus", "lineage"])
+def test_views_read_the_whole_archive_only_when_they_draw_most_of_it(oxstore, view) -> None:
+    """At the bundled size the whole archive is below the look-up limit: every view
+    reads its things one by one, so none runs the archive-wide facts query."""
+    store = Recording(oxstore)
+    build_view(store, ViewSpec(view=view, focus="1.4.2" if view == "focus" else None))
+    assert not store.read_whole_archive()
