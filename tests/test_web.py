@@ -7,7 +7,9 @@ pages themselves are driven in a real browser in test_web_browser.py.
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import zipfile
 
 import pytest
@@ -289,6 +291,34 @@ def test_indicator_page_shows_a_page_of_indicators_with_the_total_and_the_next_p
     # the files still draw every indicator
     svg = web_client.get("/indicators.svg", params={"_size": 5}).text
     assert svg.count("<circle") == everything_circles(web_client)
+
+
+def test_the_next_page_keeps_the_page_size_the_url_chose(web_client):
+    """ "Næste side" went back to 50 rows, so a planner reading 5 at a time lost the rest."""
+    everything = web_client.get("/indicators.json", params={"_size": 1000}).json()["rows"]
+    page = web_client.get("/indicators", params={"_size": 5}).text
+    link = re.search(r'<a href="(/indicators\?[^"]*)" rel="next">', page)
+    assert link and "_size=5&amp;" in link.group(1)
+    following = web_client.get(
+        html.unescape(link.group(1)).replace("/indicators?", "/indicators.json?")
+    )
+    assert following.json()["rows"] == everything[5:10]
+
+
+def test_an_indicator_page_cut_at_the_row_cap_says_so(web_store, monkeypatch):
+    """At ×1000 the answer stopped at 10,000 rows and the page gave its count as the total."""
+    from indsatsgraf.web import pages
+    from indsatsgraf.web.app import Settings, create_app
+    from starlette.testclient import TestClient
+
+    client = TestClient(create_app(Settings(web_store.path)), raise_server_exceptions=False)
+    whole = client.get("/indicators").text
+    assert "afkortet" not in whole
+    monkeypatch.setattr(pages, "ROW_CAP", 5)
+    fresh = TestClient(create_app(Settings(web_store.path)), raise_server_exceptions=False)
+    cut = fresh.get("/indicators").text
+    caption = cut[cut.index("<caption>") : cut.index("</caption>")]
+    assert "afkortet: svaret standsede ved 5 rækker" in caption
 
 
 def everything_circles(web_client) -> int:

@@ -694,6 +694,7 @@ def indicators(request: Request) -> Response:
         title="Indikatorernes fremdrift",
         chart=progress_chart.progress_svg(shown, title),
         files=picture_files(request),
+        row_cap=ROW_CAP,
         fields=form_fields(lib, query, given),
         base={k: v for k, v in request.query_params.items() if not k.startswith("_")},
     )
