@@ -35,12 +35,17 @@ DECLARED = (
     "multi-department-initiatives",
     "priorities-without-department-initiatives",
 )
-#: The one-plan questions that cannot be scoped to the plan's graph (their rows draw on
-#: other plans), answered from the stored answer instead.
+#: The one-plan questions answered from the stored answer: those that cannot be scoped to
+#: the plan's graph (their rows draw on other plans), and the stored lists whose rows show
+#: their plan's file name.
 PLAN_DECLARED = (
     "benchmark-support",
+    "budget-items-and-goals",
     "goals-without-initiatives",
+    "indicator-progress",
+    "initiatives-by-target-group",
     "initiatives-per-goal-and-department",
+    "partners-and-initiatives",
 )
 
 
