@@ -18,14 +18,20 @@ from stored_file import change_stored_rows
 
 STORED = (
     "benchmark-support",
+    "budget-items-and-goals",
     "budget-items-per-department",
     "department-collaboration-matrix",
     "goals-without-initiatives",
+    "indicator-progress",
     "initiative-financing",
     "initiatives-active-in-year",
+    "initiatives-by-target-group",
     "initiatives-per-goal-and-department",
+    "links-awaiting-review",
     "multi-department-initiatives",
+    "partners-and-initiatives",
     "priorities-without-department-initiatives",
+    "status-overview",
 )
 
 
@@ -138,3 +144,28 @@ def test_the_build_answers_without_forking(built_store, tmp_path: Path, monkeypa
     assert answers.compute(copy, api.stored_queries()) == len(STORED)
     for query in api.stored_queries():
         assert answers.stored(copy, query, {}) is not None
+
+
+def test_the_link_review_reads_the_stored_candidates_and_leaves_decided_ones_out(
+    store_copy: Path, tmp_path: Path
+) -> None:
+    """A decision goes to the decisions file and changes the graph only at the next build,
+    so the candidates stored with a generation are as fresh as a live answer: the review
+    page reads them from the file and still leaves out at once the pairs decided since."""
+    from indsatsgraf.graph import link_decisions
+    from indsatsgraf.web.app import Settings, create_app
+    from starlette.testclient import TestClient
+
+    changed = change_stored_rows(
+        store_copy / "current" / answers.FILE,
+        "links-awaiting-review",
+        lambda place, row: row | {"method": "STORED"} if place == 0 else None,
+    )
+    assert changed == 1
+    decisions = tmp_path / "decisions.tsv"
+    client = TestClient(create_app(Settings(store_copy, decisions=decisions)))
+    before = client.get("/links.json").json()["rows"]
+    assert len(before) > 1 and before[0]["method"] == "STORED"
+    link_decisions.record(before[0]["source"], before[0]["target"], "reject", path=decisions)
+    after = client.get("/links.json").json()["rows"]
+    assert after == before[1:]
