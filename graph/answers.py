@@ -55,7 +55,7 @@ against 30 s live, in the same run.
 Lists whose first page the web application shows (fifty rows and the total
 count) are stored as well where their whole answer is fixed by the
 generation: the first page then reads the answer's first parts instead of
-running the query. At ×100, in one run: 10 to 100 times less time for the
+running the query. At ×100, in one run: 60 to 100 times less time for the
 first page (links-awaiting-review: 49 ms against 4.75 s live;
 indicator-progress: 21 ms against 1.35 s), for a build about a quarter longer
 (the storing step grows by about each query's live time, most of it the
