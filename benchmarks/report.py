@@ -812,7 +812,15 @@ def _archive_cause(name: str, results: dict) -> list[str]:
                 "Scoped to the plan's graph but still over the limit: "
                 + ", ".join(scoped)
                 + ". What remains is the query's fixed cost (forking the worker, planning, "
-                "the organisations and ontology graphs) on this shared machine."
+                "the organisations and ontology graphs)."
+            )
+        once = [
+            entry for entry in narrowed.get("plan", {}).values() if len(entry.get("times", [])) == 1
+        ]
+        if text and once:
+            text.append(
+                "Each question here was asked once, cold: the first reads of the freshly built "
+                "store's files are in its time."
             )
         return [" ".join(text), ""] if text else []
     if name == "department":

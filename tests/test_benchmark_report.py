@@ -87,3 +87,19 @@ def test_a_first_page_is_judged_for_every_list_and_says_where_it_was_read() -> N
     assert "`initiatives-by-keyword` 4,200 ms (run live)" in explained
     del scale["narrowed"]["page"]["initiatives-by-keyword"]
     assert _judged(results)["first-page"]["met"] is True
+
+
+def test_a_plan_question_timed_once_is_said_to_be_cold() -> None:
+    """A single run right after the build reads the new store's files for the first time;
+    the explanation says so, and says nothing of it when the times are repeated runs."""
+    report = _report()
+    scale = _scale()
+    scale["narrowed"]["plan"]["goals-without-initiatives"] = {
+        **_timed(0.089, 0),
+        "unscoped": _timed(8.5, 0),
+    }
+    results = {"scales": {"1000": scale}, "config": {}}
+    assert "asked once, cold" in "\n".join(report._archive_cause("plan", results))
+    for entry in scale["narrowed"]["plan"].values():
+        entry["times"] = entry["times"] * 3
+    assert "asked once, cold" not in "\n".join(report._archive_cause("plan", results))
