@@ -7,7 +7,7 @@ script reads each file as ``indsatsgraf build`` would (format by content,
 importer by content), reads the expected facts from that table, and prints
 recall for each kind of fact.
 
-    python benchmarks/realtexts.py [FOLDER] [--markdown]
+    python benchmarks/realtexts.py [FOLDER] [--misses]
 """
 
 from __future__ import annotations

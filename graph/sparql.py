@@ -428,11 +428,7 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
     if not bindings:
         return text
     block = "".join(f" BIND({term} AS ?_{name})" for name, term in bindings.items()) + " "
-    clean = _stripped(text)
-    match = re.search(r"(?i)\bWHERE\s*\{", clean) or re.search(r"\{", clean)
-    if not match:
-        raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    return clean[: match.end()] + block + clean[match.end() :]
+    return _opening_where(text, block)
 
 
 def with_value_list(text: str, name: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
@@ -443,10 +439,15 @@ def with_value_list(text: str, name: str, terms: Iterable[ox.NamedNode | ox.Lite
     view names the hundreds of things it draws in one query.
     """
     block = f" VALUES ?{name} {{ {' '.join(str(term) for term in terms)} }} "
-    clean = strip_comments(text)
-    match = re.search(r"(?i)\bWHERE\s*\{", clean)
+    return _opening_where(text, block)
+
+
+def _opening_where(text: str, block: str) -> str:
+    """The query without comments, ``block`` opening its WHERE clause (or its first group)."""
+    clean = _stripped(text)
+    match = re.search(r"(?i)\bWHERE\s*\{", clean) or re.search(r"\{", clean)
     if not match:
-        raise QueryError("cannot bind a list of values: the query has no WHERE clause")
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
     return clean[: match.end()] + block + clean[match.end() :]
 
 

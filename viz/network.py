@@ -19,7 +19,7 @@ nodes of those classes.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
@@ -310,11 +310,8 @@ class Facts:
         wanted = list(dict.fromkeys(iris))
         unknown = [iri for iri in wanted if iri not in self._classed and iri not in self._read]
         if not self._whole:
-            for start in range(0, len(unknown), CLASS_BATCH):
-                batch = [_named(iri) for iri in unknown[start : start + CLASS_BATCH]]
-                query = with_value_list(THING_CLASSES, "node", [t for t in batch if t])
-                for row in self.store.query(query, use_default_graph_as_union=True):
-                    self._classes.setdefault(row["node"].value, set()).add(row["class"].value)
+            for row in self._rows_of(THING_CLASSES, unknown, CLASS_BATCH):
+                self._classes.setdefault(row["node"].value, set()).add(row["class"].value)
             self._classed.update(unknown)
         kinds = {}
         for iri in wanted:
@@ -339,13 +336,16 @@ class Facts:
         return isinstance(iri, str) and bool(self.of([iri]))
 
     def _look_up(self, iris: list[str]) -> None:
-        for start in range(0, len(iris), LOOKUP_BATCH):
-            batch = [_named(iri) for iri in iris[start : start + LOOKUP_BATCH]]
-            terms = [term for term in batch if term is not None]
-            if terms:
-                query = with_value_list(THING_FACTS, "node", terms)
-                self._absorb(self.store.query(query, use_default_graph_as_union=True))
+        self._absorb(self._rows_of(THING_FACTS, iris, LOOKUP_BATCH))
         self._read.update(iris)
+
+    def _rows_of(self, query: str, iris: list[str], batch: int) -> Iterator[ox.QuerySolution]:
+        """The rows of ``query`` with ``?node`` given each of ``iris``, ``batch`` at a time
+        (text that is no IRI is skipped)."""
+        terms = [term for term in map(_named, iris) if term is not None]
+        for start in range(0, len(terms), batch):
+            text = with_value_list(query, "node", terms[start : start + batch])
+            yield from self.store.query(text, use_default_graph_as_union=True)
 
     def _read_all(self) -> None:
         self._absorb(self.store.query(THINGS, use_default_graph_as_union=True))
