@@ -217,3 +217,16 @@ def test_an_index_of_an_older_layout_is_rebuilt_beside_the_store(two_documents):
     )
     rebuilt = library.search_index()
     assert rebuilt.parent == two_documents.path / "search" and search_index.is_current(rebuilt)
+
+
+def test_the_index_layout_is_checked_once_per_generation(two_documents, monkeypatch):
+    """A live generation's index never changes, so searches do not open it to check it."""
+    checked = []
+    real = search_index.is_current
+    monkeypatch.setattr(search_index, "is_current", lambda path: checked.append(path) or real(path))
+    library = Library(two_documents.path)
+    first = [hit.iri for hit in library.search("familiehus")]
+    assert first and len(checked) == 1
+    for _ in range(3):
+        assert [hit.iri for hit in library.search("familiehus")] == first
+    assert len(checked) == 1

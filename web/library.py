@@ -437,20 +437,26 @@ class Library:
         A generation built before builds wrote an index has none, or one of an
         older layout; for it the index is built once beside the store (temporary
         file, then rename), and the indexes of other generations there are removed.
+        The answer is kept for the generation (:meth:`remember`, which also lets one
+        caller build while the others wait): an index never changes once its
+        generation is live, and checking its layout opened the file on every search.
         """
         generation = self.generation()
+        return self.remember(
+            ("search-index",), lambda: self._index_of(generation), generation=generation
+        )
+
+    def _index_of(self, generation: str) -> Path:
         target = search_index.index_path(self.graph_store.path / generation)
         if target.exists() and search_index.is_current(target):
             return target
         folder = self.graph_store.path / "search"
         target = folder / f"{Path(generation).name}.sqlite"
         if not (target.exists() and search_index.is_current(target)):
-            with self._lock:
-                if not (target.exists() and search_index.is_current(target)):
-                    search_index.build_index(self.store(), target)
-                    for old in folder.glob("*.sqlite"):
-                        if old != target:
-                            old.unlink(missing_ok=True)
+            search_index.build_index(self.store(), target)
+            for old in folder.glob("*.sqlite"):
+                if old != target:
+                    old.unlink(missing_ok=True)
         return target
 
     def search(self, text: str, limit: int = 200) -> list[search_index.Hit]:
