@@ -83,7 +83,14 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from .sparql import QueryResult, RowStream, Value, run_in_process
+from .sparql import (
+    QueryResult,
+    RowStream,
+    Value,
+    python_value,
+    run_for_every_value,
+    run_in_process,
+)
 
 FILE = "answers.sqlite"
 #: The file's layout (``PRAGMA user_version``); a file of any other is answered live.
@@ -192,11 +199,7 @@ def _write(connection: sqlite3.Connection, store: ox.Store, query: StorableQuery
     filed: dict[tuple[str, str], list[int]] = {WHOLE: list(range(len(texts)))}
     for keyed in query.stored_filters:
         if keyed.relation == "by query":
-            for value in keyed.values:
-                asked = run_in_process(
-                    store, query, query.stored_bindings({keyed.parameter: value})
-                )
-                filed[(keyed.parameter, value)] = _places(query, keyed, value, texts, asked)
+            filed.update(_asked(store, query, keyed, result.variables, texts))
         elif keyed.relation != "within":
             for n, row in enumerate(result.rows):
                 for key in sorted(set(keyed.keys(row))):
@@ -243,29 +246,55 @@ def _number(value: object) -> bool:
     return type(value) in _NUMBERS
 
 
-def _places(
-    query: StorableQuery, keyed: RowKeys, value: str, texts: list[str], asked: QueryResult
-) -> list[int]:
-    """Where the rows the query answers for ``value`` stand in its whole answer, in order.
+def _asked(
+    store: ox.Store,
+    query: StorableQuery,
+    keyed: RowKeys,
+    variables: list[str],
+    texts: list[str],
+) -> dict[tuple[str, str], list[int]]:
+    """Where the rows the query answers for each of the parameter's values stand in its
+    whole answer, in order: asked once for all the values together.
 
     A ``by query`` filter promises that the parameter only drops rows: the
     answer for one value is the whole answer with rows left out. A row that is
-    not there, or not in the same order, breaks the promise and the build.
+    not there breaks the promise and the build. The rows of the whole answer
+    must differ from one another (SELECT DISTINCT), or a row would not say
+    which of its copies a value's answer holds.
     """
-    places, n = [], 0
+    where = {text: n for n, text in enumerate(texts)}
+    if len(where) < len(texts):
+        raise QueryError(
+            f"{query.path}: its answer holds a row twice; '#+ stored-filter: "
+            f"{keyed.parameter} by query' needs rows that differ (SELECT DISTINCT)"
+        )
+    terms = {
+        value: query.stored_bindings({keyed.parameter: value})[keyed.parameter]
+        for value in keyed.values
+    }
+    values = {python_value(term): value for value, term in terms.items()}
+    column = f"_{keyed.parameter}"
+    try:
+        asked = run_for_every_value(
+            store, query, query.stored_bindings({}), keyed.parameter, terms.values()
+        )
+    except QueryError as error:
+        raise QueryError(
+            f"{query.path}: {error}; '#+ stored-filter: {keyed.parameter} by query' needs "
+            "a filter that only leaves rows out (no grouping, no LIMIT)"
+        ) from None
+    places: dict[tuple[str, str], list[int]] = {(keyed.parameter, v): [] for v in terms}
     for row in asked.rows:
-        text = json.dumps([row.get(v) for v in asked.variables], ensure_ascii=False)
-        while n < len(texts) and texts[n] != text:
-            n += 1
-        if n == len(texts):
+        value = values[row[column]]
+        text = json.dumps([row.get(v) for v in variables], ensure_ascii=False)
+        if text not in where:
             raise QueryError(
                 f"{query.path}: asked for {keyed.parameter}={value}, the query answers a row "
-                "its whole answer lacks (or in another order); '#+ stored-filter: "
-                f"{keyed.parameter} by query' needs a filter that only leaves rows out"
+                f"its whole answer lacks; '#+ stored-filter: {keyed.parameter} by query' "
+                "needs a filter that only leaves rows out"
             )
-        places.append(n)
-        n += 1
-    return places
+        places[(keyed.parameter, value)].append(where[text])
+    return {key: sorted(numbers) for key, numbers in places.items()}
 
 
 def stored(

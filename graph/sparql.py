@@ -352,6 +352,58 @@ def run_in_process(
     return _evaluate(store, text, limit, query.scoped_graphs(bindings))
 
 
+def run_for_every_value(
+    store: ox.Store,
+    query: Runnable,
+    bindings: dict[str, ox.NamedNode | ox.Literal],
+    name: str,
+    terms: Iterable[ox.NamedNode | ox.Literal],
+) -> QueryResult:
+    """One of the package's own SELECT queries asked for each of ``terms`` as its parameter
+    ``name`` in one run, as :func:`run_in_process` does: each row also shows ``?_name``.
+
+    For the build, which files each row of a stored answer under every value
+    whose own answer holds it (``by query``): at ×100 the seven runs of
+    initiatives-active-in-year, one per department, took 6.7 s, and one run
+    for all seven without its ORDER BY 1.8 s (sorting reads each compared
+    text from the store). The rows come unsorted: they are filed, not shown.
+    """
+    text = _for_every_value(with_values(query.text, bindings), name, terms)
+    try:
+        return _evaluate(store, text, None, query.scoped_graphs(bindings))
+    except SyntaxError as error:
+        raise QueryError(
+            f"asked for every {name} at once, the query does not parse ({error})"
+        ) from None
+
+
+def _for_every_value(text: str, name: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
+    """``text`` with ``VALUES ?_name`` of ``terms`` opening its WHERE clause, ``?_name``
+    selected too and its ORDER BY left out.
+
+    A VALUES block of n terms joined with the WHERE clause is the union of the
+    clause with each term bound on its own (as :func:`with_values` binds one),
+    so each row the query answers for one term is a row here with that term.
+    That holds only for rows that are not grouped or cut, so the text after
+    the WHERE clause may be an ORDER BY and nothing else (an aggregate without
+    GROUP BY is refused by the parser, its ``?_name`` not being grouped).
+    """
+    listed = with_value_list(text, f"_{name}", terms)
+    closing = listed.rindex("}")
+    tail = listed[closing + 1 :]
+    if not re.fullmatch(r"\s*(?:ORDER\s+BY\b(?:(?!\b(?:LIMIT|OFFSET)\b)[^{}])*)?", tail, re.I):
+        raise QueryError(
+            f"asked for every {name} at once, only an ORDER BY may follow the query's "
+            f"WHERE clause, not {tail.strip()!r}"
+        )
+    selected = re.search(r"(?i)\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?", listed)
+    if selected is None:
+        raise QueryError(f"asked for every {name} at once, the query is no SELECT")
+    if listed[selected.end() :].startswith("*"):
+        return listed[: closing + 1]
+    return listed[: selected.end()] + f"?_{name} " + listed[selected.end() : closing + 1]
+
+
 def texts_in_process(store: ox.Store, query: Runnable) -> Iterator[tuple[str, ...]]:
     """Each row of one of the package's own SELECT queries as the text of its terms.
 
