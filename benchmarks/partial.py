@@ -3,7 +3,8 @@
 Measures, each in a fresh process like benchmarks/run.py: the build (compacted,
 without links) or an earlier measurement of it, the answers it stores, the
 questions a planner asks (one plan, one department, a first page, the stored answers) and
-the saved queries that answer in few rows. The result joins a full run's
+the saved queries that answer in few rows. A one-plan or one-department question is asked
+once cold, then five times warm (benchmarks/tasks.py ``narrowed``); the report gives both. The result joins a full run's
 report as a scale measured in part::
 
     python benchmarks/partial.py --scale 1000 --output x1000.json [--built BUILD.json STORE]

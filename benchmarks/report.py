@@ -260,6 +260,20 @@ def _median(entry: dict) -> float | None:
     return statistics.median(entry["times"]) if entry.get("times") else None
 
 
+def _cold(entry: dict) -> float | None:
+    """A question's first run in its process (``cold``); in an older results file, the one
+    run of a question asked once (None where its runs were all warm)."""
+    if "cold" in entry:
+        return entry["cold"]
+    times = entry.get("times", [])
+    return times[0] if len(times) == 1 else None
+
+
+def _warm(entry: dict) -> float | None:
+    """The median of a question's runs after its first (None where it was asked once)."""
+    return _median(entry) if "cold" in entry or len(entry.get("times", [])) > 1 else None
+
+
 def _archive(results: dict) -> tuple[int, dict, str]:
     """The scale the archive targets are judged at, its data, and a note when it is not ×1000."""
     scales = [(s, d) for s, d in _scales(results) if "narrowed" in d]
@@ -284,6 +298,49 @@ def _limit(
         f"slowest at ×{scale}{note}: {worst}, {ms(times[worst])} ms",
         None if note else not over,
         f"{len(over)} of {len(times)} over: {', '.join(over)}" if over else "",
+    )
+
+
+def _questions(kind: str, goal: str, limit: float, data: dict, scale: int, note: str) -> dict:
+    """Target 2b or 2c, judged on the questions asked again (warm) where they were, and
+    said to be judged on one cold run each where that is all an older file holds.
+
+    Warm is what the target asks of: a planner asks at the running web application,
+    whose first question after the build is the only cold one; the cold time (a
+    command's, in a fresh process reading the new store's files) is shown beside it.
+    """
+    asked = data["narrowed"].get(kind, {})
+    warm = {n: t for n, q in asked.items() if (t := _warm(q)) is not None}
+    cold = {n: t for n, q in asked.items() if (t := _cold(q)) is not None}
+    if warm and (len(warm) == len(asked) or not cold):
+        judged = _limit(
+            kind,
+            f"{goal} at ×{ARCHIVE_SCALE}, asked again (warm: the median of the runs after "
+            "each question's first)",
+            warm,
+            limit,
+            scale,
+            note,
+        )
+        if cold:
+            worst = max(cold, key=cold.__getitem__)
+            over = sorted(n for n, t in cold.items() if t >= limit)
+            judged["measured"] += f"; cold (its first run): slowest {worst}, {ms(cold[worst])} ms"
+            if over:
+                judged["gap"] = "; ".join(
+                    part
+                    for part in (judged["gap"], f"cold: {len(over)} of {len(cold)} over: "
+                                 f"{', '.join(over)}")
+                    if part
+                )  # fmt: skip
+        return judged
+    return _limit(
+        kind,
+        f"{goal} at ×{ARCHIVE_SCALE}, asked once (cold)",
+        cold or {n: t for n, q in asked.items() if (t := _median(q))},
+        limit,
+        scale,
+        note,
     )
 
 
@@ -333,16 +390,8 @@ def archive_targets(results: dict) -> list[dict]:
         ("plan", PLAN_SECONDS, "2b. every question narrowed to one plan"),
         ("department", DEPARTMENT_SECONDS, "2c. every question narrowed to one department"),
     ):
-        times = {n: _median(q) for n, q in narrowed.get(kind, {}).items() if _median(q)}
         found.append(
-            _limit(
-                kind,
-                f"{label} under {limit * 1000:g} ms at ×{ARCHIVE_SCALE}",
-                times,
-                limit,
-                scale,
-                note,
-            )
+            _questions(kind, f"{label} under {limit * 1000:g} ms", limit, data, scale, note)
         )
     # The largest scale that streamed its long answers (a partial run may), else the
     # largest full run, whose long answers were timed whole.
@@ -597,7 +646,8 @@ def _narrowed(scale: int, data: dict) -> list[str]:
         if "error" in entry:
             return "error"
         kept = " stored" if entry.get("from_stored") else ""
-        return f"{ms(_median(entry))} ({number(entry['rows'])}){kept}"
+        cold = f", cold {ms(entry['cold'])}" if "cold" in entry else ""
+        return f"{ms(_median(entry))} ({number(entry['rows'])}{cold}){kept}"
 
     rows = []
     for name in names:
@@ -628,7 +678,15 @@ def _narrowed(scale: int, data: dict) -> list[str]:
         "query live over every graph with its FILTER. A first page is read as the web "
         f"application reads it: up to {number(ROW_CAP)} rows and their count, then the first "
         f"{PAGE_ROWS} (rows: the count; stored: from the stored answer); the stored answer is "
-        "the whole answer the build kept (`graph.answers`).",
+        "the whole answer the build kept (`graph.answers`)."
+        + (
+            " A one-plan or one-department question is asked once cold, the first question "
+            "in a fresh process right after the build as a command asks it, then again, warm, "
+            "as a running web application asks it: the time shown is the median of the warm "
+            "runs, and cold is the first."
+            if any("cold" in e for kind in ("plan", "department") for e in n[kind].values())
+            else ""
+        ),
         "",
         *_table(header, rows),
     ]
@@ -822,6 +880,7 @@ def _archive_cause(name: str, results: dict) -> list[str]:
                 "Each question here was asked once, cold: the first reads of the freshly built "
                 "store's files are in its time."
             )
+        text += _cold_and_warm(narrowed.get("plan", {}), PLAN_SECONDS)
         return [" ".join(text), ""] if text else []
     if name == "department":
         asked = narrowed.get("department", {})
@@ -858,6 +917,7 @@ def _archive_cause(name: str, results: dict) -> list[str]:
                 "made dictionaries one by one (tens of thousands at ×1000); a query run live "
                 "reads the whole archive."
             )
+        text += _cold_and_warm(asked, DEPARTMENT_SECONDS)
         return [" ".join(text), ""] if text else []
     if name == "first-page":
         pages = _archive(results)[1].get("narrowed", {}).get("page", {})
@@ -910,6 +970,22 @@ def _archive_cause(name: str, results: dict) -> list[str]:
             "",
         ]
     return []
+
+
+def _cold_and_warm(asked: dict, limit: float) -> list[str]:
+    """Why a question is judged warm, with the cold runs over the limit, where both were timed."""
+    timed = {n: e for n, e in asked.items() if "cold" in e}
+    if not timed:
+        return []
+    over = [f"`{n}` {ms(e['cold'])} ms" for n, e in sorted(timed.items()) if e["cold"] >= limit]
+    return [
+        "Judged warm, the median of the runs after each question's first: a planner asks at "
+        "the running web application, which pays the first question's costs (the first "
+        "reads of the new store's files and of the answers file, the query's first parse) "
+        "once after each build. The first run, cold, is what one `indsatsgraf query` command "
+        "pays each time; "
+        + (f"cold over the limit: {', '.join(over)}." if over else "cold, every one was under it.")
+    ]
 
 
 def _slow_queries(data: dict) -> list[str]:

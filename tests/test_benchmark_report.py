@@ -103,3 +103,43 @@ def test_a_plan_question_timed_once_is_said_to_be_cold() -> None:
     for entry in scale["narrowed"]["plan"].values():
         entry["times"] = entry["times"] * 3
     assert "asked once, cold" not in "\n".join(report._archive_cause("plan", results))
+
+
+def _asked(cold: float, *warm: float, rows: int = 5) -> dict:
+    """A question as benchmarks/tasks.py now times it: once cold, then again, warm."""
+    return {"times": list(warm), "rows": rows, "cold": cold, "from_stored": True}
+
+
+def test_a_plan_question_is_judged_warm_and_its_cold_run_reported() -> None:
+    """Asked cold and warm, 2b is judged on the warm median and says so; the cold runs
+    over the limit are named in the gap, in the explanation and in the table."""
+    report = _report()
+    scale = _scale()
+    scale["narrowed"]["plan"] = {
+        "partners-and-initiatives": _asked(0.055, 0.004, 0.003, 0.005, 0.004, 0.004),
+        "indicator-progress": _asked(0.030, 0.020, 0.021, 0.019, 0.022, 0.020),
+    }
+    results = {"scales": {"1000": scale}, "config": {}}
+    found = _judged(results)["plan"]
+    assert found["met"] is True
+    assert "asked again (warm" in found["target"]
+    assert "indicator-progress, 20.0 ms" in found["measured"]
+    assert "cold (its first run): slowest partners-and-initiatives, 55.0 ms" in found["measured"]
+    assert found["gap"] == "cold: 1 of 2 over: partners-and-initiatives"
+    table = "\n".join(report._narrowed(1000, scale))
+    assert "4.0 (5, cold 55.0) stored" in table
+    scale["narrowed"]["plan"]["indicator-progress"] = _asked(0.030, 0.060, 0.070, 0.065)
+    found = _judged(results)["plan"]
+    assert found["met"] is False
+    assert found["gap"] == (
+        "1 of 2 over: indicator-progress; cold: 1 of 2 over: partners-and-initiatives"
+    )
+    explained = "\n".join(report._archive_cause("plan", results))
+    assert "Judged warm" in explained
+    assert "cold over the limit: `partners-and-initiatives` 55.0 ms" in explained
+
+
+def test_an_older_file_of_single_runs_is_judged_cold_and_says_so() -> None:
+    found = _judged({"scales": {"1000": _scale()}, "config": {}})
+    assert "asked once (cold)" in found["plan"]["target"]
+    assert "warm" not in found["plan"]["target"]
