@@ -46,9 +46,13 @@ A ``#+ stored-filter: year within ?start ?end`` parameter is not filed at all:
 the whole answer is stored with the parameter unbound (every year), and a
 question for a year (or its default) reads only the parts whose span can hold
 it and keeps the rows whose range does. A ``#+ stored-filter: department by
-query`` parameter files each row under every department whose own run of the
-query (one per department, at build time) answers it: the key a row is kept
-under need not be a column of it. At ×1000, SOF's 52,015 rows of
+query`` parameter files each row under every department whose own answer
+holds it: the key a row is kept under need not be a column of it. The build
+asks the query once for all seven departments together (a VALUES block of
+the seven, the department selected as one more column, no ORDER BY:
+:func:`.sparql.run_for_every_value`): at ×100, measured twice in one
+process, 2.7 to 2.9 s of CPU against 6.5 to 6.8 s for seven runs one
+department at a time, which went mostly to sorting each answer. At ×1000, SOF's 52,015 rows of
 initiatives-active-in-year for 2016 took about 0.5 s from the stored answer
 against 30 s live, in the same run.
 

@@ -63,11 +63,12 @@ Two more promises need no column that names the department or the year::
     #+ stored-filter: department by query           (the query's answer for each code says)
     #+ stored-filter: year within ?startYear ?endYear
 
-``by query``: the build asks the query once more for each of the seven
-departments and files each row of the whole answer under every department
-whose answer holds it, so the department may be a variable the rows do not
-show; the department's FILTER must only leave rows out (the build fails
-otherwise). ``within``: the build stores the answer with the year unbound
+``by query``: the build asks the query for all seven departments at once
+(each row also showing the department it was asked for) and files each row of
+the whole answer under every department whose answer holds it, so the
+department may be a variable the rows do not show; the department's FILTER
+must only leave rows out, the rows must differ (SELECT DISTINCT) and nothing
+but an ORDER BY may follow the WHERE clause (the build fails otherwise). ``within``: the build stores the answer with the year unbound
 (every year), and a question for a year, or the parameter's default, keeps
 the rows whose two columns hold it, an unbound (or non-numeric) end being
 open, exactly as ``FILTER(COALESCE(?startYear <= ?_year, true) &&
