@@ -364,9 +364,10 @@ def run_for_every_value(
 
     For the build, which files each row of a stored answer under every value
     whose own answer holds it (``by query``): at ×100 the seven runs of
-    initiatives-active-in-year, one per department, took 6.7 s, and one run
-    for all seven without its ORDER BY 1.8 s (sorting reads each compared
-    text from the store). The rows come unsorted: they are filed, not shown.
+    initiatives-active-in-year, one per department, took 6.5 s of CPU, and
+    one run for all seven without its ORDER BY 2.8 s (sorting reads each
+    compared text from the store). The rows come unsorted: they are filed,
+    not shown.
     """
     text = _for_every_value(with_values(query.text, bindings), name, terms)
     try:
