@@ -83,6 +83,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from . import stored_texts
 from .sparql import QueryResult, RowStream, Value, run_in_process
 
 FILE = "answers.sqlite"
@@ -126,6 +127,8 @@ class RowFilter(Protocol):
     #: must hold (None: no range asked).
     span: tuple[str, ...]
     within: int | None
+    #: The folded text a ``contains`` filter looks for (:mod:`.stored_texts`), or None.
+    contains: str | None
 
 
 class StorableQuery(Protocol):
@@ -184,6 +187,15 @@ def compute(
 
 def _write(connection: sqlite3.Connection, store: ox.Store, query: StorableQuery) -> None:
     """The whole answer, and again the rows each declared filter files under each key."""
+    texts = next((f for f in query.stored_filters if f.relation == "contains"), None)
+    if texts is not None:  # not an answer: the texts any word is looked for in
+        others = [f for f in query.stored_filters if f is not texts]
+        stored_texts.write(connection, store, query.name, texts, others)  # type: ignore[arg-type]
+        connection.execute(
+            "INSERT INTO answer VALUES (?, ?, ?)",
+            (query.name, _digest(query), json.dumps(texts.answer)),  # type: ignore[attr-defined]
+        )
+        return
     result = run_in_process(store, query, query.stored_bindings({}))
     texts = [
         json.dumps([row.get(v) for v in result.variables], ensure_ascii=False)
@@ -323,6 +335,9 @@ def stream(
         return None
     variables = json.loads(record[1])
     filters = {keyed.parameter: keyed for keyed in query.stored_filters}
+    if keep.contains is not None:
+        found = stored_texts.rows(connection, path, query.name, variables, keep, filters)  # type: ignore[arg-type]
+        return None if found is None else RowStream(variables, _limited(found, limit))
     rows = _rows(connection, path, query.name, variables, keep, filters)
     return RowStream(variables, _limited(rows, limit))
 

@@ -1,0 +1,258 @@
+"""Free-text questions answered from the texts a build keeps (``PARAM contains``).
+
+initiatives-by-keyword folds every text it searches (LCASE, then a REPLACE
+per accented letter) and keeps those that CONTAIN the folded word: its answer
+for any word costs a pass over every text of the archive (55.9 s for the first
+page at ×1000). A stored answer of the default word helps no one who types
+another. So the build keeps, instead of an answer, the texts the query reads,
+folded once, with the groups of the answer each text belongs to; a question
+folds its word in Python exactly as the query folds it in SPARQL and looks
+for it in the folded texts::
+
+    text_answer(query, digest, grouped, matched, fields)   the texts' query and columns
+    text_group(query, n, row)         the answer's groups, in its order (n), as JSON arrays
+    text_found(query, id, folded, places)   each distinct folded text once
+    text_filed(query, parameter, value, id, places)   the texts of one plan (a key)
+
+``places`` is a JSON array of ``n * len(fields) + field``: the group and
+which of its fields hold the text. A question reads the texts that contain
+the word (SQLite's ``instr``), gathers the fields each group was found in, and
+reads the groups' rows in the order of ``n`` as far as they are asked for; a
+question about one plan reads only that plan's texts (``text_filed``).
+
+The groups are ordered here, as the query's ORDER BY orders them (its grouped
+columns, each ascending, unbound first, then the fields): Oxigraph's ORDER BY
+over the 96,616 text rows took 15 of the texts' query's 17 s at ×100. Texts
+are kept once per distinct folded text (37,974 of them at ×100: organisation
+names repeat in most initiatives), which a word is then looked for in.
+Measured at ×100 on one run: looking for a word with ``instr`` over those
+texts took 7 to 19 ms; reading them into Python to use ``in`` took longer
+than ``instr`` itself. An FTS5 trigram index would find a long word faster
+but not a word of one or two letters, and costs a second copy of the texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from ..errors import QueryError
+from .sparql import Runnable, Value, run_in_process
+
+SCHEMA = """
+CREATE TABLE text_answer (query TEXT PRIMARY KEY, digest TEXT NOT NULL,
+    grouped TEXT NOT NULL, matched TEXT NOT NULL, fields TEXT NOT NULL);
+CREATE TABLE text_group (query TEXT, n INTEGER, row TEXT NOT NULL,
+    PRIMARY KEY (query, n)) WITHOUT ROWID;
+CREATE TABLE text_found (query TEXT, id INTEGER, folded TEXT NOT NULL, places TEXT NOT NULL,
+    PRIMARY KEY (query, id)) WITHOUT ROWID;
+CREATE TABLE text_filed (query TEXT, parameter TEXT, value TEXT, id INTEGER,
+    places TEXT NOT NULL, PRIMARY KEY (query, parameter, value, id)) WITHOUT ROWID;
+"""
+#: Groups whose rows are read at once.
+GROUP_BATCH = 500
+#: The letters the saved query folds one by one (its BINDs of REPLACE), and what to.
+_ACCENTS = str.maketrans("åæàáâäøöòóôéèêëúùûüíìîï", "aaaaaaoooooeeeeuuuuiiii")
+_DOUBLED_A = re.compile("a[ae]")
+
+
+def fold(text: str) -> str:
+    """``text`` as initiatives-by-keyword folds it in SPARQL: ``LCASE``, each accented
+    letter replaced by its plain one, then ``a[ae]`` by ``a`` and ``oe`` by ``o``.
+
+    Python's ``str.lower`` and Oxigraph's LCASE (Rust's ``to_lowercase``) both
+    follow Unicode's full case mapping (İ becomes two letters, a final Σ ς);
+    tests/test_stored_texts.py compares them letter by letter.
+    """
+    return _DOUBLED_A.sub("a", text.lower().translate(_ACCENTS)).replace("oe", "o")
+
+
+class TextKeys(Protocol):
+    """A ``contains`` filter (queries.catalog.StoredFilter): the texts' query and columns."""
+
+    parameter: str
+    #: The text column and the field column of the texts' query.
+    columns: tuple[str, ...]
+    relation: str
+    #: The texts' query, and the answer's columns.
+    source: Runnable | None
+    answer: tuple[str, ...]
+
+
+class GroupKeys(Protocol):
+    """A filter beside it (``plan = ?plan``): the keys a group is filed under."""
+
+    parameter: str
+    relation: str
+
+    def keys(self, row: Mapping[str, object]) -> Iterable[str]: ...
+
+
+class Asked(Protocol):
+    """The question (queries.catalog.RowSelection): the folded word and the keys wanted."""
+
+    wanted: tuple[tuple[str, str], ...]
+    contains: str | None
+
+
+def digest(texts: TextKeys) -> str:
+    """The texts' query's digest: a changed texts query is answered live until a build."""
+    assert texts.source is not None
+    return hashlib.sha256(texts.source.text.encode()).hexdigest()
+
+
+def write(
+    connection: sqlite3.Connection,
+    store: ox.Store,
+    name: str,
+    texts: TextKeys,
+    others: Sequence[GroupKeys],
+) -> None:
+    """Keep the texts of query ``name``: its groups in order, and each folded text's places."""
+    assert texts.source is not None
+    result = run_in_process(store, texts.source, {})
+    text, field = texts.columns
+    grouped = [v for v in result.variables if v not in texts.columns]
+    matched = next(c for c in texts.answer if c not in grouped)
+    keys = {tuple(row[c] for c in grouped) for row in result.rows}
+    order = sorted(keys, key=lambda key: [_ascending(name, value) for value in key])
+    number = {key: n for n, key in enumerate(order)}
+    fields = sorted({str(row[field]) for row in result.rows})
+    place = {f: i for i, f in enumerate(fields)}
+    folded: dict[str, str] = {}
+    places: dict[str, set[int]] = {}
+    for row in result.rows:
+        raw = str(row[text])
+        found = folded.get(raw)
+        if found is None:
+            found = folded[raw] = fold(raw)
+        n = number[tuple(row[c] for c in grouped)]
+        places.setdefault(found, set()).add(n * len(fields) + place[str(row[field])])
+    ids = {found: i for i, found in enumerate(places)}
+    if not _has_tables(connection):
+        connection.executescript(SCHEMA)
+    connection.execute(
+        "INSERT INTO text_answer VALUES (?, ?, ?, ?, ?)",
+        (name, digest(texts), json.dumps(grouped), matched, json.dumps(fields)),
+    )
+    connection.executemany(
+        "INSERT INTO text_group VALUES (?, ?, ?)",
+        ((name, n, json.dumps(list(key), ensure_ascii=False)) for n, key in enumerate(order)),
+    )
+    connection.executemany(
+        "INSERT INTO text_found VALUES (?, ?, ?, ?)",
+        ((name, ids[found], found, json.dumps(sorted(at))) for found, at in places.items()),
+    )
+    filed: dict[tuple[str, str, int], list[int]] = {}
+    for keyed in others:
+        groups = {
+            n: frozenset(keyed.keys(dict(zip(grouped, key, strict=True))))
+            for n, key in enumerate(order)
+        }
+        for found, at in places.items():
+            for p in sorted(at):
+                for value in groups[p // len(fields)]:
+                    filed.setdefault((keyed.parameter, value, ids[found]), []).append(p)
+    connection.executemany(
+        "INSERT INTO text_filed VALUES (?, ?, ?, ?, ?)",
+        ((name, *key, json.dumps(at)) for key, at in filed.items()),
+    )
+
+
+def _has_tables(connection: sqlite3.Connection) -> bool:
+    return bool(
+        connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'text_answer'"
+        ).fetchone()
+    )
+
+
+def _ascending(name: str, value: Value) -> tuple[int, object]:
+    """A grouped column's value as ORDER BY sorts it: unbound first, then texts by code
+    point (or numbers by value); a column that mixes the two is not ordered here."""
+    if value is None:
+        return (0, "")
+    if isinstance(value, str):
+        return (1, value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (2, value)
+    raise QueryError(f"{name}: a stored text's group holds {value!r}, which is not ordered here")
+
+
+def rows(
+    connection: sqlite3.Connection,
+    path: Path,
+    name: str,
+    variables: list[str],
+    asked: Asked,
+    filters: Mapping[str, GroupKeys],
+) -> Generator[dict, None, None] | None:
+    """The answer's rows for the folded word ``asked.contains``, in order; None (and the
+    file closed) if it keeps no texts of this texts' query (``digest``): then it runs live."""
+    try:
+        record = connection.execute(
+            "SELECT digest, grouped, matched, fields FROM text_answer WHERE query = ?", (name,)
+        ).fetchone()
+    except sqlite3.Error:
+        record = None
+    texts = next(f for f in filters.values() if f.relation == "contains")
+    if record is None or record[0] != digest(texts):  # type: ignore[arg-type]
+        connection.close()
+        return None
+    return _rows(connection, path, name, variables, asked, filters, record)
+
+
+def _rows(
+    connection: sqlite3.Connection,
+    path: Path,
+    name: str,
+    variables: list[str],
+    asked: Asked,
+    filters: Mapping[str, GroupKeys],
+    record: tuple[str, str, str, str],
+) -> Generator[dict, None, None]:
+    try:
+        grouped, matched, fields = json.loads(record[1]), record[2], json.loads(record[3])
+        word = asked.contains
+        if asked.wanted:
+            parameter, value = asked.wanted[0]
+            cursor = connection.execute(
+                "SELECT f.places FROM text_filed f JOIN text_found t"
+                " ON t.query = f.query AND t.id = f.id"
+                " WHERE f.query = ? AND f.parameter = ? AND f.value = ? AND instr(t.folded, ?)",
+                (name, parameter, value, word),
+            )
+        else:
+            cursor = connection.execute(
+                "SELECT places FROM text_found WHERE query = ? AND instr(folded, ?)",
+                (name, word),
+            )
+        found: dict[int, set[int]] = {}
+        width = len(fields)
+        for (places,) in cursor:
+            for p in json.loads(places):
+                found.setdefault(p // width, set()).add(p % width)
+        shown = [(filters[p], v) for p, v in asked.wanted[1:]]
+        numbers = sorted(found)
+        for first in range(0, len(numbers), GROUP_BATCH):
+            batch = numbers[first : first + GROUP_BATCH]
+            for n, row in connection.execute(
+                "SELECT n, row FROM text_group WHERE query = ? AND n IN"
+                " (SELECT value FROM json_each(?)) ORDER BY n",
+                (name, json.dumps(batch)),
+            ):
+                kept = dict(zip(grouped, json.loads(row), strict=True))
+                kept[matched] = ", ".join(fields[f] for f in sorted(found[n]))
+                if all(v in f.keys(kept) for f, v in shown):
+                    yield {v: kept[v] for v in variables}
+    except (sqlite3.Error, ValueError) as error:
+        raise QueryError(f"{path}: the stored texts cannot be read ({error})") from None
+    finally:
+        connection.close()
