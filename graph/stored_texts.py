@@ -6,8 +6,8 @@ for any word costs a pass over every text of the archive (55.9 s for the first
 page at ×1000). A stored answer of the default word helps no one who types
 another. So the build keeps, instead of an answer, the texts the query reads,
 folded once, with the groups of the answer each text belongs to; a question
-folds its word in Python exactly as the query folds it in SPARQL and looks
-for it in the folded texts::
+folds its word exactly as the query folds it (:func:`fold`) and looks for it
+in the folded texts::
 
     text_answer(query, digest, grouped, matched, fields)   the texts' query and columns
     text_group(query, n, row)         the answer's groups, in its order (n), as JSON arrays
@@ -38,13 +38,15 @@ import json
 import re
 import sqlite3
 from collections.abc import Generator, Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from .sparql import Runnable, Value, run_in_process
+from .query_files import query_file
+from .sparql import QueryText, Runnable, Value, run_in_process
 
 SCHEMA = """
 CREATE TABLE text_answer (query TEXT PRIMARY KEY, digest TEXT NOT NULL,
@@ -67,11 +69,26 @@ def fold(text: str) -> str:
     """``text`` as initiatives-by-keyword folds it in SPARQL: ``LCASE``, each accented
     letter replaced by its plain one, then ``a[ae]`` by ``a`` and ``oe`` by ``o``.
 
-    Python's ``str.lower`` and Oxigraph's LCASE (Rust's ``to_lowercase``) both
-    follow Unicode's full case mapping (İ becomes two letters, a final Σ ς);
-    tests/test_stored_texts.py compares them letter by letter.
+    The lower case is SPARQL's own (:func:`lower_case`): Python's ``str.lower``
+    follows the Unicode of the Python build (14.0 in Python 3.11) and Oxigraph's
+    LCASE that of its Rust (16.0 in pyoxigraph 0.5), so the 55 capitals added
+    in between stayed capitals in Python. tests/test_stored_texts.py compares
+    this with the query's folding letter by letter, every code point.
     """
-    return _DOUBLED_A.sub("a", text.lower().translate(_ACCENTS)).replace("oe", "o")
+    return fold_lowered(lower_case(text))
+
+
+def fold_lowered(lowered: str) -> str:
+    """A text LCASE has made lower case, folded as the rest of the query's BINDs fold it."""
+    return _DOUBLED_A.sub("a", lowered.translate(_ACCENTS)).replace("oe", "o")
+
+
+@lru_cache(maxsize=256)
+def lower_case(text: str) -> str:
+    """``LCASE(STR(text))``, asked of an empty store (graph/queries/lower-case.rq)."""
+    query = QueryText(query_file(__package__, "lower-case"), "graph/queries/lower-case.rq")
+    (row,) = run_in_process(ox.Store(), query, {"text": ox.Literal(text)}).rows
+    return str(row["lower"])
 
 
 class TextKeys(Protocol):
@@ -129,10 +146,10 @@ def write(
     folded: dict[str, str] = {}
     places: dict[str, set[int]] = {}
     for row in result.rows:
-        raw = str(row[text])
-        found = folded.get(raw)
+        lowered = str(row[text])  # LCASE'd by the texts' query
+        found = folded.get(lowered)
         if found is None:
-            found = folded[raw] = fold(raw)
+            found = folded[lowered] = fold_lowered(lowered)
         n = number[tuple(row[c] for c in grouped)]
         places.setdefault(found, set()).add(n * len(fields) + place[str(row[field])])
     ids = {found: i for i, found in enumerate(places)}

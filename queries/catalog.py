@@ -501,8 +501,9 @@ def _stored_filters(
         if not found:
             raise QueryError(
                 f"{where}: a stored filter is 'PARAM = ?column', 'PARAM = ?a | ?b', "
-                "'PARAM in ?list', 'PARAM of ?thing', 'PARAM within ?start ?end' or "
-                f"'PARAM by query', not {match.group(1)!r}"
+                "'PARAM in ?list', 'PARAM of ?thing', 'PARAM within ?start ?end', "
+                "'PARAM by query' or 'PARAM contains ?text ?field from FOLDER/FILE.rq', "
+                f"not {match.group(1)!r}"
             )
         name = found.group("param")
         source, answer = None, ()
@@ -522,8 +523,8 @@ def _stored_filters(
         kind = known[name].type if name in known else None
         if kind not in FILTER_RELATIONS:
             raise QueryError(
-                f"{where}: {name!r} is not a department, plan, year or integer parameter "
-                "of the query"
+                f"{where}: {name!r} is not a department, plan, year, integer or text "
+                "parameter of the query"
             )
         if relation not in FILTER_RELATIONS[kind]:
             allowed = " or ".join(repr(r) for r in FILTER_RELATIONS[kind])
