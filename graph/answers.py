@@ -61,6 +61,10 @@ indicator-progress: 21 ms against 1.35 s), for a build about a quarter longer
 (the storing step grows by about each query's live time, most of it the
 33,219 candidate links, which also double the file: 28 MB to 55 MB).
 
+A query with a ``#+ stored-filter: PARAM contains`` (free text) is kept not
+as an answer but as the folded texts any word is looked for in, in tables of
+their own (:mod:`.stored_texts`).
+
 A generation is never written again once it is live, so a stored answer can
 never be stale for the graph beside it; the file is written before the
 generation goes live and removed with it. An answer is used only when the

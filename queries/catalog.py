@@ -75,6 +75,27 @@ COALESCE(?endYear >= ?_year, true))`` would; the query's other filters must
 not read the year. tests/test_stored_filter.py checks every declaration
 against the live answer for each department, each bundled plan and each year
 from 2010 to 2030.
+
+A free-text parameter picks no rows out of one answer; the build keeps the
+texts the query searches instead::
+
+    #+ stored-filter: keyword contains ?text ?field from stored/NAME-texts.rq
+
+The named query (in a folder below the query's, so it is no saved query
+itself) is the saved query before its text FILTER and its GROUP BY: it
+answers the saved query's columns in their order but the one that lists the
+fields, and ``?field`` and ``?text``, the text in lower case as ``LCASE(STR(…))``
+makes it. The build folds each text as initiatives-by-keyword folds it
+(:func:`..graph.stored_texts.fold`) and keeps it once with the groups it
+belongs to; a question, or the default, folds its word the same way and
+answers every group with a text that contains it, in the order of its
+columns (each ascending, unbound first), its fields ascending and joined by
+", " in the remaining column. That is the promise: ``CONTAINS`` of the folded
+word in the folded text, ``GROUP_CONCAT(DISTINCT ?field; separator=", ")``
+and an ORDER BY of the grouped columns. Beside it only ``=``, ``in`` and
+``of`` filters of the grouped columns are taken (a plan's texts are kept by
+themselves, so one plan is read alone). tests/test_stored_texts.py checks it
+against the live answer for words of every kind and each bundled plan.
 """
 
 from __future__ import annotations
