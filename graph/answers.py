@@ -88,7 +88,7 @@ import pyoxigraph as ox
 
 from ..errors import QueryError
 from . import stored_texts
-from .sparql import QueryResult, RowStream, Value, run_in_process
+from .sparql import QueryResult, RowStream, Runnable, Value, run_in_process
 
 FILE = "answers.sqlite"
 #: The file's layout (``PRAGMA user_version``); a file of any other is answered live.
@@ -117,6 +117,9 @@ class RowKeys(Protocol):
     relation: str
     #: For ``by query``: every value the parameter takes, each asked of the query.
     values: tuple[str, ...]
+    #: For ``contains``: the texts' query and the answer's columns (:mod:`.stored_texts`).
+    source: Runnable | None
+    answer: tuple[str, ...]
 
     def keys(self, row: Mapping[str, object]) -> Iterable[str]: ...
 
@@ -191,13 +194,13 @@ def compute(
 
 def _write(connection: sqlite3.Connection, store: ox.Store, query: StorableQuery) -> None:
     """The whole answer, and again the rows each declared filter files under each key."""
-    texts = next((f for f in query.stored_filters if f.relation == "contains"), None)
-    if texts is not None:  # not an answer: the texts any word is looked for in
-        others = [f for f in query.stored_filters if f is not texts]
-        stored_texts.write(connection, store, query.name, texts, others)  # type: ignore[arg-type]
+    searched = next((f for f in query.stored_filters if f.relation == "contains"), None)
+    if searched is not None:  # not an answer: the texts any word is looked for in
+        others = [f for f in query.stored_filters if f is not searched]
+        stored_texts.write(connection, store, query.name, searched, others)
         connection.execute(
             "INSERT INTO answer VALUES (?, ?, ?)",
-            (query.name, _digest(query), json.dumps(texts.answer)),  # type: ignore[attr-defined]
+            (query.name, _digest(query), json.dumps(searched.answer)),
         )
         return
     result = run_in_process(store, query, query.stored_bindings({}))
@@ -340,7 +343,7 @@ def stream(
     variables = json.loads(record[1])
     filters = {keyed.parameter: keyed for keyed in query.stored_filters}
     if keep.contains is not None:
-        found = stored_texts.rows(connection, path, query.name, variables, keep, filters)  # type: ignore[arg-type]
+        found = stored_texts.rows(connection, path, query.name, variables, keep, filters)
         return None if found is None else RowStream(variables, _limited(found, limit))
     rows = _rows(connection, path, query.name, variables, keep, filters)
     return RowStream(variables, _limited(rows, limit))

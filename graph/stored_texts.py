@@ -91,25 +91,20 @@ def lower_case(text: str) -> str:
     return str(row["lower"])
 
 
-class TextKeys(Protocol):
-    """A ``contains`` filter (queries.catalog.StoredFilter): the texts' query and columns."""
+class Keyed(Protocol):
+    """A declared filter (queries.catalog.StoredFilter): ``contains``, or one beside it."""
 
     parameter: str
-    #: The text column and the field column of the texts' query.
+    #: For ``contains``: the text column and the field column of the texts' query.
     columns: tuple[str, ...]
     relation: str
-    #: The texts' query, and the answer's columns.
+    #: For ``contains``: the texts' query, and the answer's columns.
     source: Runnable | None
     answer: tuple[str, ...]
 
-
-class GroupKeys(Protocol):
-    """A filter beside it (``plan = ?plan``): the keys a group is filed under."""
-
-    parameter: str
-    relation: str
-
-    def keys(self, row: Mapping[str, object]) -> Iterable[str]: ...
+    def keys(self, row: Mapping[str, object]) -> Iterable[str]:
+        """For a filter beside it (``plan = ?plan``): the keys a group is filed under."""
+        ...
 
 
 class Asked(Protocol):
@@ -119,7 +114,7 @@ class Asked(Protocol):
     contains: str | None
 
 
-def digest(texts: TextKeys) -> str:
+def digest(texts: Keyed) -> str:
     """The texts' query's digest: a changed texts query is answered live until a build."""
     assert texts.source is not None
     return hashlib.sha256(texts.source.text.encode()).hexdigest()
@@ -129,8 +124,8 @@ def write(
     connection: sqlite3.Connection,
     store: ox.Store,
     name: str,
-    texts: TextKeys,
-    others: Sequence[GroupKeys],
+    texts: Keyed,
+    others: Sequence[Keyed],
 ) -> None:
     """Keep the texts of query ``name``: its groups in order, and each folded text's places."""
     assert texts.source is not None
@@ -139,7 +134,13 @@ def write(
     grouped = [v for v in result.variables if v not in texts.columns]
     matched = next(c for c in texts.answer if c not in grouped)
     keys = {tuple(row[c] for c in grouped) for row in result.rows}
-    order = sorted(keys, key=lambda key: [_ascending(name, value) for value in key])
+    try:
+        order = sorted(keys, key=lambda key: [_ascending(value) for value in key])
+    except TypeError:
+        raise QueryError(
+            f"{name}: a column of the stored texts mixes numbers and text, which the build "
+            "cannot order as SPARQL does"
+        ) from None
     number = {key: n for n, key in enumerate(order)}
     fields = sorted({str(row[field]) for row in result.rows})
     place = {f: i for i, f in enumerate(fields)}
@@ -191,16 +192,11 @@ def _has_tables(connection: sqlite3.Connection) -> bool:
     )
 
 
-def _ascending(name: str, value: Value) -> tuple[int, object]:
+def _ascending(value: Value) -> tuple[int, Value]:
     """A grouped column's value as ORDER BY sorts it: unbound first, then texts by code
-    point (or numbers by value); a column that mixes the two is not ordered here."""
-    if value is None:
-        return (0, "")
-    if isinstance(value, str):
-        return (1, value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return (2, value)
-    raise QueryError(f"{name}: a stored text's group holds {value!r}, which is not ordered here")
+    point (as Oxigraph compares strings) or numbers by value; text beside a number
+    cannot be compared (TypeError)."""
+    return (0, "") if value is None else (1, value)
 
 
 def rows(
@@ -209,7 +205,7 @@ def rows(
     name: str,
     variables: list[str],
     asked: Asked,
-    filters: Mapping[str, GroupKeys],
+    filters: Mapping[str, Keyed],
 ) -> Generator[dict, None, None] | None:
     """The answer's rows for the folded word ``asked.contains``, in order; None (and the
     file closed) if it keeps no texts of this texts' query (``digest``): then it runs live."""
@@ -220,7 +216,7 @@ def rows(
     except sqlite3.Error:
         record = None
     texts = next(f for f in filters.values() if f.relation == "contains")
-    if record is None or record[0] != digest(texts):  # type: ignore[arg-type]
+    if record is None or record[0] != digest(texts):
         connection.close()
         return None
     return _rows(connection, path, name, variables, asked, filters, record)
@@ -232,7 +228,7 @@ def _rows(
     name: str,
     variables: list[str],
     asked: Asked,
-    filters: Mapping[str, GroupKeys],
+    filters: Mapping[str, Keyed],
     record: tuple[str, str, str, str],
 ) -> Generator[dict, None, None]:
     try:
