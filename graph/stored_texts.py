@@ -14,11 +14,12 @@ in the folded texts::
     text_found(query, id, folded, places)   each distinct folded text once
     text_filed(query, parameter, value, id, places)   the texts of one plan (a key)
 
-``places`` is a JSON array of ``n * len(fields) + field``: the group and
-which of its fields hold the text. A question reads the texts that contain
-the word (SQLite's ``instr``), gathers the fields each group was found in, and
-reads the groups' rows in the order of ``n`` as far as they are asked for; a
-question about one plan reads only that plan's texts (``text_filed``).
+``places`` lists ``n * len(fields) + field``, comma-separated: the group and
+which of its fields hold the text. A question reads the places of the texts
+that contain the word (SQLite's ``instr``) as one list, sorts them, and reads
+the groups' rows in the order of ``n`` only as far as they are asked for (a
+first page stops at its rows); a question about one plan reads only that
+plan's texts (``text_filed``).
 
 The groups are ordered here, as the query's ORDER BY orders them (its grouped
 columns, each ascending, unbound first, then the fields): Oxigraph's ORDER BY
@@ -34,6 +35,7 @@ but not a word of one or two letters, and costs a second copy of the texts.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import sqlite3
@@ -166,7 +168,7 @@ def write(
     )
     connection.executemany(
         "INSERT INTO text_found VALUES (?, ?, ?, ?)",
-        ((name, ids[found], found, json.dumps(sorted(at))) for found, at in places.items()),
+        ((name, ids[found], found, _listed(at)) for found, at in places.items()),
     )
     filed: dict[tuple[str, str, int], list[int]] = {}
     for keyed in others:
@@ -180,8 +182,13 @@ def write(
                     filed.setdefault((keyed.parameter, value, ids[found]), []).append(p)
     connection.executemany(
         "INSERT INTO text_filed VALUES (?, ?, ?, ?, ?)",
-        ((name, *key, json.dumps(at)) for key, at in filed.items()),
+        ((name, *key, _listed(at)) for key, at in filed.items()),
     )
+
+
+def _listed(places: Iterable[int]) -> str:
+    """Places as SQLite's ``group_concat`` joins texts, so that many read as one JSON array."""
+    return ",".join(map(str, sorted(places)))
 
 
 def _has_tables(connection: sqlite3.Connection) -> bool:
@@ -233,36 +240,39 @@ def _rows(
 ) -> Generator[dict, None, None]:
     try:
         grouped, matched, fields = json.loads(record[1]), record[2], json.loads(record[3])
-        word = asked.contains
         if asked.wanted:
             parameter, value = asked.wanted[0]
-            cursor = connection.execute(
-                "SELECT f.places FROM text_filed f JOIN text_found t"
+            (places,) = connection.execute(
+                "SELECT group_concat(f.places) FROM text_filed f JOIN text_found t"
                 " ON t.query = f.query AND t.id = f.id"
                 " WHERE f.query = ? AND f.parameter = ? AND f.value = ? AND instr(t.folded, ?)",
-                (name, parameter, value, word),
-            )
+                (name, parameter, value, asked.contains),
+            ).fetchone()
         else:
-            cursor = connection.execute(
-                "SELECT places FROM text_found WHERE query = ? AND instr(folded, ?)",
-                (name, word),
-            )
-        found: dict[int, set[int]] = {}
+            (places,) = connection.execute(
+                "SELECT group_concat(places) FROM text_found WHERE query = ? AND instr(folded, ?)",
+                (name, asked.contains),
+            ).fetchone()
+        # One decoding and one sort in C; the groups are then read only as far as asked.
+        ordered = sorted(set(json.loads(f"[{places or ''}]")))
         width = len(fields)
-        for (places,) in cursor:
-            for p in json.loads(places):
-                found.setdefault(p // width, set()).add(p % width)
+        found = (
+            (n, ", ".join(fields[p % width] for p in at))
+            for n, at in itertools.groupby(ordered, key=lambda p: p // width)
+        )
         shown = [(filters[p], v) for p, v in asked.wanted[1:]]
-        numbers = sorted(found)
-        for first in range(0, len(numbers), GROUP_BATCH):
-            batch = numbers[first : first + GROUP_BATCH]
-            for n, row in connection.execute(
-                "SELECT n, row FROM text_group WHERE query = ? AND n IN"
-                " (SELECT value FROM json_each(?)) ORDER BY n",
-                (name, json.dumps(batch)),
-            ):
-                kept = dict(zip(grouped, json.loads(row), strict=True))
-                kept[matched] = ", ".join(fields[f] for f in sorted(found[n]))
+        while batch := list(itertools.islice(found, GROUP_BATCH)):
+            texts = [
+                row
+                for (row,) in connection.execute(
+                    "SELECT row FROM text_group WHERE query = ? AND n IN"
+                    " (SELECT value FROM json_each(?)) ORDER BY n",
+                    (name, json.dumps([n for n, _ in batch])),
+                )
+            ]
+            for (_, where), values in zip(batch, json.loads(f"[{','.join(texts)}]"), strict=True):
+                kept = dict(zip(grouped, values, strict=True))
+                kept[matched] = where
                 if all(v in f.keys(kept) for f, v in shown):
                     yield {v: kept[v] for v in variables}
     except (sqlite3.Error, ValueError) as error:
