@@ -12,14 +12,16 @@ in the folded texts::
     text_answer(query, digest, grouped, matched, fields)   the texts' query and columns
     text_group(query, n, row)         the answer's groups, in its order (n), as JSON arrays
     text_found(query, id, folded, places)   each distinct folded text once
-    text_filed(query, parameter, value, id, places)   the texts of one plan (a key)
+    text_filed(query, parameter, value, places)   the texts of one plan (a key)
 
 ``places`` lists ``n * len(fields) + field``, comma-separated: the group and
 which of its fields hold the text. A question reads the places of the texts
 that contain the word (SQLite's ``instr``) as one list, sorts them, and reads
 the groups' rows in the order of ``n`` only as far as they are asked for (a
 first page stops at its rows); a question about one plan reads only that
-plan's texts (``text_filed``).
+plan's texts (``text_filed``: a JSON object of each text's id and its places
+in that plan, one row per plan, as a row per text and plan repeated the key
+in 540,657 rows at ×1000).
 
 The groups are ordered here, as the query's ORDER BY orders them (its grouped
 columns, each ascending, unbound first, then the fields): Oxigraph's ORDER BY
@@ -57,8 +59,8 @@ CREATE TABLE text_group (query TEXT, n INTEGER, row TEXT NOT NULL,
     PRIMARY KEY (query, n)) WITHOUT ROWID;
 CREATE TABLE text_found (query TEXT, id INTEGER, folded TEXT NOT NULL, places TEXT NOT NULL,
     PRIMARY KEY (query, id)) WITHOUT ROWID;
-CREATE TABLE text_filed (query TEXT, parameter TEXT, value TEXT, id INTEGER,
-    places TEXT NOT NULL, PRIMARY KEY (query, parameter, value, id)) WITHOUT ROWID;
+CREATE TABLE text_filed (query TEXT, parameter TEXT, value TEXT, places TEXT NOT NULL,
+    PRIMARY KEY (query, parameter, value)) WITHOUT ROWID;
 """
 #: Groups whose rows are read at once.
 GROUP_BATCH = 500
@@ -170,7 +172,7 @@ def write(
         "INSERT INTO text_found VALUES (?, ?, ?, ?)",
         ((name, ids[found], found, _listed(at)) for found, at in places.items()),
     )
-    filed: dict[tuple[str, str, int], list[int]] = {}
+    filed: dict[tuple[str, str], dict[int, list[int]]] = {}
     for keyed in others:
         groups = {
             n: frozenset(keyed.keys(dict(zip(grouped, key, strict=True))))
@@ -179,10 +181,14 @@ def write(
         for found, at in places.items():
             for p in sorted(at):
                 for value in groups[p // len(fields)]:
-                    filed.setdefault((keyed.parameter, value, ids[found]), []).append(p)
+                    kept = filed.setdefault((keyed.parameter, value), {})
+                    kept.setdefault(ids[found], []).append(p)
     connection.executemany(
-        "INSERT INTO text_filed VALUES (?, ?, ?, ?, ?)",
-        ((name, *key, _listed(at)) for key, at in filed.items()),
+        "INSERT INTO text_filed VALUES (?, ?, ?, ?)",
+        (
+            (name, *key, json.dumps({i: _listed(at) for i, at in texts.items()}))
+            for key, texts in filed.items()
+        ),
     )
 
 
@@ -241,13 +247,19 @@ def _rows(
     try:
         grouped, matched, fields = json.loads(record[1]), record[2], json.loads(record[3])
         if asked.wanted:
-            parameter, value = asked.wanted[0]
-            (places,) = connection.execute(
-                "SELECT group_concat(f.places) FROM text_filed f JOIN text_found t"
-                " ON t.query = f.query AND t.id = f.id"
-                " WHERE f.query = ? AND f.parameter = ? AND f.value = ? AND instr(t.folded, ?)",
-                (name, parameter, value, asked.contains),
+            filed = connection.execute(
+                "SELECT places FROM text_filed WHERE query = ? AND parameter = ? AND value = ?",
+                (name, *asked.wanted[0]),
             ).fetchone()
+            at = json.loads(filed[0]) if filed else {}
+            places = ",".join(
+                at[str(i)]
+                for (i,) in connection.execute(
+                    "SELECT id FROM text_found WHERE query = ? AND id IN"
+                    " (SELECT CAST(key AS INTEGER) FROM json_each(?)) AND instr(folded, ?)",
+                    (name, filed[0] if filed else "{}", asked.contains),
+                )
+            )
         else:
             (places,) = connection.execute(
                 "SELECT group_concat(places) FROM text_found WHERE query = ? AND instr(folded, ?)",
