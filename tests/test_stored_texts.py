@@ -238,3 +238,34 @@ def test_a_good_contains_filter_is_read(tmp_path: Path) -> None:
     (keyed,) = parse_query_file(path).stored_filters
     assert (keyed.relation, keyed.columns, keyed.answer) == ("contains", ("o", "f"), ("s", "fs"))
     assert parse_query_file(path).row_filter({"word": "ÆBLE"}).contains == "able"
+
+
+def test_the_command_and_the_web_read_the_stored_texts(built_store, tmp_path: Path) -> None:
+    """A marker written into the stored groups shows that `query` and the web page read them."""
+    import json
+    import shutil
+    import sqlite3
+
+    from click.testing import CliRunner
+    from indsatsgraf.cli import main
+    from indsatsgraf.web.library import Library
+
+    copy = tmp_path / "store"
+    shutil.copytree(built_store.path, copy, symlinks=True)
+    with sqlite3.connect(copy / "current" / answers.FILE) as connection:
+        changed = connection.execute(
+            "UPDATE text_group SET row = json_set(row, '$[2]', 'STORED ' || json_extract(row, '$[2]'))"
+            " WHERE query = ?",
+            (NAME,),
+        ).rowcount
+    assert changed > 0
+    result = CliRunner().invoke(
+        main,
+        ["--store", str(copy), "query", NAME, "-p", "keyword=borgere", "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown and all(row["initiative"].startswith("STORED ") for row in shown)
+    page = Library(copy).run(query(), {"keyword": "borgere", "plan": "2015"})
+    assert page.rows and all(row["initiative"].startswith("STORED ") for row in page.rows)
