@@ -226,6 +226,12 @@ TEXTS = "SELECT ?s ?f ?o WHERE { ?s ?f ?o }\n"
             "take no parameters",
         ),
         ("#+ stored-filter: word contains ?o from stored/t.rq", TEXTS, "PARAM contains"),
+        (
+            "#+ stored-filter: word contains ?o ?f from stored/t.rq\n"
+            "#+ stored-filter: n within ?s ?fs",
+            TEXTS,
+            "beside a 'contains' filter",
+        ),
     ],
 )
 def test_a_bad_contains_filter_is_named(tmp_path: Path, line: str, texts: str, message) -> None:
