@@ -65,6 +65,10 @@ indicator-progress: 21 ms against 1.35 s), for a build about a quarter longer
 (the storing step grows by about each query's live time, most of it the
 33,219 candidate links, which also double the file: 28 MB to 55 MB).
 
+A query with a ``#+ stored-filter: PARAM contains`` (free text) is kept not
+as an answer but as the folded texts any word is looked for in, in tables of
+their own (:mod:`.stored_texts`).
+
 A generation is never written again once it is live, so a stored answer can
 never be stale for the graph beside it; the file is written before the
 generation goes live and removed with it. An answer is used only when the
@@ -87,9 +91,11 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from . import stored_texts
 from .sparql import (
     QueryResult,
     RowStream,
+    Runnable,
     Value,
     python_value,
     run_for_every_value,
@@ -123,6 +129,9 @@ class RowKeys(Protocol):
     relation: str
     #: For ``by query``: every value the parameter takes, each asked of the query.
     values: tuple[str, ...]
+    #: For ``contains``: the texts' query and the answer's columns (:mod:`.stored_texts`).
+    source: Runnable | None
+    answer: tuple[str, ...]
 
     def keys(self, row: Mapping[str, object]) -> Iterable[str]: ...
 
@@ -137,6 +146,8 @@ class RowFilter(Protocol):
     #: must hold (None: no range asked).
     span: tuple[str, ...]
     within: int | None
+    #: The folded text a ``contains`` filter looks for (:mod:`.stored_texts`), or None.
+    contains: str | None
 
 
 class StorableQuery(Protocol):
@@ -195,6 +206,15 @@ def compute(
 
 def _write(connection: sqlite3.Connection, store: ox.Store, query: StorableQuery) -> None:
     """The whole answer, and again the rows each declared filter files under each key."""
+    searched = next((f for f in query.stored_filters if f.relation == "contains"), None)
+    if searched is not None:  # not an answer: the texts any word is looked for in
+        others = [f for f in query.stored_filters if f is not searched]
+        stored_texts.write(connection, store, query.name, searched, others)
+        connection.execute(
+            "INSERT INTO answer VALUES (?, ?, ?)",
+            (query.name, _digest(query), json.dumps(searched.answer)),
+        )
+        return
     result = run_in_process(store, query, query.stored_bindings({}))
     texts = [
         json.dumps([row.get(v) for v in result.variables], ensure_ascii=False)
@@ -356,6 +376,9 @@ def stream(
         return None
     variables = json.loads(record[1])
     filters = {keyed.parameter: keyed for keyed in query.stored_filters}
+    if keep.contains is not None:
+        found = stored_texts.rows(connection, path, query.name, variables, keep, filters)
+        return None if found is None else RowStream(variables, _limited(found, limit))
     rows = _rows(connection, path, query.name, variables, keep, filters)
     return RowStream(variables, _limited(rows, limit))
 

@@ -76,6 +76,27 @@ COALESCE(?endYear >= ?_year, true))`` would; the query's other filters must
 not read the year. tests/test_stored_filter.py checks every declaration
 against the live answer for each department, each bundled plan and each year
 from 2010 to 2030.
+
+A free-text parameter picks no rows out of one answer; the build keeps the
+texts the query searches instead::
+
+    #+ stored-filter: keyword contains ?text ?field from stored/NAME-texts.rq
+
+The named query (in a folder below the query's, so it is no saved query
+itself) is the saved query before its text FILTER and its GROUP BY: it
+answers the saved query's columns in their order but the one that lists the
+fields, and ``?field`` and ``?text``, the text in lower case as ``LCASE(STR(…))``
+makes it. The build folds each text as initiatives-by-keyword folds it
+(:func:`..graph.stored_texts.fold`) and keeps it once with the groups it
+belongs to; a question, or the default, folds its word the same way and
+answers every group with a text that contains it, in the order of its
+columns (each ascending, unbound first), its fields ascending and joined by
+", " in the remaining column. That is the promise: ``CONTAINS`` of the folded
+word in the folded text, ``GROUP_CONCAT(DISTINCT ?field; separator=", ")``
+and an ORDER BY of the grouped columns. Beside it only ``=``, ``in`` and
+``of`` filters of the grouped columns are taken (a plan's texts are kept by
+themselves, so one plan is read alone). tests/test_stored_texts.py checks it
+against the live answer for words of every kind and each bundled plan.
 """
 
 from __future__ import annotations
@@ -94,6 +115,7 @@ from pyoxigraph import Literal, NamedNode
 
 from ..errors import QueryError
 from ..graph.sparql import query_form
+from ..graph.stored_texts import fold
 from ..graph.vocabulary import (
     ID,
     LINKS_GRAPH,
@@ -113,12 +135,14 @@ PARAM = re.compile(
 )
 DEPARTMENT_CODES = ("SOF", "BUF", "BIF", "SUF", "TMF", "ØKF", "KFF")
 #: ``#+ stored-filter: PARAM = ?a | ?b``, ``PARAM in ?list``, ``PARAM of ?thing``,
-#: ``PARAM within ?start ?end`` or ``PARAM by query``.
+#: ``PARAM within ?start ?end``, ``PARAM by query`` or
+#: ``PARAM contains ?text ?field from FILE.rq``.
 STORED_FILTER = re.compile(
     r"^(?P<param>[a-z][a-z0-9_]*)\s+(?:(?P<relation>=|in|of)\s+"
     r"(?P<columns>\?\w+(?:\s*\|\s*\?\w+)*)"
     r"|(?P<within>within)\s+\?(?P<start>\w+)\s+\?(?P<end>\w+)"
-    r"|(?P<asked>by\s+query))$"
+    r"|(?P<asked>by\s+query)"
+    r"|(?P<contains>contains)\s+\?(?P<text>\w+)\s+\?(?P<field>\w+)\s+from\s+(?P<source>[\w/.-]+\.rq))$"
 )
 #: Which relations a stored filter of each parameter type may declare.
 FILTER_RELATIONS = {
@@ -126,7 +150,11 @@ FILTER_RELATIONS = {
     "plan": ("=", "of"),
     "year": ("within",),
     "integer": ("within",),
+    "text": ("contains",),
 }
+#: The relations whose parameter may have a default: it is applied as the stored
+#: answer is read, not when it is computed.
+READ_TIME = ("within", "contains")
 TYPES = ("department", "plan", "thing", "iri", "integer", "year", "text", "choice")
 PLAN_IRI = ID + "plan/"
 #: Longest parameter value accepted, in characters.
@@ -263,8 +291,12 @@ class StoredFilter:
     #: a range of years, either end open when unbound, that holds the value).
     relation: str = "="
     #: The parameter's type: department (keys are codes), plan (keys are plan
-    #: IRIs), year or integer (``within``).
+    #: IRIs), year or integer (``within``), text (``contains``).
     type: str = "department"
+    #: For ``contains``: the query whose rows the build keeps (the texts, before the
+    #: keyword is looked for in them), and the columns of the answer they make.
+    source: SavedQuery | None = None
+    answer: tuple[str, ...] = ()
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -303,6 +335,8 @@ class RowSelection:
     #: The ``within`` filter's columns (start, end), and the value asked (or defaulted).
     span: tuple[str, ...] = ()
     within: int | None = None
+    #: The ``contains`` filter's value (asked or defaulted), folded as the query folds it.
+    contains: str | None = None
 
 
 def _check_raw(name: str, raw: str) -> None:
@@ -379,13 +413,17 @@ class SavedQuery:
         if not set(given) <= set(filters):
             return None
         known = {p.name: p for p in self.parameters}
-        wanted, span, within = [], (), None
+        wanted, span, within, contains = [], (), None, None
         for keyed in filters.values():
             raw = given.get(keyed.parameter, known[keyed.parameter].default)
             if keyed.relation == "within" and raw is not None:
                 span, within = keyed.columns, int(known[keyed.parameter].bind(raw).value)
+            if keyed.relation == "contains":
+                if raw is None:  # unbound, the query's FILTER keeps nothing: asked live
+                    return None
+                contains = fold(known[keyed.parameter].bind(raw).value)
         for name, raw in given.items():
-            if filters[name].relation == "within":
+            if filters[name].relation in READ_TIME:
                 continue
             if known[name].type == "department":
                 wanted.append((name, known[name].code(raw)))
@@ -393,7 +431,7 @@ class SavedQuery:
                 return None
             else:
                 wanted.append((name, known[name].bind(raw, names).value))
-        return RowSelection(tuple(wanted), span, within)
+        return RowSelection(tuple(wanted), span, within, contains)
 
     def stored_bindings(self, given: dict[str, str]) -> dict[str, NamedNode | Literal]:
         """The bindings a build answers the query with: a ``within`` parameter unbound
@@ -485,14 +523,20 @@ def _stored_filters(
         if not found:
             raise QueryError(
                 f"{where}: a stored filter is 'PARAM = ?column', 'PARAM = ?a | ?b', "
-                "'PARAM in ?list', 'PARAM of ?thing', 'PARAM within ?start ?end' or "
-                f"'PARAM by query', not {match.group(1)!r}"
+                "'PARAM in ?list', 'PARAM of ?thing', 'PARAM within ?start ?end', "
+                "'PARAM by query' or 'PARAM contains ?text ?field from FOLDER/FILE.rq', "
+                f"not {match.group(1)!r}"
             )
         name = found.group("param")
+        source, answer = None, ()
         if found.group("within"):
             relation, columns = "within", (found.group("start"), found.group("end"))
         elif found.group("asked"):
             relation, columns = "by query", ()
+        elif found.group("contains"):
+            relation, columns = "contains", (found.group("text"), found.group("field"))
+            source = _texts_query(where, path, found.group("source"))
+            answer = tuple(_columns(where, text))
         else:
             relation = found.group("relation")
             columns = tuple(c.strip().lstrip("?") for c in found.group("columns").split("|"))
@@ -501,13 +545,13 @@ def _stored_filters(
         kind = known[name].type if name in known else None
         if kind not in FILTER_RELATIONS:
             raise QueryError(
-                f"{where}: {name!r} is not a department, plan, year or integer parameter "
-                "of the query"
+                f"{where}: {name!r} is not a department, plan, year, integer or text "
+                "parameter of the query"
             )
         if relation not in FILTER_RELATIONS[kind]:
             allowed = " or ".join(repr(r) for r in FILTER_RELATIONS[kind])
             raise QueryError(f"{where}: a {kind} filter is {allowed}, not {relation!r}")
-        if known[name].default is not None and relation != "within":
+        if known[name].default is not None and relation not in READ_TIME:
             raise QueryError(
                 f"{where}: {name!r} has a default, so the stored answer is already narrowed"
             )
@@ -517,11 +561,72 @@ def _stored_filters(
             raise QueryError(f"{where}: {name!r} has a stored filter already")
         if relation == "within" and any(f.relation == "within" for f in filters.values()):
             raise QueryError(f"{where}: a query takes one 'within' filter")
-        for column in columns:
-            if column not in _columns(where, text):
-                raise QueryError(f"{where}: the query has no column ?{column}")
-        filters[name] = StoredFilter(name, columns, relation, kind)
+        if source is not None:
+            _check_texts(where, source, columns, answer)
+        else:
+            for column in columns:
+                if column not in _columns(where, text):
+                    raise QueryError(f"{where}: the query has no column ?{column}")
+        filters[name] = StoredFilter(name, columns, relation, kind, source, answer)
+    _check_beside_contains(path, filters)
     return tuple(filters.values())
+
+
+def _texts_query(where: str, path: Path, name: str) -> SavedQuery:
+    """The query a ``contains`` filter names, beside the saved query (in a folder of
+    its own, such as ``stored/``, so that it is not a saved query itself)."""
+    source = path.parent / name
+    if ".." in Path(name).parts or source.parent == path.parent:
+        raise QueryError(
+            f"{where}: the texts' query {name!r} must lie in a folder below the query's "
+            "(e.g. stored/NAME.rq), where it is not listed as a saved query"
+        )
+    texts = parse_query_file(source)
+    if texts.parameters or texts.stored:
+        raise QueryError(
+            f"{source}: the texts of a stored filter take no parameters and declare no "
+            "'#+ stored:' of their own"
+        )
+    return texts
+
+
+def _check_texts(
+    where: str, source: SavedQuery, columns: tuple[str, ...], answer: tuple[str, ...]
+) -> None:
+    """The texts' columns are the answer's, in order, but for the one that lists the
+    fields where the text was found, and the text and field columns."""
+    own = _columns(f"{source.path}", source.text)
+    for column in columns:
+        if column not in own:
+            raise QueryError(f"{where}: {source.path.name} has no column ?{column}")
+    grouped = [c for c in own if c not in columns]
+    matched = [c for c in answer if c not in grouped]
+    if [c for c in answer if c in grouped] != grouped or len(matched) != 1:
+        raise QueryError(
+            f"{where}: {source.path.name} must answer the query's columns in their order "
+            f"but for the one that lists the fields, and ?{columns[0]} and ?{columns[1]} "
+            f"(it answers {', '.join('?' + c for c in own)})"
+        )
+
+
+def _check_beside_contains(path: Path, filters: Mapping[str, StoredFilter]) -> None:
+    """Beside a ``contains`` filter, only filters read from the grouped columns."""
+    texts = [f for f in filters.values() if f.relation == "contains"]
+    if not texts:
+        return
+    if len(texts) > 1:
+        raise QueryError(f"{path}: a query takes one 'contains' filter")
+    source = texts[0].source
+    assert source is not None
+    grouped = set(texts[0].answer) & set(_columns(str(source.path), source.text))
+    for keyed in filters.values():
+        if keyed.relation in ("within", "by query") or (
+            keyed.relation != "contains" and not set(keyed.columns) <= grouped
+        ):
+            raise QueryError(
+                f"{path}: beside a 'contains' filter, a stored filter reads one of the "
+                f"answer's columns ('=', 'in' or 'of'), not {keyed.parameter} {keyed.relation}"
+            )
 
 
 def _columns(where: str, text: str) -> list[str]:

@@ -25,6 +25,7 @@ STORED = (
     "indicator-progress",
     "initiative-financing",
     "initiatives-active-in-year",
+    "initiatives-by-keyword",
     "initiatives-by-target-group",
     "initiatives-per-goal-and-department",
     "links-awaiting-review",

@@ -44,6 +44,7 @@ PLAN_DECLARED = (
     "budget-items-and-goals",
     "goals-without-initiatives",
     "indicator-progress",
+    "initiatives-by-keyword",
     "initiatives-by-target-group",
     "initiatives-per-goal-and-department",
     "partners-and-initiatives",
