@@ -34,6 +34,7 @@ from ..graph.vocabulary import ID, RDFS
 from ..importers.readers import read_document
 from ..importers.text import MAX_BYTES
 from ..queries.catalog import SavedQuery, parse_query_file, saved_queries
+from .gate import step_aside
 
 #: The most rows a saved query returns to a page, a download or the API.
 ROW_CAP = 10_000
@@ -202,7 +203,9 @@ class Library:
                     name="indsatsgraf-answer",
                     daemon=True,
                 ).start()
-        if not flight.done.wait(limit):
+        with step_aside():  # another thread computes it: this view gives its place up meanwhile
+            done = flight.done.wait(limit)
+        if not done:
             raise StillComputing(self.time_limit or 0)
         return flight.result()  # type: ignore[return-value]
 
