@@ -70,6 +70,7 @@ def create_app(settings: Settings) -> Starlette:
     templates.env.filters["danish"] = pages.danish_number
     templates.env.filters["href"] = pages.local_path
     templates.env.filters["cell"] = pages.cell
+    templates.env.filters["hit_items"] = pages.hit_items
     gate = Gate(settings.page_threads)
     routes = [
         *gate.routes(

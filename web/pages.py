@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from jinja2 import Environment, pass_environment
+from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -123,6 +125,30 @@ def cell(value: object) -> Markup:
     if isinstance(value, int | float):
         return escape(danish_number(value))
     return escape(value)
+
+
+#: How much of a matching text a search hit shows.
+HIT_TEXT = 240
+
+
+@pass_environment
+def hit_items(environment: Environment, hits: list[dict[str, Any]]) -> Markup:
+    """The list items of one group of search hits: a link to each thing, and the text that
+    matched it unless that was its label.
+
+    A Python filter, as :func:`cell` is: the template's loop over up to 200 hits was a
+    quarter of a search page's time.
+    """
+    parts = []
+    for hit in hits:
+        label = escape(hit["label"])
+        href = hit["href"]
+        parts.append(f'<li><a href="{escape(href)}">{label}</a>' if href else f"<li>{label}")
+        if hit["field"] != "label":
+            shown = do_truncate(environment, hit["text"], HIT_TEXT, True, "…")
+            parts.append(f'<p class="muted">{escape(shown)}</p>')
+        parts.append("</li>")
+    return Markup("".join(parts))
 
 
 # -- front page -------------------------------------------------------------------
