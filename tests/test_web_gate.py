@@ -180,3 +180,24 @@ def test_a_view_waiting_for_a_slow_answer_gives_its_place_up(one_document):
         waiting.join(10)
         other.join(10)
     assert answers == ["slow answer"]
+
+
+def test_a_view_computing_an_answer_itself_keeps_its_place(one_document):
+    """An answer computed in the view's own thread is no wait: giving the place up after it
+    sent the view to the back of a full line once for every answer a page asked."""
+    library = Library(one_document.path)
+    gate = Gate(1)
+    entered = threading.Event()
+
+    def later_view() -> None:
+        with gate.place():
+            entered.set()
+
+    with gate.place():
+        later = threading.Thread(target=later_view)
+        later.start()
+        _wait_until(lambda: len(gate._waiting) == 1)
+        assert library.remember(("own",), lambda: 42) == 42
+        assert not entered.is_set() and len(gate._waiting) == 1
+    later.join(5)
+    assert entered.is_set()

@@ -205,8 +205,10 @@ class Library:
                     name="indsatsgraf-answer",
                     daemon=True,
                 ).start()
-        with step_aside():  # another thread computes it: this view gives its place up meanwhile
-            done = flight.done.wait(limit)
+        done = flight.done.is_set()  # computed just now in this thread
+        if not done:
+            with step_aside():  # another thread computes it: this view's place is not needed
+                done = flight.done.wait(limit)
         if not done:
             raise StillComputing(self.time_limit or 0)
         return flight.result()  # type: ignore[return-value]
