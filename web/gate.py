@@ -1,22 +1,27 @@
-"""A line for the page views: a few compute at a time, the others wait their turn in order.
+"""A line for the page views: one computes at a time (or a few), the others wait in order.
 
 A page view is Python, and Python runs one thread at a time. Starlette gives
 every request a thread of its own, so under twenty concurrent visitors twenty
 threads passed the interpreter lock among themselves every few milliseconds
 and at every call into the store or SQLite (each of which hands the lock back
 and must queue for it again). A page's wait grew with its own work: at ×1 a
-thing page (about a dozen store calls) had a p95 of 190 ms and a search of
-170 ms, against 80 ms for the lighter pages, with the server no busier. In a
-line, a page waits for the pages before it and then runs nearly undisturbed,
-so every kind waits about as long as the others.
+thing page had a p95 about 2.6 times the mean time a request spent in the
+server, a search 2.1 times, the front page 1.5 times. In a line, a page waits
+for the pages before it and then runs nearly undisturbed, so every kind waits
+about as long as the others (1.5 to 1.7 times the mean; benchmarks/web_load.py,
+×1, 20 clients, six rounds on a shared machine: the p95 of things fell to 0.52
+of the thread-per-request server's, of searches to 0.63, of the other kinds to
+0.72 to 0.92).
 
 The gate lets ``width`` views run at once and hands a freed place to the
-longest waiting request. Two by default rather than one: a store query holds
-the lock too, so one place was a little faster, but a page that takes long
-(a PNG drawn, a hub of a large archive) would then stop every other page; with
-two, the short pages keep a lane. A view that waits for an answer another
-thread computes (:meth:`Library.remember`) steps aside meanwhile, so a slow
-answer never holds a place, and takes the first place back when it is done.
+longest waiting request. One by default: a store query holds the interpreter
+lock while it runs, so a second place bought no parallel work, and two places
+measured slower than one for every kind (thing p95 0.63 of the old server's
+against 0.52). The cost is that a page that takes long holds the others up for
+as long; ``Settings.page_threads`` raises the width. A view that waits for an
+answer another thread computes (:meth:`Library.remember`: the answers over the
+whole graph, the slow ones of a large archive) steps aside meanwhile, so such
+an answer never holds the place, and takes the first place back when it is done.
 """
 
 from __future__ import annotations
