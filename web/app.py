@@ -47,7 +47,7 @@ class Settings:
     #: Seconds a page waits for an answer the store has not given yet (then: narrow it down).
     page_time_limit: float | None = 10.0
     #: Page views computed at once; the others wait in line (see web/gate.py).
-    page_threads: int = 1
+    page_threads: int = 2
 
 
 def _folder(name: str) -> str:

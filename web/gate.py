@@ -1,27 +1,31 @@
-"""A line for the page views: one computes at a time (or a few), the others wait in order.
+"""A line for the page views: two compute at a time, the others wait their turn in order.
 
 A page view is Python, and Python runs one thread at a time. Starlette gives
 every request a thread of its own, so under twenty concurrent visitors twenty
 threads passed the interpreter lock among themselves every few milliseconds
 and at every call into the store or SQLite (each of which hands the lock back
 and must queue for it again). A page's wait grew with its own work: at ×1 a
-thing page had a p95 about 2.6 times the mean time a request spent in the
-server, a search 2.1 times, the front page 1.5 times. In a line, a page waits
-for the pages before it and then runs nearly undisturbed, so every kind waits
-about as long as the others (1.5 to 1.7 times the mean; benchmarks/web_load.py,
-×1, 20 clients, six rounds on a shared machine: the p95 of things fell to 0.52
-of the thread-per-request server's, of searches to 0.63, of the other kinds to
-0.72 to 0.92).
+thing page had a p95 of 2.6 to 2.9 times the mean time a request spent in the
+server, a search 2.1 to 2.9 times, the front page 1.5 to 2.0 times. In a line,
+a page waits for the pages before it and then runs nearly undisturbed, so
+every kind waits about as long as the others.
 
 The gate lets ``width`` views run at once and hands a freed place to the
-longest waiting request. One by default: a store query holds the interpreter
-lock while it runs, so a second place bought no parallel work, and two places
-measured slower than one for every kind (thing p95 0.63 of the old server's
-against 0.52). The cost is that a page that takes long holds the others up for
-as long; ``Settings.page_threads`` raises the width. A view that waits for an
-answer another thread computes (:meth:`Library.remember`: the answers over the
-whole graph, the slow ones of a large archive) steps aside meanwhile, so such
-an answer never holds the place, and takes the first place back when it is done.
+longest waiting request. Measured with benchmarks/web_load.py (×1, 20
+clients, rounds alternating with the thread-per-request server on a shared
+2-core machine), two places brought the p95 of things to 0.4 to 0.9 of the old
+server's and of searches to 0.5 to 0.9, the other kinds mostly staying within
+0.8 to 1.2 (the busier the machine, the less the gain). One place was as
+good or better on a quieter machine but worse on a busy one, where the thread
+handed the place waited milliseconds for a processor while nothing else ran,
+and it would let a page that takes long hold every other page up. A semaphore, which hands a
+freed place to whichever thread runs first, did better on the busiest machine
+and worse on a quieter one (a request could be passed over again and again).
+
+A view that waits for an answer another thread computes
+(:meth:`Library.remember`: the answers over the whole graph, the slow ones of
+a large archive) steps aside meanwhile, so such an answer never holds a place,
+and takes the first place free when it is done.
 """
 
 from __future__ import annotations
