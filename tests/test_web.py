@@ -14,6 +14,7 @@ import zipfile
 
 import pytest
 from indsatsgraf.graph.pipeline import bundled_sources
+from markupsafe import escape
 
 ID = "https://w3id.org/indsatsgraf/id/"
 FAMILIEHUS = ID + "tvaergaaende-indsatsplan-2015/initiative/2.1.5"
@@ -516,3 +517,20 @@ def test_a_saved_query_drawn_as_a_network(web_client):
     assert data["title"].endswith("Forespørgsel: multi-department-initiatives")
     page = web_client.get("/queries/multi-department-initiatives?department=BIF").text
     assert 'href="/network/query?query=multi-department-initiatives&amp;department=BIF"' in page
+
+
+def test_search_hits_are_escaped_and_long_texts_cut(web_client):
+    """The hits are written by a filter in Python (pages.hit_items), not the template."""
+    page = web_client.get("/search", params={"q": "script"}).text
+    assert "<script>window.xssRan" not in page
+    assert "&lt;script&gt;window.xssRan" in page
+    query = {"q": "borgere"}
+    rows = web_client.get("/search.json", params=query).json()["rows"]
+    page = web_client.get("/search", params=query).text
+    long = [r for r in rows if r["field"] != "label" and len(r["text"]) > 245]
+    assert long, "the bundled documents have descriptions longer than a hit shows"
+    for row in long:
+        assert str(escape(row["text"][:239])) + "…</p>" in page
+        assert str(escape(row["text"])) not in page
+    linked = [r for r in rows if r["href"]]
+    assert f'<li><a href="{linked[0]["href"]}">{escape(linked[0]["label"])}</a>' in page

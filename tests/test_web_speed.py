@@ -326,3 +326,37 @@ def test_a_worker_s_long_reply_is_read_whole_once_the_loop_saw_it_coming(loop):
         reader.close()
         sender.join()
         writer.close()
+
+
+def test_an_initiative_page_takes_its_own_iri_as_it_is(two_documents, monkeypatch):
+    """Its lineage looked the page's IRI up as a name first: a query of its own, on every
+    initiative page, to find the IRI it was given."""
+    from indsatsgraf.graph.names import Names
+
+    client = TestClient(create_app(Settings(two_documents.path, cache=False)))
+    looked_up = []
+    thing = Names.thing
+
+    def counted(self, text):
+        looked_up.append(text)
+        return thing(self, text)
+
+    monkeypatch.setattr(Names, "thing", counted)
+    data = client.get("/id/tvaergaaende-indsatsplan-2015/initiative/2.1.5.json").json()
+    start = [row for row in data["lineage"] if row["relation"] == "start"]
+    assert [(row["label"], row["year"]) for row in start] == [("Etablering af Familiehus", 2015)]
+    assert looked_up == []
+    # The saved query itself still takes a name as `show` does, and answers the same.
+    url = "/api/queries/initiative-lineage.json"
+    named = client.get(url, params={"initiative": "2015:2.1.5"}).json()
+    assert looked_up == ["2015:2.1.5"]
+    assert [row["initiative"] for row in named["rows"]] == [
+        row["initiative"] for row in data["lineage"]
+    ]
+
+
+def test_an_unknown_thing_is_not_found_as_rdf_either(two_documents):
+    client = TestClient(create_app(Settings(two_documents.path, cache=False)))
+    for accept in ("text/turtle", "application/ld+json", "text/html"):
+        response = client.get("/id/no/such/thing", headers={"Accept": accept})
+        assert response.status_code == 404, accept

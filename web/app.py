@@ -27,6 +27,7 @@ from ..queries.catalog import QueryError
 from ..viz.render import scripts_folder
 from . import api, pages, review, sparql_routes, upload
 from .cache import ResponseCache
+from .gate import Gate
 from .library import Library, StillComputing
 from .security import SecurityHeaders
 from .sparql_workers import QueryWorkers
@@ -45,6 +46,8 @@ class Settings:
     cache: bool = True
     #: Seconds a page waits for an answer the store has not given yet (then: narrow it down).
     page_time_limit: float | None = 10.0
+    #: Page views computed at once; the others wait in line (see web/gate.py).
+    page_threads: int = 2
 
 
 def _folder(name: str) -> str:
@@ -67,12 +70,13 @@ def create_app(settings: Settings) -> Starlette:
     templates.env.filters["danish"] = pages.danish_number
     templates.env.filters["href"] = pages.local_path
     templates.env.filters["cell"] = pages.cell
+    templates.env.filters["hit_items"] = pages.hit_items
+    gate = Gate(settings.page_threads)
     routes = [
-        *pages.routes(),
-        *review.routes(),
-        *upload.routes(),
-        *sparql_routes.routes(),
-        *api.routes(),
+        *gate.routes(
+            [*pages.routes(), *review.routes(), *upload.routes(), *sparql_routes.routes()]
+            + api.routes()
+        ),
         Mount("/static/vendor/vis-network", StaticFiles(directory=_vis_folder()), name="vis"),
         Mount("/static/viz", StaticFiles(directory=scripts_folder()), name="viz"),
         Mount("/static", StaticFiles(directory=_folder("static")), name="static"),

@@ -34,6 +34,7 @@ from ..graph.vocabulary import ID, RDFS
 from ..importers.readers import read_document
 from ..importers.text import MAX_BYTES
 from ..queries.catalog import SavedQuery, parse_query_file, saved_queries
+from .gate import step_aside
 
 #: The most rows a saved query returns to a page, a download or the API.
 ROW_CAP = 10_000
@@ -116,6 +117,8 @@ class Library:
         time_limit: float | None = None,
     ) -> None:
         self.graph_store = GraphStore(store_path)
+        #: The link to the live generation, as text: read on every answer a page asks for.
+        self._current = str(self.graph_store.current)
         self.source_dirs = source_dirs
         self.time_limit = time_limit
         self._lock = threading.RLock()
@@ -131,7 +134,7 @@ class Library:
 
     def generation(self) -> str:
         """The name of the live generation (changes when a build swaps ``current``)."""
-        return os.readlink(self.graph_store.current)
+        return os.readlink(self._current)
 
     def _open(self) -> tuple[str, ox.Store, Names]:
         generation = self.generation()
@@ -202,7 +205,11 @@ class Library:
                     name="indsatsgraf-answer",
                     daemon=True,
                 ).start()
-        if not flight.done.wait(limit):
+        done = flight.done.is_set()  # computed just now in this thread
+        if not done:
+            with step_aside():  # another thread computes it: this view's place is not needed
+                done = flight.done.wait(limit)
+        if not done:
             raise StillComputing(self.time_limit or 0)
         return flight.result()  # type: ignore[return-value]
 
@@ -256,6 +263,7 @@ class Library:
         params: dict[str, str],
         limit: int | None = ROW_CAP,
         limited: bool = True,
+        look_up: bool = True,
     ) -> QueryResult:
         """Run a saved query with checked, typed parameters (QueryError on bad ones).
 
@@ -267,15 +275,21 @@ class Library:
         threaded server, could inherit a lock held by another thread and hang
         until its deadline. The answer is kept for the generation, and an
         aggregate that the build stored is read from its file.
+
+        ``look_up=False`` takes thing and plan parameters given as IRIs as they are,
+        for a page that knows them to be in the graph: looking a name up is a query
+        of its own (a fifth of an initiative page's lineage).
         """
         generation, store, names = self._open()
-        key = ("run", query.name, query.text, tuple(sorted(params.items())), limit)
+        # Looked up or not: a name the graph does not know is an error only when looked up.
+        key = ("run", query.name, query.text, tuple(sorted(params.items())), limit, look_up)
 
         def compute() -> QueryResult:
             kept = answers.stored(self.graph_store.path / generation, query, params, limit, names)
             if kept is not None:
                 return kept
-            return sparql.run_in_process(store, query, query.bindings(params, names), limit)
+            bindings = query.bindings(params, names if look_up else None)
+            return sparql.run_in_process(store, query, bindings, limit)
 
         return self.remember(key, compute, lambda result: len(result.rows), generation, limited)
 
@@ -299,9 +313,6 @@ class Library:
         was right there, so their pages failed.
         """
         return describing.describe(self.store(), iri)
-
-    def exists(self, iri: str) -> bool:
-        return any(True for _ in self.store().quads_for_pattern(ox.NamedNode(iri), None, None))
 
     def labels(self, iris: set[str]) -> dict[str, str]:
         """The Danish (else any) label of each IRI that has one.

@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from jinja2 import Environment, pass_environment
+from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -123,6 +125,30 @@ def cell(value: object) -> Markup:
     if isinstance(value, int | float):
         return escape(danish_number(value))
     return escape(value)
+
+
+#: How much of a matching text a search hit shows.
+HIT_TEXT = 240
+
+
+@pass_environment
+def hit_items(environment: Environment, hits: list[dict[str, Any]]) -> Markup:
+    """The list items of one group of search hits: a link to each thing, and the text that
+    matched it unless that was its label.
+
+    A Python filter, as :func:`cell` is: the template's loop over up to 200 hits was a
+    quarter of a search page's time.
+    """
+    parts = []
+    for hit in hits:
+        label = escape(hit["label"])
+        href = hit["href"]
+        parts.append(f'<li><a href="{escape(href)}">{label}</a>' if href else f"<li>{label}")
+        if hit["field"] != "label":
+            shown = do_truncate(environment, hit["text"], HIT_TEXT, True, "…")
+            parts.append(f'<p class="muted">{escape(shown)}</p>')
+        parts.append("</li>")
+    return Markup("".join(parts))
 
 
 # -- front page -------------------------------------------------------------------
@@ -338,18 +364,25 @@ def split_suffix(value: str, suffixes: tuple[str, ...]) -> tuple[str, str]:
 # -- things -----------------------------------------------------------------------
 
 
+UNKNOWN_THING = "Grafen kender ikke denne ting."
+
+
 def thing(request: Request) -> Response:
     rest, suffix = split_suffix(request.path_params["rest"], (".json",))
     iri = ID + rest
     lib = library(request)
-    if not lib.exists(iri):
-        raise HTTPException(404, "Grafen kender ikke denne ting.")
     accept = request.headers.get("accept", "")
     for media, rdf_format in RDF_TYPES.items():
         if media in accept and "text/html" not in accept:
-            body = ox.serialize(lib.triples(iri), format=rdf_format) or b""
+            triples = lib.triples(iri)
+            if not triples:
+                raise HTTPException(404, UNKNOWN_THING)
+            body = ox.serialize(triples, format=rdf_format) or b""
             return Response(body, media_type=f"{media}; charset=utf-8")
+    # Its own statements tell whether the graph knows the thing (no look-up of its own).
     description = lib.describe(iri)
+    if not description.properties:
+        raise HTTPException(404, UNKNOWN_THING)
     values = [(p, v, expand(v)) for p, v in description.properties]
     labels = lib.labels(
         {x for _, _, x in values if x} | {expand(p) or p for p, _ in description.properties}
@@ -459,7 +492,8 @@ def lineage(lib: Library, iri: str, classes: list[str | None]) -> list[dict[str,
     if "indsats" not in [str(c).lower() for c in classes] and "/initiative/" not in iri:
         return []
     # About one initiative: computed in the request's thread, like the page's other answers.
-    rows = lib.run(catalog()["initiative-lineage"], {"initiative": iri}, limited=False).rows
+    query = catalog()["initiative-lineage"]
+    rows = lib.run(query, {"initiative": iri}, limited=False, look_up=False).rows
     return [{**r, "href": local_path(str(r["initiative"]))} for r in rows]
 
 
