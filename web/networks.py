@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import networkx as nx
 from starlette.responses import Response
 
+from ..queries.catalog import SavedQuery
 from ..viz.network import ViewSpec, build_view
 from ..viz.render import legend_html, network_data
 from ..viz.tables import pair_matrix_html
@@ -47,12 +48,34 @@ class WebView:
     graph: nx.Graph
     hidden: int
     legend: str
+    #: An overview too large to draw: the archive's plans, and how many are drawn.
+    plans: int = 0
+    plans_shown: int = 0
 
 
 def web_view(library: Library, spec: ViewSpec, cap: int | None = None) -> WebView:
-    """The view ``spec`` asks for; above ``cap`` (NODE_CAP) nodes only the best-connected are kept."""
-    view = build_view(library.store(), spec, cap=NODE_CAP if cap is None else cap)
-    return WebView(view.title, view.graph, view.hidden, legend_html(view.graph))
+    """The view ``spec`` asks for; above ``cap`` (NODE_CAP) nodes only the best-connected
+    are kept, and the overview shows its newest plans whole.
+
+    The aggregates a view needs of the whole archive (plan sizes, the departments'
+    links) are the build's stored answers, read as a saved query's are: a view of an
+    archive costs what it draws, not minutes of reading every relation.
+    """
+
+    def answers(query: SavedQuery, params: Mapping[str, str]) -> list[dict]:
+        return library.run(query, dict(params), limit=None, limited=False).rows
+
+    view = build_view(
+        library.store(), spec, cap=NODE_CAP if cap is None else cap, answers=answers
+    )
+    return WebView(
+        view.title,
+        view.graph,
+        view.hidden,
+        legend_html(view.graph),
+        view.plans,
+        view.plans_shown,
+    )
 
 
 def drawing(view: WebView) -> dict:
