@@ -161,3 +161,68 @@ def test_views_read_the_whole_archive_only_when_they_draw_most_of_it(oxstore, vi
     store = Recording(oxstore)
     build_view(store, ViewSpec(view=view, focus="1.4.2" if view == "focus" else None))
     assert not store.read_whole_archive()
+
+
+def test_departments_view_from_stored_answers_is_the_live_links_view(built_store) -> None:
+    """The web application draws the departments from the build's stored answers: the
+    same pairs, weights and initiatives as the live department-links query says, without
+    sending that query (minutes on a large archive)."""
+    from indsatsgraf.graph import answers as stored
+    from indsatsgraf.graph.names import Names
+
+    oxstore = built_store.open()
+    generation = built_store.current.resolve()
+    names = Names.of_store(oxstore)
+    read: list[str] = []
+
+    def kept(query, params):
+        read.append(query.name)
+        result = stored.stored(generation, query, params, None, names)
+        assert result is not None, f"{query.name} is not stored"
+        return result.rows
+
+    store = Recording(oxstore)
+    view = build_view(store, ViewSpec(view="departments"), answers=kept).graph
+    assert network.DEPARTMENT_LINKS not in store.queries
+    assert set(read) == {"multi-department-initiatives", "network-department-initiatives"}
+    # the pairs counted straight from the live query's rows
+    members: dict[str, set[str]] = {}
+    for row in oxstore.query(network.DEPARTMENT_LINKS, use_default_graph_as_union=True):
+        members.setdefault(row["item"].value, set()).add(row["dept"].value)
+    pairs: dict[frozenset[str], set[str]] = {}
+    for item, depts in members.items():
+        for a in depts:
+            for b in depts - {a}:
+                pairs.setdefault(frozenset((a, b)), set()).add(item)
+    assert {frozenset(e) for e in view.edges} == set(pairs)
+    for a, b, attrs in view.edges(data=True):
+        assert set(attrs["initiatives"]) == pairs[frozenset((a, b))]
+        assert attrs["weight"] == len(pairs[frozenset((a, b))])
+    for dept, attrs in view.nodes(data=True):
+        assert attrs["initiatives"] == sum(dept in depts for depts in members.values())
+    assert view.edges[ID + "org/sof", ID + "org/buf"]["weight"] > 0
+    # and the whole view, names, tooltips and layout included, is the live one
+    live = build_view(oxstore, ViewSpec(view="departments")).graph
+    assert dict(view.nodes(data=True)) == dict(live.nodes(data=True))
+    assert {tuple(sorted(e[:2])): e[2] for e in view.edges(data=True)} == {
+        tuple(sorted(e[:2])): e[2] for e in live.edges(data=True)
+    }
+
+
+def test_departments_view_of_a_plan_reads_that_plan_only(oxstore) -> None:
+    whole_links = Recording(oxstore)
+    view = build_view(whole_links, ViewSpec(view="departments", plans=("2015",))).graph
+    assert network.DEPARTMENT_LINKS not in whole_links.queries
+    members: dict[str, set[str]] = {}
+    for row in oxstore.query(network.DEPARTMENT_LINKS, use_default_graph_as_union=True):
+        if row["plan"] is not None and row["plan"].value.endswith("tvaergaaende-indsatsplan-2015"):
+            members.setdefault(row["item"].value, set()).add(row["dept"].value)
+    weights = {}
+    for depts in members.values():
+        for a in depts:
+            for b in depts - {a}:
+                weights[frozenset((a, b))] = weights.get(frozenset((a, b)), 0) + 1
+    assert {frozenset(e[:2]): e[2] for e in view.edges(data="weight")} == {
+        pair: n // 2 for pair, n in weights.items()
+    }
+    assert weights
