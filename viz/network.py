@@ -128,6 +128,7 @@ CLASS_MEMBERS = query_file(__package__, "class-members")
 PLAN_RELATIONS = query_file(__package__, "plan-relations")
 PLAN_DEPARTMENT_LINKS = query_file(__package__, "plan-department-links")
 UNIT_DEPARTMENTS = query_file(__package__, "unit-departments")
+THING_PLANS = query_file(__package__, "thing-plans")
 
 #: Reads a query's rows: a build's stored answer where the caller has one (the web
 #: application's Library.run), else the live answer (:func:`live_answers`).
@@ -373,6 +374,11 @@ class Facts:
         self._absorb(self._rows_of(THING_FACTS, iris, LOOKUP_BATCH))
         self._read.update(iris)
 
+    def rows_of(self, query: str, iris: list[str]) -> Iterator[ox.QuerySolution]:
+        """The rows of ``query`` with ``?node`` given each of ``iris`` (a look-up that
+        needs less than a thing's facts, such as its plan)."""
+        return self._rows_of(query, iris, LOOKUP_BATCH)
+
     def _rows_of(self, query: str, iris: list[str], batch: int) -> Iterator[ox.QuerySolution]:
         """The rows of ``query`` with ``?node`` given each of ``iris``, ``batch`` at a time
         (text that is no IRI is skipped)."""
@@ -617,10 +623,11 @@ def _plan_relations(
     kind = facts.kinds(graph)
     graph = graph.subgraph(n for n in graph if kind.get(n) in kinds)
     inside = {link["s"].value for link in links}  # type: ignore[union-attr]
-    outside = [n for n in graph if n not in inside and n not in plans]
-    known = facts.of(outside)
-    keep = inside | (plans & set(graph))
-    keep |= {n for n in outside if n in known and (not known[n].plan or known[n].plan in plans)}
+    outside = [n for n in graph if n not in inside]
+    plans_of: dict[str, set[str]] = defaultdict(set)
+    for row in facts.rows_of(THING_PLANS, outside):
+        plans_of[row["node"].value].add(row["plan"].value)
+    keep = inside | {n for n in outside if not plans_of[n] or plans_of[n] & plans}
     return graph.subgraph(keep).copy()
 
 
