@@ -132,6 +132,7 @@ def test_overview_of_plans_reads_those_plans_only(oxstore) -> None:
         assert dict(view.nodes(data=True)) == dict(expected.nodes(data=True)), plans
         assert nx.utils.edges_equal(view.edges, expected.edges), plans
 
+
 def test_dependencies_read_the_facts_around_one_initiative(oxstore) -> None:
     store = Recording(oxstore)
     graph = build_view(store, ViewSpec(view="dependencies", focus="2.1.7")).graph
