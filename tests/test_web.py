@@ -337,6 +337,18 @@ def test_network_views_come_with_a_table_and_a_node_cap(web_client):
     assert web_client.get("/network/focus?focus=intet-som-dette-findes").status_code == 400
 
 
+def test_the_departments_page_draws_the_live_links_view(web_client, web_store):
+    """The page reads its links from the build's answers (here live: this store was built
+    without stored answers); its pairs and counts are those of the viz view."""
+    from indsatsgraf.viz.network import ViewSpec, build_view
+
+    live = build_view(web_store.open(), ViewSpec(view="departments")).graph
+    data = web_client.get("/network/departments.json").json()
+    drawn = {frozenset((e["from"], e["to"])): e["label"] for e in data["network"]["edges"]}
+    assert drawn == {frozenset((a, b)): str(w) for a, b, w in live.edges(data="weight")}
+    assert len(drawn) == 21
+
+
 def test_an_overview_above_the_node_cap_draws_the_newest_plans_whole(web_store):
     from indsatsgraf.viz.network import ViewSpec
     from indsatsgraf.web.library import Library

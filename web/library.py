@@ -272,12 +272,30 @@ class Library:
         key = ("run", query.name, query.text, tuple(sorted(params.items())), limit)
 
         def compute() -> QueryResult:
-            kept = answers.stored(self.graph_store.path / generation, query, params, limit, names)
-            if kept is not None:
-                return kept
-            return sparql.run_in_process(store, query, query.bindings(params, names), limit)
+            return self._answer(generation, store, names, query, params, limit)
 
         return self.remember(key, compute, lambda result: len(result.rows), generation, limited)
+
+    def answer(self, query: SavedQuery, params: dict[str, str]) -> QueryResult:
+        """A query's whole answer as :meth:`run` gives it (stored, else live), not kept:
+        for a caller that keeps what it makes of the answer (a network view keeps its
+        graph), so tens of thousands of rows do not push other answers out."""
+        generation, store, names = self._open()
+        return self._answer(generation, store, names, query, params, None)
+
+    def _answer(
+        self,
+        generation: str,
+        store: ox.Store,
+        names: Names,
+        query: SavedQuery,
+        params: dict[str, str],
+        limit: int | None,
+    ) -> QueryResult:
+        kept = answers.stored(self.graph_store.path / generation, query, params, limit, names)
+        if kept is not None:
+            return kept
+        return sparql.run_in_process(store, query, query.bindings(params, names), limit)
 
     def rows(self, name: str, **params: str) -> list[dict]:
         """The rows of one of the web application's own queries.

@@ -63,7 +63,7 @@ def web_view(library: Library, spec: ViewSpec, cap: int | None = None) -> WebVie
     """
 
     def answers(query: SavedQuery, params: Mapping[str, str]) -> list[dict]:
-        return library.run(query, dict(params), limit=None, limited=False).rows
+        return library.answer(query, dict(params)).rows
 
     view = build_view(library.store(), spec, cap=NODE_CAP if cap is None else cap, answers=answers)
     return WebView(
