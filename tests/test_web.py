@@ -349,6 +349,22 @@ def test_the_departments_page_draws_the_live_links_view(web_client, web_store):
     assert len(drawn) == 21
 
 
+def test_a_pair_lists_its_first_initiatives_and_counts_them_all(web_store, monkeypatch):
+    from indsatsgraf.web import networks
+    from indsatsgraf.web.app import Settings, create_app
+    from starlette.testclient import TestClient
+
+    monkeypatch.setattr(networks, "PAIR_ITEMS", 3)
+    client = TestClient(create_app(Settings(web_store.path, cache=False)))
+    edges = client.get("/network/departments.json").json()["network"]["edges"]
+    cut = [e for e in edges if "shared" in e]
+    assert cut and all(len(e["items"]) == 3 for e in cut)
+    assert all(e["shared"] == int(e["label"]) > 3 for e in cut)
+    assert all(
+        "shared" not in e and len(e["items"]) == int(e["label"]) <= 3 for e in edges if e not in cut
+    )
+
+
 def test_an_overview_above_the_node_cap_draws_the_newest_plans_whole(web_store):
     from indsatsgraf.viz.network import ViewSpec
     from indsatsgraf.web.library import Library

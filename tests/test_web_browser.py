@@ -137,6 +137,23 @@ def test_an_overview_above_the_node_cap_says_so_and_stays_accessible(
     assert serious_violations(page) == []
 
 
+def test_a_pair_cut_short_says_how_many_more_there_are(web_page, web_server, monkeypatch):
+    from indsatsgraf.web import networks
+
+    monkeypatch.setattr(networks, "PAIR_ITEMS", 2)
+    page = web_page.page
+    page.goto(web_server.url + "/network/departments?depth=3")  # a view of its own
+    page.wait_for_selector(READY, timeout=120_000)
+    button = page.locator("#pair-matrix button.pair").first
+    count = int(button.inner_text())
+    assert count > 2
+    button.click()
+    listed = page.locator("#pair-items")
+    assert f": {count} fælles indsatser" in listed.locator("h3").inner_text()
+    assert listed.locator("li").count() == 2
+    assert f"… og {count - 2} flere" in listed.inner_text()
+
+
 def test_planner_pages_through_the_indicators(web_page, web_server):
     page = web_page.page
     page.goto(web_server.url + "/indicators?_size=5")
