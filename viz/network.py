@@ -229,8 +229,7 @@ class Thing:
     @property
     def name(self) -> str:
         """Number and label, as planners cite a thing: "1.4.2 Sammenhængende …"."""
-        label = self.label or self.iri.rsplit("/", 1)[-1]
-        return f"{self.notation} {label}" if self.notation and self.notation != label else label
+        return thing_name(self.iri, self.label, self.notation)
 
     def attributes(self) -> dict:
         """Node attributes for networkx, the renderer and the analyses.
@@ -264,6 +263,12 @@ class Thing:
         }
         data["details"] = tooltip(data)
         return data
+
+
+def thing_name(iri: str, label: str, notation: str) -> str:
+    """:attr:`Thing.name` from its parts, for rows that name tens of thousands of things."""
+    label = label or iri.rsplit("/", 1)[-1]
+    return f"{notation} {label}" if notation and notation != label else label
 
 
 def tooltip(node: Mapping) -> dict[str, str]:
@@ -727,11 +732,9 @@ def _stored_members(
         codes = str(row["departments"]).split(", ")
         members[item] = {departments[code] for code in codes if code in departments}
         label, notation = row.get("label"), row.get("notation")
-        names[item] = Thing(
-            item,
-            label="" if label is None else str(label),
-            notation="" if notation is None else str(notation),
-        ).name
+        names[item] = thing_name(
+            item, "" if label is None else str(label), "" if notation is None else str(notation)
+        )
     counts = answers(stored_query("department-initiatives"), {})
     involved = Counter({str(row["dept"]): int(row["initiatives"]) for row in counts})  # type: ignore[arg-type]
     return members, names, involved
