@@ -178,8 +178,11 @@ def remove(
 
 
 def stored_queries() -> list[SavedQuery]:
-    """The saved queries whose default answer every build keeps beside the graph."""
-    return [query for query in saved_queries().values() if query.stored]
+    """The saved queries whose default answer every build keeps beside the graph, and
+    the network views' own (:mod:`.viz.stored`)."""
+    from .viz.stored import stored_queries as network_queries
+
+    return [query for query in saved_queries().values() if query.stored] + network_queries()
 
 
 def saved_queries() -> dict[str, SavedQuery]:

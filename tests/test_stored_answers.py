@@ -36,8 +36,23 @@ STORED = (
 )
 
 
+#: The network views' own aggregates (viz/stored.py), stored beside the saved queries'.
+NETWORK_STORED = ("network-plan-sizes", "network-department-initiatives")
+
+
 def test_the_archive_wide_aggregates_are_stored() -> None:
-    assert {q.name for q in api.stored_queries()} == set(STORED)
+    assert {q.name for q in api.stored_queries()} == set(STORED) | set(NETWORK_STORED)
+
+
+def test_a_build_keeps_the_network_views_live_answers(built_store, oxstore) -> None:
+    from indsatsgraf.viz.stored import stored_queries as network_queries
+
+    generation = built_store.current.resolve()
+    for query in network_queries():
+        live = run_embedded(oxstore, query, query.bindings({})).rows
+        kept = answers.stored(generation, query, {})
+        assert kept is not None and kept.rows == live, query.name
+        assert len(live) >= 5  # five plans; seven departments
 
 
 @pytest.mark.parametrize("name", STORED)
@@ -142,7 +157,7 @@ def test_the_build_answers_without_forking(built_store, tmp_path: Path, monkeypa
         raise AssertionError("the build forked a query worker")
 
     monkeypatch.setattr(os, "fork", no_fork)
-    assert answers.compute(copy, api.stored_queries()) == len(STORED)
+    assert answers.compute(copy, api.stored_queries()) == len(STORED) + len(NETWORK_STORED)
     for query in api.stored_queries():
         assert answers.stored(copy, query, {}) is not None
 

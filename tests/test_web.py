@@ -338,17 +338,49 @@ def test_network_views_come_with_a_table_and_a_node_cap(web_client):
     assert web_client.get("/network/focus?focus=intet-som-dette-findes").status_code == 400
 
 
-def test_a_view_above_the_node_cap_keeps_the_best_connected_nodes(web_store):
+def test_the_departments_page_draws_the_live_links_view(web_client, web_store):
+    """The page reads its links from the build's answers (here live: this store was built
+    without stored answers); its pairs and counts are those of the viz view."""
+    from indsatsgraf.viz.network import ViewSpec, build_view
+
+    live = build_view(web_store.open(), ViewSpec(view="departments")).graph
+    data = web_client.get("/network/departments.json").json()
+    drawn = {frozenset((e["from"], e["to"])): e["label"] for e in data["network"]["edges"]}
+    assert drawn == {frozenset((a, b)): str(w) for a, b, w in live.edges(data="weight")}
+    assert len(drawn) == 21
+
+
+def test_a_pair_lists_its_first_initiatives_and_counts_them_all(web_store, monkeypatch):
+    from indsatsgraf.web import networks
+    from indsatsgraf.web.app import Settings, create_app
+    from starlette.testclient import TestClient
+
+    monkeypatch.setattr(networks, "PAIR_ITEMS", 3)
+    client = TestClient(create_app(Settings(web_store.path, cache=False)))
+    edges = client.get("/network/departments.json").json()["network"]["edges"]
+    cut = [e for e in edges if "shared" in e]
+    assert cut and all(len(e["items"]) == 3 for e in cut)
+    assert all(e["shared"] == int(e["label"]) > 3 for e in cut)
+    assert all(
+        "shared" not in e and len(e["items"]) == int(e["label"]) <= 3 for e in edges if e not in cut
+    )
+
+
+def test_an_overview_above_the_node_cap_draws_the_newest_plans_whole(web_store):
     from indsatsgraf.viz.network import ViewSpec
     from indsatsgraf.web.library import Library
     from indsatsgraf.web.networks import web_view
 
     full = web_view(Library(web_store.path), ViewSpec(view="overview"), cap=10_000)
-    capped = web_view(Library(web_store.path), ViewSpec(view="overview"), cap=50)
-    assert capped.graph.number_of_nodes() == 50
-    assert capped.hidden == full.graph.number_of_nodes() - 50 > 0
-    degrees = sorted((d for _, d in full.graph.degree), reverse=True)
-    assert min(full.graph.degree[n] for n in capped.graph) >= degrees[49]
+    capped = web_view(Library(web_store.path), ViewSpec(view="overview"), cap=250)
+    plans = {attrs["plan_file"] for _, attrs in capped.graph.nodes(data=True)} - {""}
+    assert plans and len(plans) == capped.plans_shown < capped.plans == 6
+    assert capped.graph.number_of_nodes() <= 250
+    assert capped.hidden == full.graph.number_of_nodes() - capped.graph.number_of_nodes() > 0
+    # every thing of a drawn plan is drawn: the plans are whole
+    for node, attrs in full.graph.nodes(data=True):
+        if attrs["plan_file"] in plans:
+            assert node in capped.graph, node
 
 
 def test_the_overview_page_says_how_many_nodes_are_hidden(web_store, monkeypatch):
@@ -360,8 +392,13 @@ def test_the_overview_page_says_how_many_nodes_are_hidden(web_store, monkeypatch
     web_client = TestClient(create_app(Settings(web_store.path, cache=False)))
     data = web_client.get("/network/overview.json").json()
     assert data["nodes"] == 40 and data["hidden"] > 0 and data["truncated"] is True
+    assert (data["plansShown"], data["plans"]) == (1, 6)
     page = web_client.get("/network/overview").text
     assert f"{data['hidden']} flere knuder vises ikke" in page
+    assert "figuren viser den nyeste af 6 planer, hver plan hel" in page
+    # the table twin lists every drawn edge
+    assert data["total"] == data["edges"] > 0
+    assert page.count("<tr><td>") == min(data["edges"], 50)
 
 
 def test_machine_api_and_its_openapi_description(web_client):

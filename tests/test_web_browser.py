@@ -119,6 +119,41 @@ def test_network_is_drawn_with_its_table(web_page, web_server):
     assert page.locator("table tbody tr").count() >= 1
 
 
+def test_an_overview_above_the_node_cap_says_so_and_stays_accessible(
+    web_page, web_server, monkeypatch
+):
+    from indsatsgraf.web import networks
+
+    monkeypatch.setattr(networks, "NODE_CAP", 150)
+    page = web_page.page
+    # a filter the overview ignores makes a view of its own, drawn at the lowered cap
+    page.goto(web_server.url + "/network/overview?depth=3")
+    page.wait_for_selector(READY, timeout=120_000)
+    text = page.locator("main").inner_text()
+    assert "flere knuder vises ikke" in text and "nyeste af 6 planer, hver plan hel" in text
+    drawn = page.evaluate("window.indsatsgrafNetwork.body.data.nodes.length")
+    assert 0 < drawn <= 150
+    assert page.locator("table tbody tr").count() >= 1
+    assert serious_violations(page) == []
+
+
+def test_a_pair_cut_short_says_how_many_more_there_are(web_page, web_server, monkeypatch):
+    from indsatsgraf.web import networks
+
+    monkeypatch.setattr(networks, "PAIR_ITEMS", 2)
+    page = web_page.page
+    page.goto(web_server.url + "/network/departments?depth=3")  # a view of its own
+    page.wait_for_selector(READY, timeout=120_000)
+    button = page.locator("#pair-matrix button.pair").first
+    count = int(button.inner_text())
+    assert count > 2
+    button.click()
+    listed = page.locator("#pair-items")
+    assert f": {count} fælles indsatser" in listed.locator("h3").inner_text()
+    assert listed.locator("li").count() == 2
+    assert f"… og {count - 2} flere" in listed.inner_text()
+
+
 def test_planner_pages_through_the_indicators(web_page, web_server):
     page = web_page.page
     page.goto(web_server.url + "/indicators?_size=5")

@@ -19,7 +19,7 @@ nodes of those classes.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
@@ -30,10 +30,12 @@ import pyoxigraph as ox
 from ..errors import IndsatsgrafError
 from ..graph.names import Names, Plan, UnresolvedName, match_plans
 from ..graph.query_files import query_file
-from ..graph.sparql import run_embedded, with_value_list, with_values
+from ..graph.sparql import Value, run_embedded, with_value_list, with_values
 from ..graph.vocabulary import IG, KIND_ORDER, ORG
+from ..queries.catalog import SavedQuery
 from ..queries.catalog import find as find_query
 from .render import KIND_STYLES
+from .stored import stored_query
 from .styling import mark_departments, mark_focus, mark_lineage, mark_overview
 
 __all__ = [
@@ -44,6 +46,8 @@ __all__ = [
     "View",
     "ViewError",
     "ViewSpec",
+    "Answers",
+    "live_answers",
     "apply_filters",
     "build_view",
     "capped",
@@ -121,6 +125,22 @@ THINGS = query_file(__package__, "things")
 THING_FACTS = query_file(__package__, "thing-facts")
 THING_CLASSES = query_file(__package__, "thing-classes")
 CLASS_MEMBERS = query_file(__package__, "class-members")
+PLAN_RELATIONS = query_file(__package__, "plan-relations")
+PLAN_DEPARTMENT_LINKS = query_file(__package__, "plan-department-links")
+UNIT_DEPARTMENTS = query_file(__package__, "unit-departments")
+THING_PLANS = query_file(__package__, "thing-plans")
+
+#: Reads a query's rows: a build's stored answer where the caller has one (the web
+#: application's Library.run), else the live answer (:func:`live_answers`).
+Answers = Callable[[SavedQuery, Mapping[str, str]], list[dict[str, Value]]]
+
+#: Up to this many things (goals, initiatives, budget items, indicators and plans, as the
+#: build counted them) the overview reads every relation to learn whether it fits its cap
+#: (well under a second); above it the archive is known to be too large to draw.
+WHOLE_LIMIT = 4000
+#: Nodes the overview above its cap keeps free for the departments and units the chosen
+#: plans name (seven departments, a few units without one).
+ORGANISATION_ROOM = 20
 
 #: Above this many things a view reads the facts of the whole archive in one query; up to
 #: it, thing by thing (about 2 ms each on a large archive), LOOKUP_BATCH in a query.
@@ -155,11 +175,26 @@ class ViewSpec:
 @dataclass
 class View:
     """A finished view: its graph, the page title that says what it shows, and how many
-    things were left out to keep it under a node cap."""
+    things were left out to keep it under a node cap.
+
+    ``plans`` and ``plans_shown``: an overview too large to draw shows its newest plans
+    whole (``plans_shown`` of the archive's ``plans``); 0 and 0 otherwise.
+    """
 
     graph: nx.Graph
     title: str
     hidden: int = 0
+    plans: int = 0
+    plans_shown: int = 0
+
+
+def live_answers(store: ox.Store) -> Answers:
+    """Answers run on ``store`` now (the command line, or a store built without them)."""
+
+    def rows(query: SavedQuery, params: Mapping[str, str]) -> list[dict[str, Value]]:
+        return run_embedded(store, query, query.bindings(dict(params))).rows
+
+    return rows
 
 
 @dataclass
@@ -194,8 +229,7 @@ class Thing:
     @property
     def name(self) -> str:
         """Number and label, as planners cite a thing: "1.4.2 Sammenhængende …"."""
-        label = self.label or self.iri.rsplit("/", 1)[-1]
-        return f"{self.notation} {label}" if self.notation and self.notation != label else label
+        return thing_name(self.iri, self.label, self.notation)
 
     def attributes(self) -> dict:
         """Node attributes for networkx, the renderer and the analyses.
@@ -229,6 +263,12 @@ class Thing:
         }
         data["details"] = tooltip(data)
         return data
+
+
+def thing_name(iri: str, label: str, notation: str) -> str:
+    """:attr:`Thing.name` from its parts, for rows that name tens of thousands of things."""
+    label = label or iri.rsplit("/", 1)[-1]
+    return f"{notation} {label}" if notation and notation != label else label
 
 
 def tooltip(node: Mapping) -> dict[str, str]:
@@ -338,6 +378,11 @@ class Facts:
     def _look_up(self, iris: list[str]) -> None:
         self._absorb(self._rows_of(THING_FACTS, iris, LOOKUP_BATCH))
         self._read.update(iris)
+
+    def rows_of(self, query: str, iris: list[str]) -> Iterator[ox.QuerySolution]:
+        """The rows of ``query`` with ``?node`` given each of ``iris`` (a look-up that
+        needs less than a thing's facts, such as its plan)."""
+        return self._rows_of(query, iris, LOOKUP_BATCH)
 
     def _rows_of(self, query: str, iris: list[str], batch: int) -> Iterator[ox.QuerySolution]:
         """The rows of ``query`` with ``?node`` given each of ``iris``, ``batch`` at a time
@@ -466,7 +511,7 @@ def overview(
     ``classes`` replaces the overview's classes (e.g. add partners or measurements);
     the other filters are those of every view.
     """
-    return _overview(store, Facts(store), plans, departments, classes)[0]
+    return _overview(store, Facts(store), plans, departments, classes).graph
 
 
 def _overview(
@@ -476,16 +521,119 @@ def _overview(
     departments: Iterable[str],
     classes: Iterable[str],
     cap: int | None = None,
-) -> tuple[nx.Graph, int]:
-    """The overview, cut to its ``cap`` best-connected things before their facts are read
-    (an archive's overview has hundreds of thousands); and how many were left out."""
-    graph = _relations(store, facts)
+    answers: Answers | None = None,
+) -> View:
+    """The overview, its title, and what it leaves out to stay under ``cap`` nodes.
+
+    An archive too large to draw (more than ``cap`` things) is shown as its newest plans,
+    whole, as many as fit (:func:`_newest_plans`): a planner sees complete plans, goals
+    above their initiatives, rather than the best-connected things of thousands of plans,
+    which at ×1000 need not touch each other at all. Those plans' relations are read
+    alone, so such an overview costs what it draws; every relation of the archive is read
+    only where the build's counts say there are at most WHOLE_LIMIT things.
+    """
+    title = "Overblik: planer, mål, indsatser, forvaltninger, budget og indikatorer"
     kinds = _kinds(classes) or OVERVIEW_KINDS
-    kind = facts.kinds(graph)
-    graph = graph.subgraph(n for n in graph if kind.get(n) in kinds).copy()
-    graph = apply_filters(graph, facts, plans=plans, departments=departments)
+    chosen = _plans(facts, plans)
+    sizes = _plan_sizes(answers or live_answers(store)) if cap is not None else []
+    if chosen:
+        graph = _plan_relations(store, facts, chosen, kinds)
+    elif sum(things + 1 for _, things in sizes) > WHOLE_LIMIT:
+        return _newest_overview(store, facts, sizes, kinds, departments, cap or 0, title)
+    else:
+        graph = _relations(store, facts)
+        kind = facts.kinds(graph)
+        graph = graph.subgraph(n for n in graph if kind.get(n) in kinds).copy()
+    graph = apply_filters(graph, facts, departments=departments)
+    if cap is not None and not chosen and graph.number_of_nodes() > cap:
+        total = graph.number_of_nodes()
+        return _newest_overview(store, facts, sizes, kinds, departments, cap, title, total)
     graph, hidden = capped(graph, cap)
-    return mark_overview(describe(graph, facts)), hidden
+    return View(mark_overview(describe(graph, facts)), title, hidden)
+
+
+def _plan_sizes(answers: Answers) -> list[tuple[str, int]]:
+    """Every plan with the things it describes, newest first (by its last year; then by
+    IRI, so the choice is the same on every build of the same documents)."""
+    newest: list[tuple[int, str, int]] = []
+    for row in answers(stored_query("plan-sizes"), {}):
+        years = [int(row[k]) for k in ("end", "start", "year") if isinstance(row.get(k), int)]  # type: ignore[arg-type]
+        newest.append((-max(years, default=0), str(row["plan"]), int(row["things"])))  # type: ignore[arg-type]
+    return [(plan, things) for _, plan, things in sorted(newest)]
+
+
+def _newest_plans(sizes: list[tuple[str, int]], room: int) -> list[str]:
+    """The newest plans whose things and plan nodes fit in ``room`` together; at least one."""
+    chosen, used = [], 0
+    for plan, things in sizes:
+        if chosen and used + things + 1 > room:
+            break
+        chosen.append(plan)
+        used += things + 1
+    return chosen
+
+
+def _newest_overview(
+    store: ox.Store,
+    facts: Facts,
+    sizes: list[tuple[str, int]],
+    kinds: set[str] | frozenset[str],
+    departments: Iterable[str],
+    cap: int,
+    title: str,
+    total: int | None = None,
+) -> View:
+    """The overview of an archive above the cap: its newest plans whole, and a count of
+    the things it leaves out: of the ``total`` nodes where the whole overview was drawn,
+    else of the plans and things the build counted in the other plans."""
+    chosen = _newest_plans(sizes, max(1, cap - ORGANISATION_ROOM))
+    graph = _plan_relations(store, facts, set(chosen), kinds)
+    graph = apply_filters(graph, facts, departments=departments)
+    graph, over = capped(graph, cap)
+    shown = set(chosen)
+    if total is not None:
+        hidden = total - graph.number_of_nodes()
+    else:
+        hidden = over + sum(things + 1 for plan, things in sizes if plan not in shown)
+    newest = "den nyeste" if len(chosen) == 1 else f"de {len(chosen)} nyeste"
+    return View(
+        mark_overview(describe(graph, facts)),
+        f"{title} ({newest} af {len(sizes)} planer)",
+        hidden,
+        plans=len(sizes),
+        plans_shown=len(chosen),
+    )
+
+
+def _plan_relations(
+    store: ox.Store, facts: Facts, plans: set[str], kinds: set[str] | frozenset[str]
+) -> nx.Graph:
+    """The relations graph of ``plans`` with the things of ``kinds``, as :func:`_relations`
+    filtered with ``--plan`` (:func:`apply_filters`) would give it: their things and the
+    organisations those touch, read from those plans alone (PLAN_RELATIONS)."""
+    query = with_value_list(PLAN_RELATIONS, "plan", [ox.NamedNode(p) for p in sorted(plans)])
+    rows = list(store.query(query, use_default_graph_as_union=True))
+    units: dict[str, list[tuple[ox.NamedNode, ox.Literal]]] = defaultdict(list)
+    for row in store.query(UNIT_DEPARTMENTS, use_default_graph_as_union=True):
+        units[row["org"].value].append((row["dept"], row["via"]))
+    links: list[dict[str, ox.Term | None]] = []
+    for row in rows:
+        source, predicate, target = row["s"], row["p"], row["o"]
+        if predicate.value in EDGE_PRECEDENCE and target.value in units:
+            for dept, via in units[target.value]:
+                links.append({"s": source, "p": predicate, "o": dept, "via": via})
+        else:
+            links.append({"s": source, "p": predicate, "o": target, "via": None})
+    graph = _edges_graph(links, facts)  # type: ignore[arg-type]
+    kind = facts.kinds(graph)
+    graph = graph.subgraph(n for n in graph if kind.get(n) in kinds)
+    inside = {link["s"].value for link in links}  # type: ignore[union-attr]
+    outside = [n for n in graph if n not in inside]
+    plans_of: dict[str, set[str]] = defaultdict(set)
+    for row in facts.rows_of(THING_PLANS, outside):
+        plans_of[row["node"].value].add(row["plan"].value)
+    keep = inside | {n for n in outside if not plans_of[n] or plans_of[n] & plans}
+    return graph.subgraph(keep).copy()
 
 
 def capped(graph: nx.Graph, cap: int | None) -> tuple[nx.Graph, int]:
@@ -504,30 +652,34 @@ def departments(
     plans: Iterable[str] = (),
     departments: Iterable[str] = (),
     classes: Iterable[str] = (),
+    answers: Answers | None = None,
 ) -> nx.Graph:
     """Departments linked by the initiatives they share; ``weight`` = shared initiatives.
 
-    The initiatives are named from the links' own query: the view reads the facts of
-    the departments only.
+    The initiatives are named from the links' own rows: the view reads the facts of
+    the departments only. Narrowed to plans, it reads those plans' links; for the whole
+    archive with ``answers`` (a build's stored answers), it reads the stored
+    multi-department-initiatives and each department's count of initiatives instead of
+    every link of the archive (24 s at ×100 for the links' query, minutes at ×1000).
     """
     facts = Facts(store)
     chosen_plans = _plans(facts, plans)
     graph = nx.Graph()
-    for iri, thing in sorted(facts.of_kind("Department").items()):
+    known = sorted(facts.of_kind("Department").items())
+    for iri, thing in known:
         graph.add_node(iri, **thing.attributes())
-    members: dict[str, set[str]] = defaultdict(set)
-    names: dict[str, str] = {}
-    for row in store.query(DEPARTMENT_LINKS, use_default_graph_as_union=True):
-        item, dept = row["item"].value, row["dept"].value
-        if item not in names:
-            names[item] = _link_name(item, row)
-        plan = row["plan"].value if row["plan"] is not None else ""
-        if not chosen_plans or plan in chosen_plans:
-            members[item].add(dept)
-    involved: Counter[str] = Counter()
+    if chosen_plans:
+        terms = [ox.NamedNode(plan) for plan in sorted(chosen_plans)]
+        query = with_value_list(PLAN_DEPARTMENT_LINKS, "plan", terms)
+        members, names = _members(store.query(query, use_default_graph_as_union=True))
+        involved = Counter(dept for depts in members.values() for dept in depts)
+    elif answers is None:
+        members, names = _members(store.query(DEPARTMENT_LINKS, use_default_graph_as_union=True))
+        involved = Counter(dept for depts in members.values() for dept in depts)
+    else:
+        members, names, involved = _stored_members(answers, {t.notation: i for i, t in known})
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for item, depts in sorted(members.items()):
-        involved.update(depts)
         for pair in combinations(sorted(depts), 2):
             shared[pair].append(item)
     for dept, attrs in graph.nodes(data=True):
@@ -549,6 +701,43 @@ def departments(
         star.add_nodes_from((d, graph.nodes[d]) for d in wanted)
         graph = star
     return mark_departments(apply_filters(graph, facts, classes=classes))
+
+
+def _members(rows: Iterable[ox.QuerySolution]) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Each initiative's departments and its name, from DEPARTMENT_LINKS rows."""
+    members: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    for row in rows:
+        item, dept = row["item"].value, row["dept"].value
+        if item not in names:
+            names[item] = _link_name(item, row)
+        members[item].add(dept)
+    return members, names
+
+
+def _stored_members(
+    answers: Answers, departments: Mapping[str, str]
+) -> tuple[dict[str, set[str]], dict[str, str], Counter[str]]:
+    """As :func:`_members` for the links that make the picture (initiatives of two
+    departments or more), from the answers a build stores, with each department's count
+    of initiatives (``departments``: IRI by code).
+
+    Only the pairs need the initiatives; a department's size counts those it has alone
+    too, which the stored count holds.
+    """
+    members: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for row in answers(find_query("multi-department-initiatives"), {}):
+        item = str(row["initiative"])
+        codes = str(row["departments"]).split(", ")
+        members[item] = {departments[code] for code in codes if code in departments}
+        label, notation = row.get("label"), row.get("notation")
+        names[item] = thing_name(
+            item, "" if label is None else str(label), "" if notation is None else str(notation)
+        )
+    counts = answers(stored_query("department-initiatives"), {})
+    involved = Counter({str(row["dept"]): int(row["initiatives"]) for row in counts})  # type: ignore[arg-type]
+    return members, names, involved
 
 
 def _link_name(item: str, row: ox.QuerySolution) -> str:
@@ -722,20 +911,24 @@ def query_graph(
     return apply_filters(graph, facts, plans=plans, departments=departments, classes=classes)
 
 
-def build_view(store: ox.Store, spec: ViewSpec, cap: int | None = None) -> View:
+def build_view(
+    store: ox.Store, spec: ViewSpec, cap: int | None = None, answers: Answers | None = None
+) -> View:
     """The view ``spec`` asks for, with a title that says what it shows.
 
     Above ``cap`` nodes only the best-connected are kept (:func:`capped`); the overview
-    cuts before it reads the facts of what it leaves out.
+    shows its newest plans whole instead (:func:`_overview`). ``answers`` reads the
+    aggregates a build stored (plan sizes, the departments' links), where the caller
+    has them; without, they are computed now.
     """
     filters = {"plans": spec.plans, "departments": spec.departments, "classes": spec.classes}
     chosen = spec.view or ("query" if spec.query else "focus" if spec.focus else "overview")
-    hidden = 0
     if chosen == "overview":
-        graph, hidden = _overview(store, Facts(store), *filters.values(), cap=cap)
-        title = "Overblik: planer, mål, indsatser, forvaltninger, budget og indikatorer"
+        whole = _overview(store, Facts(store), *filters.values(), cap=cap, answers=answers)
+        whole.title = f"indsatsgraf — {whole.title}"
+        return whole
     elif chosen == "departments":
-        graph = departments(store, **filters)
+        graph = departments(store, **filters, answers=answers)
         title = "Forvaltningernes samarbejde: fælles indsatser"
     elif chosen in ("focus", "dependencies"):
         if not spec.focus:
@@ -760,8 +953,7 @@ def build_view(store: ox.Store, spec: ViewSpec, cap: int | None = None) -> View:
         title = f"Forespørgsel: {spec.query}"
     else:
         raise ViewError(f"unknown view {chosen!r}; choose one of {', '.join(VIEWS)}")
-    if not hidden:
-        graph, hidden = capped(graph, cap)
+    graph, hidden = capped(graph, cap)
     return View(graph, f"indsatsgraf — {title}", hidden)
 
 

@@ -285,13 +285,32 @@ class Library:
         key = ("run", query.name, query.text, tuple(sorted(params.items())), limit, look_up)
 
         def compute() -> QueryResult:
-            kept = answers.stored(self.graph_store.path / generation, query, params, limit, names)
-            if kept is not None:
-                return kept
-            bindings = query.bindings(params, names if look_up else None)
-            return sparql.run_in_process(store, query, bindings, limit)
+            return self._answer(generation, store, names, query, params, limit, look_up)
 
         return self.remember(key, compute, lambda result: len(result.rows), generation, limited)
+
+    def answer(self, query: SavedQuery, params: dict[str, str]) -> QueryResult:
+        """A query's whole answer as :meth:`run` gives it (stored, else live), not kept:
+        for a caller that keeps what it makes of the answer (a network view keeps its
+        graph), so tens of thousands of rows do not push other answers out."""
+        generation, store, names = self._open()
+        return self._answer(generation, store, names, query, params, None)
+
+    def _answer(
+        self,
+        generation: str,
+        store: ox.Store,
+        names: Names,
+        query: SavedQuery,
+        params: dict[str, str],
+        limit: int | None,
+        look_up: bool = True,
+    ) -> QueryResult:
+        kept = answers.stored(self.graph_store.path / generation, query, params, limit, names)
+        if kept is not None:
+            return kept
+        bindings = query.bindings(params, names if look_up else None)
+        return sparql.run_in_process(store, query, bindings, limit)
 
     def rows(self, name: str, **params: str) -> list[dict]:
         """The rows of one of the web application's own queries.

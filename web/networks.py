@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import networkx as nx
 from starlette.responses import Response
 
+from ..queries.catalog import SavedQuery
 from ..viz.network import ViewSpec, build_view
 from ..viz.render import legend_html, network_data
 from ..viz.tables import pair_matrix_html
@@ -35,6 +36,9 @@ VIEW_TITLES = {
 }
 #: Above this many nodes the browser gets the best-connected ones and a count of the rest.
 NODE_CAP = 400
+#: The most shared initiatives a page lists for one pair of departments (the rest are
+#: counted; the saved query multi-department-initiatives lists them all).
+PAIR_ITEMS = 200
 #: The lineage page's timeline fits the page's column on a 1280 px wide screen.
 PAGE_WIDTH = 1180.0
 #: An initiative's timeline is narrower than the lineage page's: it sits in the text column.
@@ -47,16 +51,44 @@ class WebView:
     graph: nx.Graph
     hidden: int
     legend: str
+    #: An overview too large to draw: the archive's plans, and how many are drawn.
+    plans: int = 0
+    plans_shown: int = 0
 
 
 def web_view(library: Library, spec: ViewSpec, cap: int | None = None) -> WebView:
-    """The view ``spec`` asks for; above ``cap`` (NODE_CAP) nodes only the best-connected are kept."""
-    view = build_view(library.store(), spec, cap=NODE_CAP if cap is None else cap)
-    return WebView(view.title, view.graph, view.hidden, legend_html(view.graph))
+    """The view ``spec`` asks for; above ``cap`` (NODE_CAP) nodes only the best-connected
+    are kept, and the overview shows its newest plans whole.
+
+    The aggregates a view needs of the whole archive (plan sizes, the departments'
+    links) are the build's stored answers, read as a saved query's are: a view of an
+    archive costs what it draws, not minutes of reading every relation.
+    """
+
+    def answers(query: SavedQuery, params: Mapping[str, str]) -> list[dict]:
+        return library.answer(query, dict(params)).rows
+
+    view = build_view(library.store(), spec, cap=NODE_CAP if cap is None else cap, answers=answers)
+    return WebView(
+        view.title,
+        view.graph,
+        view.hidden,
+        legend_html(view.graph),
+        view.plans,
+        view.plans_shown,
+    )
 
 
 def drawing(view: WebView) -> dict:
-    return network_data(view.graph)
+    """What the page draws; a pair's list of shared initiatives is cut at PAIR_ITEMS, with
+    its whole count as ``shared`` (at ×1000 the lists made the departments' drawing
+    13.7 MB, for a list nobody reads to the end)."""
+    data = network_data(view.graph)
+    for edge in data["edges"]:
+        items = edge.get("items")
+        if items is not None and len(items) > PAIR_ITEMS:
+            edge["items"], edge["shared"] = items[:PAIR_ITEMS], len(items)
+    return data
 
 
 def matrix(view: WebView) -> str:

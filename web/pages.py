@@ -629,6 +629,8 @@ def network_page(request: Request) -> Response:
         "nodes": built.graph.number_of_nodes(),
         "edges": built.graph.number_of_edges(),
         "hidden": built.hidden,
+        "plans": built.plans,
+        "plansShown": built.plans_shown,
         "rows": page.rows,
         "total": page.total,
         "truncated": built.hidden > 0,

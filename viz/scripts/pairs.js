@@ -17,8 +17,10 @@ window.indsatsgrafListPairs = function (data, network) {
     var edge = byPair[a + "|" + b];
     if (!edge) { return; }
     target.textContent = "";
+    // A large archive's page gets the first of a pair's initiatives and their count (shared)
+    var count = edge.shared || edge.items.length;
     var heading = document.createElement("h3");
-    heading.textContent = names[a] + " og " + names[b] + ": " + edge.items.length + " fælles indsatser";
+    heading.textContent = names[a] + " og " + names[b] + ": " + count + " fælles indsatser";
     var list = document.createElement("ul");
     edge.items.forEach(function (item) {
       var li = document.createElement("li");
@@ -27,6 +29,12 @@ window.indsatsgrafListPairs = function (data, network) {
     });
     target.appendChild(heading);
     target.appendChild(list);
+    if (count > edge.items.length) {
+      var more = document.createElement("p");
+      more.textContent = "… og " + (count - edge.items.length) + " flere: alle står i " +
+        "forespørgslen multi-department-initiatives.";
+      target.appendChild(more);
+    }
     network.selectEdges([edge.id]);
   }
   document.querySelectorAll("#pair-matrix button.pair").forEach(function (button) {
