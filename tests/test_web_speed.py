@@ -360,3 +360,16 @@ def test_an_unknown_thing_is_not_found_as_rdf_either(two_documents):
     for accept in ("text/turtle", "application/ld+json", "text/html"):
         response = client.get("/id/no/such/thing", headers={"Accept": accept})
         assert response.status_code == 404, accept
+
+
+def test_a_request_starts_its_own_time_limit_whatever_its_caller_asked_before(two_documents):
+    """A page's clock lives in a context variable, and a request's context is copied from
+    its caller: a caller whose own clock had run out made every later page answer 503."""
+    from indsatsgraf.web import library as library_module
+
+    def expired_caller() -> int:
+        library_module._deadline.set(time.monotonic() - 60)  # a clock run out long ago
+        client = TestClient(create_app(Settings(two_documents.path, cache=False)))
+        return client.get("/queries/multi-department-initiatives.json").status_code
+
+    assert contextvars.copy_context().run(expired_caller) == 200

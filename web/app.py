@@ -28,7 +28,7 @@ from ..viz.render import scripts_folder
 from . import api, pages, review, sparql_routes, upload
 from .cache import ResponseCache
 from .gate import Gate
-from .library import Library, StillComputing
+from .library import Library, PageClock, StillComputing
 from .security import SecurityHeaders
 from .sparql_workers import QueryWorkers
 
@@ -94,6 +94,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.library = Library(settings.store, settings.source_dirs, settings.page_time_limit)
     app.state.sparql_workers = QueryWorkers()
     app.state.templates = templates
+    app.add_middleware(PageClock)
     if settings.cache:
         app.add_middleware(ResponseCache, generation=app.state.library.generation)
     app.add_middleware(SecurityHeaders)  # outermost: cached answers get the headers too

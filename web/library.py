@@ -101,6 +101,26 @@ _background = threading.local()
 _deadline: ContextVar[float | None] = ContextVar("page_deadline", default=None)
 
 
+class PageClock:
+    """ASGI middleware: every request starts its page's time limit afresh.
+
+    The limit is kept in a context variable, and a request's context is copied
+    from whatever started it. Under uvicorn that is a clean context, but a caller
+    that asked the library something itself first (a test client's thread, an
+    embedding application) would hand its expired clock to every request after.
+    """
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        token = _deadline.set(None)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _deadline.reset(token)
+
+
 class Library:
     """The current graph of one store directory, reopened when a build replaces it.
 
