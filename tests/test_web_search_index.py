@@ -132,7 +132,7 @@ def test_a_failure_beside_the_index_process_stops_it_and_loses_the_build(
     def broken(target, queries, progress=None):
         raise RuntimeError("the disk filled up while storing answers")
 
-    monkeypatch.setattr(pipeline.answers, "compute", broken)
+    monkeypatch.setattr(pipeline.answer_process, "compute", broken)
     with pytest.raises(RuntimeError, match="storing answers"):
         remove(two_documents, TVAERGAAENDE.name)
     assert two_documents.current.resolve() == before
@@ -145,7 +145,7 @@ def test_the_index_is_being_written_while_the_answers_are_stored(tmp_path, monke
     running (started, not yet waited for) when the answers are stored, and the
     generation that goes live holds its complete index."""
     started: list[index_process.IndexProcess] = []
-    real_start, real_compute = index_process.IndexProcess.__init__, pipeline.answers.compute
+    real_start, real_compute = index_process.IndexProcess.__init__, pipeline.answer_process.compute
 
     def start(self, generation):
         real_start(self, generation)
@@ -156,7 +156,7 @@ def test_the_index_is_being_written_while_the_answers_are_stored(tmp_path, monke
         return real_compute(target, queries, progress)
 
     monkeypatch.setattr(index_process.IndexProcess, "__init__", start)
-    monkeypatch.setattr(pipeline.answers, "compute", compute)
+    monkeypatch.setattr(pipeline.answer_process, "compute", compute)
     store = GraphStore(tmp_path / "store")
     build(store, [TVAERGAAENDE], fresh=True)
     assert len(started) == 1
