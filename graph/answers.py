@@ -4,8 +4,9 @@ An archive-wide aggregate (the collaboration matrix, budget totals per
 department) reads every document, so its time grows with the archive while
 its answer stays a handful of rows. A saved query that declares
 ``#+ stored: yes`` is therefore answered once, with its default parameters,
-when a build finishes, and the rows are written next to the generation's
-database, in one SQLite file (readable with Python's own ``sqlite3``)::
+when a build finishes (by two processes taking turns, :mod:`.answer_process`),
+and the rows are written next to the generation's database, in one SQLite
+file (readable with Python's own ``sqlite3``)::
 
     generations/000007/answers.sqlite          PRAGMA user_version = 2 (LAYOUT)
         answer(query, digest, variables)       digest: sha256 of the query's text
