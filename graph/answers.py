@@ -200,7 +200,12 @@ def write(
         for query in queries:
             if progress:
                 progress(f"storing the answer of {query.name}")
-            _write(connection, store, query)
+            try:
+                _write(connection, store, query)
+            except (QueryError, SyntaxError) as error:  # the message names the failed query
+                if query.name in str(error):
+                    raise
+                raise QueryError(f"{query.name}: {error}") from None
             count += 1
         connection.commit()
     finally:

@@ -479,13 +479,13 @@ def _serve(target: Path, options: _Options) -> None:
     """Store the answers and write the search index of the finished generation ``target``.
 
     Both only read the generation, so the index is written by another process
-    meanwhile (:mod:`.index_process`), and a third shares the answers with this
-    one (:mod:`.answer_process`); a failure of any stops the others and fails
-    the build.
+    meanwhile (:mod:`.index_process`), which then stores answers too, taking
+    turns with this one (:mod:`.answer_process`); a failure of either stops
+    the other and fails the build.
     """
-    indexing = index_process.IndexProcess(target)
+    indexing = index_process.IndexProcess(target, options.stored)
     try:
-        answer_process.compute(target, options.stored, options.progress)
+        answer_process.compute(target, options.stored, indexing, options.progress)
         if options.progress:
             options.progress("indexing the texts for search")
         indexing.wait()

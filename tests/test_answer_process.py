@@ -1,4 +1,4 @@
-"""The stored answers shared between the build's process and a helper interpreter.
+"""The stored answers shared between the build's process and the index process.
 
 The split must not show: the merged answers.sqlite holds the very rows one
 process stores, every stored query is answered, nothing of the helper is left
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 from conftest import SOURCES
 from indsatsgraf.api import stored_queries
 from indsatsgraf.cli import main
-from indsatsgraf.graph import answer_process, answers, pipeline
+from indsatsgraf.graph import answer_process, answers, index_process, pipeline
 from indsatsgraf.graph.pipeline import build
 from indsatsgraf.graph.store import GraphStore
 
@@ -33,39 +34,48 @@ def _rows(path: Path) -> dict[str, list[tuple]]:
         }
 
 
-@pytest.fixture(scope="module")
-def split_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[GraphStore, list[int]]:
-    """The bundled documents built with the answers surely split: this process takes its
-    first query only once the helper has taken one (at this size it could otherwise take
-    them all before the helper has started), and how many the helper stored."""
-    real_taken, real_wait = answer_process.taken, answer_process.AnswerProcess.wait
-    helped: list[int] = []
+def _helper_first(patch: pytest.MonkeyPatch) -> None:
+    """This process takes its first query only once the helper has taken one: on the
+    bundled documents it could otherwise take them all while the index is written."""
+    real_taken = answer_process.taken
 
     def taken(target, queries, helper=None):
         claims = target / answer_process.CLAIMS
-        deadline = time.monotonic() + 60
+        claims.mkdir(exist_ok=True)
+        deadline = time.monotonic() + 120
         while not any(claims.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.01)
         yield from real_taken(target, queries, helper)
 
+    patch.setattr(answer_process, "taken", taken)
+
+
+@pytest.fixture(scope="module")
+def split_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[GraphStore, list[int]]:
+    """The bundled documents built with the answers surely split, and how many answers
+    the index process stored."""
+    real_wait = index_process.IndexProcess.wait
+    helped: list[int] = []
+
     def wait(self):
-        helped.append(real_wait(self))
-        return helped[-1]
+        texts = real_wait(self)
+        helped.append(self.answered)
+        return texts
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(answer_process, "taken", taken)
-        patch.setattr(answer_process.AnswerProcess, "wait", wait)
+        _helper_first(patch)
+        patch.setattr(index_process.IndexProcess, "wait", wait)
         store = GraphStore(tmp_path_factory.mktemp("split") / "store")
         build(store, stored=stored_queries())
     return store, helped
 
 
 def test_both_processes_store_answers_and_leave_nothing_beside_them(split_store):
-    """The helper really took queries (the split is no one-process build in disguise),
-    and its file and the claims are gone from the generation that went live."""
+    """The index process really stored answers (the split is no one-process build in
+    disguise), and its file and the claims are gone from the generation that went live."""
     store, helped = split_store
     generation = store.current.resolve()
-    assert len(helped) == 1 and 0 < helped[0] < len(stored_queries())
+    assert helped and 0 < helped[0] < len(stored_queries())
     assert not (generation / answer_process.HELPER_FILE).exists()
     assert not (generation / answer_process.CLAIMS).exists()
 
@@ -90,7 +100,6 @@ def test_the_shared_answers_are_the_rows_one_process_stores(split_store, tmp_pat
 
 def test_each_query_is_taken_by_one_process(tmp_path):
     queries = stored_queries()
-    (tmp_path / answer_process.CLAIMS).mkdir()
     first = answer_process.taken(tmp_path, queries)
     mine = [next(first).name, next(first).name]
     theirs = [query.name for query in answer_process.taken(tmp_path, queries)]
@@ -100,30 +109,29 @@ def test_each_query_is_taken_by_one_process(tmp_path):
     assert rest == []
 
 
-def _break_the_helper(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Helpers started from now on fail: each is told a generation whose database is
-    corrupt (its CURRENT file), so it cannot open it."""
-    real_start = answer_process.AnswerProcess.__init__
-    corrupt = tmp_path / "corrupt-generation"
-    corrupt.mkdir()
-    (corrupt / "CURRENT").write_text("garbage\n")
+def _break_the_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Index processes started from now on write their index, then fail on the first
+    answer they store: the text they are given for each query is no SPARQL."""
+    real_start = index_process.IndexProcess.__init__
 
-    def start(self, generation, queries):
-        real_start(self, corrupt, queries)
-        self.generation = generation
+    def start(self, generation, queries=()):
+        real_start(self, generation, [replace(q, text="this is no query") for q in queries])
 
-    monkeypatch.setattr(answer_process.AnswerProcess, "__init__", start)
+    monkeypatch.setattr(index_process.IndexProcess, "__init__", start)
+    _helper_first(monkeypatch)
 
 
 def test_a_failing_answer_process_loses_the_build_not_the_graph(tmp_path, monkeypatch):
     store = GraphStore(tmp_path / "store")
     build(store, [TVAERGAAENDE], fresh=True, stored=stored_queries())
     before = store.current.resolve()
-    _break_the_helper(monkeypatch, tmp_path)
+    _break_the_helper(monkeypatch)
     with pytest.raises(answer_process.AnsweringError) as raised:
         build(store, [SOF_2023], stored=stored_queries())
-    assert str(raised.value).startswith(f"{before.parent}")
-    assert "the stored answers could not be written" in str(raised.value)
+    message = str(raised.value)
+    assert message.startswith(f"{before.parent}")
+    assert "the stored answers could not be written (by the indexing process)" in message
+    assert f": {stored_queries()[0].name}: " in message, "the failing query is named"
     assert store.current.resolve() == before
     assert [p.name for p in before.parent.iterdir()] == [before.name]
     assert answers.stored(before, stored_queries()[0], {}) is not None
@@ -134,7 +142,7 @@ def test_a_failing_answer_process_is_a_message_at_the_cli(tmp_path, monkeypatch)
     runner = CliRunner()
     assert runner.invoke(main, ["--store", str(store), "build", str(TVAERGAAENDE)]).exit_code == 0
     before = GraphStore(store).current.resolve()
-    _break_the_helper(monkeypatch, tmp_path)
+    _break_the_helper(monkeypatch)
     result = runner.invoke(main, ["--store", str(store), "build", str(SOF_2023)])
     assert result.exit_code != 0
     assert "the stored answers could not be written" in result.output
@@ -142,28 +150,26 @@ def test_a_failing_answer_process_is_a_message_at_the_cli(tmp_path, monkeypatch)
     assert GraphStore(store).current.resolve() == before
 
 
-def test_a_failure_beside_the_answer_process_stops_it(tmp_path, monkeypatch):
-    """When this process fails while storing, the helper is ended before the generation
-    is deleted, and the graph in use stays."""
+def test_a_failure_beside_the_answering_index_process_stops_it(tmp_path, monkeypatch):
+    """When this process fails while storing, the index process is ended before the
+    generation is deleted, and the graph in use stays."""
     store = GraphStore(tmp_path / "store")
     build(store, [TVAERGAAENDE], fresh=True, stored=stored_queries())
     before = store.current.resolve()
-    helpers: list[answer_process.AnswerProcess] = []
-    real_start = answer_process.AnswerProcess.__init__
+    started: list[index_process.IndexProcess] = []
+    real_start = index_process.IndexProcess.__init__
 
-    def start(self, generation, queries):
+    def start(self, generation, queries=()):
         real_start(self, generation, queries)
-        helpers.append(self)
+        started.append(self)
 
     def broken(target, path, queries, progress=None):
-        if path.name == answers.FILE:
-            raise RuntimeError("the disk filled up while storing answers")
-        raise AssertionError("the helper's own write runs in its own interpreter")
+        raise RuntimeError("the disk filled up while storing answers")
 
-    monkeypatch.setattr(answer_process.AnswerProcess, "__init__", start)
+    monkeypatch.setattr(index_process.IndexProcess, "__init__", start)
     monkeypatch.setattr(pipeline.answer_process.answers, "write", broken)
     with pytest.raises(RuntimeError, match="storing answers"):
         build(store, [SOF_2023], stored=stored_queries())
-    assert len(helpers) == 1 and helpers[0]._process.poll() is not None
+    assert len(started) == 1 and started[0]._process.poll() is not None
     assert store.current.resolve() == before
     assert [p.name for p in before.parent.iterdir()] == [before.name]
