@@ -13,9 +13,10 @@ A new interpreter, not a fork: forking a process in which RocksDB's threads
 may hold a lock leaves the child waiting on it for good (see :mod:`.deadline`),
 and the web application builds from a process that serves pages on threads.
 The child opens the generation read-only, writes the index beside it (the
-file appears whole or not at all), then helps store the answers it is given
-on its standard input (:mod:`.answer_process`: the index took less time than
-the answers) and prints one line of JSON saying what happened; the build fails, and the graph in use stays, when it reports a
+file appears whole or not at all), then helps store the answers of the
+queries it is given on its standard input (:mod:`.answer_process`: the index
+takes less time than the answers) and prints one line of JSON saying what
+happened; the build fails, and the graph in use stays, when it reports a
 failure, ends without a word, or is still running when the build fails for
 another reason (it is stopped first).
 """
