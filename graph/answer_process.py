@@ -11,6 +11,11 @@ stores answers too, into a file of its own beside ``answers.sqlite``
 was tried first: on two cores the three then share them and the index, which
 cannot be split, became the last to finish (at ×100 about 5 s after the
 answers); an index written first and answers shared afterwards end together.
+On two free cores this step then takes about max(index, (index + answers) / 2),
+some 23 s against 27 s. Measured at ×100 on a machine shared with other work
+(load 1.5 to 4), old and new alternating: the step alone 0.80, 0.82, 0.93 and
+1.16 times the old wall time, whole builds 0.90 and 0.83; a gain of that size
+is within the noise of such a machine. At ×10 (one run) it did not pay.
 
 Neither process is given its share. Both walk the same list of queries and
 take the next one no one has taken: a query is taken by creating its file in
