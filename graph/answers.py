@@ -4,8 +4,9 @@ An archive-wide aggregate (the collaboration matrix, budget totals per
 department) reads every document, so its time grows with the archive while
 its answer stays a handful of rows. A saved query that declares
 ``#+ stored: yes`` is therefore answered once, with its default parameters,
-when a build finishes, and the rows are written next to the generation's
-database, in one SQLite file (readable with Python's own ``sqlite3``)::
+when a build finishes (by two processes taking turns, :mod:`.answer_process`),
+and the rows are written next to the generation's database, in one SQLite
+file (readable with Python's own ``sqlite3``)::
 
     generations/000007/answers.sqlite          PRAGMA user_version = 2 (LAYOUT)
         answer(query, digest, variables)       digest: sha256 of the query's text
@@ -186,22 +187,62 @@ def compute(
     queries = [query for query in queries if query.stored]
     if not queries:
         return 0
-    path = target / FILE
+    return write(target, target / FILE, queries, progress)
+
+
+def write(
+    target: Path,
+    path: Path,
+    queries: Iterable[StorableQuery],
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Answer ``queries`` on generation ``target`` into the file ``path``; return how many.
+
+    ``queries`` may be handed out as they are asked for (:mod:`.answer_process`
+    shares them between two processes), so they are counted as they come.
+    """
     path.unlink(missing_ok=True)
     store = ox.Store.read_only(str(target))
     connection = sqlite3.connect(path)
+    count = 0
     try:
         connection.execute("PRAGMA journal_mode = OFF")  # a failed build is thrown away whole
         connection.executescript(_SCHEMA)
         for query in queries:
             if progress:
                 progress(f"storing the answer of {query.name}")
-            _write(connection, store, query)
+            try:
+                _write(connection, store, query)
+            except (QueryError, SyntaxError) as error:  # the message names the failed query
+                if query.name in str(error):
+                    raise
+                raise QueryError(f"{query.name}: {error}") from None
+            count += 1
         connection.commit()
     finally:
         connection.close()
         del store
-    return len(queries)
+    return count
+
+
+def merge(path: Path, other: Path) -> list[str]:
+    """Move the answers written to ``other`` into ``path`` (both written by :func:`write`),
+    delete ``other`` and return the names of every query ``path`` then answers."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("ATTACH DATABASE ? AS other", (str(other),))
+        connection.execute("INSERT INTO answer SELECT query, digest, variables FROM other.answer")
+        connection.execute(
+            "INSERT INTO part SELECT query, parameter, value, n, low, high, numbers, rows "
+            "FROM other.part"
+        )
+        connection.commit()
+        connection.execute("DETACH DATABASE other")
+        names = [name for (name,) in connection.execute("SELECT query FROM answer")]
+    finally:
+        connection.close()
+    other.unlink()
+    return names
 
 
 def _write(connection: sqlite3.Connection, store: ox.Store, query: StorableQuery) -> None:

@@ -13,7 +13,9 @@ A new interpreter, not a fork: forking a process in which RocksDB's threads
 may hold a lock leaves the child waiting on it for good (see :mod:`.deadline`),
 and the web application builds from a process that serves pages on threads.
 The child opens the generation read-only, writes the index beside it (the
-file appears whole or not at all) and prints one line of JSON saying what
+file appears whole or not at all), then helps store the answers of the
+queries it is given on its standard input (:mod:`.answer_process`: the index
+takes less time than the answers) and prints one line of JSON saying what
 happened; the build fails, and the graph in use stays, when it reports a
 failure, ends without a word, or is still running when the build fails for
 another reason (it is stopped first).
@@ -22,11 +24,15 @@ another reason (it is stopped first).
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import IndsatsgrafError
+from .answer_process import AnsweringError
+from .answers import StorableQuery
 
 
 class IndexingError(IndsatsgrafError):
@@ -34,29 +40,48 @@ class IndexingError(IndsatsgrafError):
 
 
 class IndexProcess:
-    """The index of ``generation`` being written by another process: start, then wait or stop."""
+    """The index of ``generation`` being written by another process, which then stores
+    answers of ``queries`` with this one: start, then wait or stop."""
 
-    def __init__(self, generation: Path) -> None:
+    def __init__(self, generation: Path, queries: Sequence[StorableQuery] = ()) -> None:
         self.generation = Path(generation)
+        #: How many answers it stored, once waited for.
+        self.answered = 0
+        self._texts: int | None = None
         self._process = subprocess.Popen(
             [sys.executable, "-m", __name__, str(self.generation)],
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
+        given, self._process.stdin = self._process.stdin, None  # given once, here
+        try:
+            # the child reads them first: more than a pipe holds would otherwise block
+            given.buffer.write(pickle.dumps(list(queries)))  # type: ignore[union-attr]
+            given.close()  # type: ignore[union-attr]
+        except BrokenPipeError:  # it ended before reading: wait() says why
+            pass
+
+    def failed(self) -> bool:
+        """Whether the child has ended in failure (the build's process then stops early)."""
+        return self._process.poll() not in (None, 0)
 
     def wait(self) -> int:
         """The number of texts indexed, once the index is written; raises what stopped it.
 
         A full disk or another file-system error comes back as the OSError it was
-        (the store reports it as the disk it is); anything else as an IndexingError
-        that says what the child reported.
+        (the store reports it as the disk it is); anything else as an IndexingError,
+        or an AnsweringError when its answers failed, that says what the child reported.
         """
+        if self._texts is not None:  # waited for before (by the answers, then the build)
+            return self._texts
         output, errors = self._process.communicate()
         reply = _reply(output)
         if self._process.returncode == 0 and "texts" in reply:
-            return int(reply["texts"])
+            self.answered = int(reply.get("answers", 0))
+            self._texts = int(reply["texts"])
+            return self._texts
         if reply.get("errno") is not None:
             raise OSError(reply["errno"], reply["message"])
         if "message" in reply:
@@ -66,6 +91,11 @@ class IndexProcess:
         else:
             last = errors.strip().splitlines()[-1:] or ["no message"]
             problem = f"the indexing process failed ({last[0]})"
+        if reply.get("failed") == "answers":
+            raise AnsweringError(
+                f"{self.generation}: the stored answers could not be written "
+                f"(by the indexing process): {problem}"
+            )
         raise IndexingError(f"{self.generation}: the search index could not be written: {problem}")
 
     def stop(self) -> None:
@@ -87,20 +117,24 @@ def _reply(output: str) -> dict:
 
 
 def main(arguments: list[str]) -> int:
-    """Write the index of the generation named by ``arguments[0]``; report as one JSON line."""
-    from . import search_index
+    """Write the index of the generation named by ``arguments[0]``, then store answers of
+    the queries on standard input; report as one JSON line (``failed``: which failed)."""
+    from . import answer_process, search_index
 
     generation = Path(arguments[0])
+    queries = pickle.load(sys.stdin.buffer)
+    reply: dict = {"failed": "index"}
     try:
-        texts = search_index.build_index(generation, search_index.index_path(generation))
+        reply["texts"] = search_index.build_index(generation, search_index.index_path(generation))
+        reply["failed"] = "answers"
+        reply["answers"] = answer_process.help_store(generation, queries)
+        del reply["failed"]
     except OSError as error:
-        reply = {"errno": error.errno, "message": error.strerror or str(error)}
+        reply |= {"errno": error.errno, "message": error.strerror or str(error)}
     except Exception as error:  # any failure is the build's, reported by the parent
-        reply = {"message": str(error) or type(error).__name__}
-    else:
-        reply = {"texts": texts}
+        reply |= {"message": str(error) or type(error).__name__}
     print(json.dumps(reply), flush=True)
-    return 0 if "texts" in reply else 1
+    return 1 if "failed" in reply else 0
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ from ..importers.facts import FactCount, fact_counts
 from ..importers.readers import read_document
 from ..importers.records import ImportResult
 from ..importers.text import MAX_BYTES, UnreadableSource
-from . import answers, documents, index_process, link_decisions, linking
+from . import answer_process, answers, documents, index_process, link_decisions, linking
 from .builder import BuildReport, SourceFile, build_document
 from .documents import Document, DocumentError
 from .organisations import Registry, registry_path
@@ -479,12 +479,13 @@ def _serve(target: Path, options: _Options) -> None:
     """Store the answers and write the search index of the finished generation ``target``.
 
     Both only read the generation, so the index is written by another process
-    meanwhile (:mod:`.index_process`); a failure of either stops the other and
-    fails the build.
+    meanwhile (:mod:`.index_process`), which then stores answers too, taking
+    turns with this one (:mod:`.answer_process`); a failure of either stops
+    the other and fails the build.
     """
-    indexing = index_process.IndexProcess(target)
+    indexing = index_process.IndexProcess(target, options.stored)
     try:
-        answers.compute(target, options.stored, options.progress)
+        answer_process.compute(target, options.stored, indexing, options.progress)
         if options.progress:
             options.progress("indexing the texts for search")
         indexing.wait()

@@ -129,10 +129,10 @@ def test_a_failure_beside_the_index_process_stops_it_and_loses_the_build(
     library = Library(two_documents.path)
     before = two_documents.current.resolve()
 
-    def broken(target, queries, progress=None):
+    def broken(target, queries, helper, progress=None):
         raise RuntimeError("the disk filled up while storing answers")
 
-    monkeypatch.setattr(pipeline.answers, "compute", broken)
+    monkeypatch.setattr(pipeline.answer_process, "compute", broken)
     with pytest.raises(RuntimeError, match="storing answers"):
         remove(two_documents, TVAERGAAENDE.name)
     assert two_documents.current.resolve() == before
@@ -145,18 +145,18 @@ def test_the_index_is_being_written_while_the_answers_are_stored(tmp_path, monke
     running (started, not yet waited for) when the answers are stored, and the
     generation that goes live holds its complete index."""
     started: list[index_process.IndexProcess] = []
-    real_start, real_compute = index_process.IndexProcess.__init__, pipeline.answers.compute
+    real_start, real_compute = index_process.IndexProcess.__init__, pipeline.answer_process.compute
 
-    def start(self, generation):
-        real_start(self, generation)
+    def start(self, generation, queries=()):
+        real_start(self, generation, queries)
         started.append(self)
 
-    def compute(target, queries, progress=None):
+    def compute(target, queries, helper, progress=None):
         assert [indexing.generation for indexing in started] == [target]
-        return real_compute(target, queries, progress)
+        return real_compute(target, queries, helper, progress)
 
     monkeypatch.setattr(index_process.IndexProcess, "__init__", start)
-    monkeypatch.setattr(pipeline.answers, "compute", compute)
+    monkeypatch.setattr(pipeline.answer_process, "compute", compute)
     store = GraphStore(tmp_path / "store")
     build(store, [TVAERGAAENDE], fresh=True)
     assert len(started) == 1
