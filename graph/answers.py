@@ -236,6 +236,7 @@ def merge(path: Path, other: Path) -> list[str]:
             "INSERT INTO part SELECT query, parameter, value, n, low, high, numbers, rows "
             "FROM other.part"
         )
+        stored_texts.merge_attached(connection, "other")
         connection.commit()
         connection.execute("DETACH DATABASE other")
         names = [name for (name,) in connection.execute("SELECT query FROM answer")]

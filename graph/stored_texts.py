@@ -209,10 +209,25 @@ def _listed(places: Iterable[int]) -> str:
     return ",".join(map(str, sorted(places)))
 
 
-def _has_tables(connection: sqlite3.Connection) -> bool:
+def merge_attached(connection: sqlite3.Connection, schema: str) -> None:
+    """Copy the texts of the attached database ``schema`` into ``connection``'s own.
+
+    The build's two processes each write the queries they took to a file of their
+    own (:mod:`.answer_process`); a query's texts are written whole by one of
+    them, so its rows never meet the other's.
+    """
+    if not _has_tables(connection, schema):
+        return
+    if not _has_tables(connection):
+        connection.executescript(SCHEMA)
+    for table in ("text_answer", "text_group", "text_found", "text_filed"):
+        connection.execute(f"INSERT INTO main.{table} SELECT * FROM {schema}.{table}")
+
+
+def _has_tables(connection: sqlite3.Connection, schema: str = "main") -> bool:
     return bool(
         connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'text_answer'"
+            f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND name = 'text_answer'"
         ).fetchone()
     )
 

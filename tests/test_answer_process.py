@@ -26,12 +26,10 @@ SOF_2023 = SOURCES / "sof-indsatsplan-2023-2026.txt"
 
 
 def _rows(path: Path) -> dict[str, list[tuple]]:
-    """Every row of both tables, in key order."""
+    """Every row of every table (the answers' and the stored texts'), in key order."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return {
-            "answer": db.execute("SELECT * FROM answer ORDER BY query").fetchall(),
-            "part": db.execute("SELECT * FROM part ORDER BY query, parameter, value, n").fetchall(),
-        }
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall() for t in tables}
 
 
 def _helper_first(patch: pytest.MonkeyPatch) -> None:
@@ -96,6 +94,23 @@ def test_the_shared_answers_are_the_rows_one_process_stores(split_store, tmp_pat
             ], (query.name, table)
     assert shared == alone
     assert len(shared["part"]) > len(queries)
+
+
+def test_texts_stored_by_the_helper_are_merged_with_the_answers(split_store, tmp_path):
+    """initiatives-by-keyword keeps texts in tables of their own, not answers: whichever
+    process stored them, the merged file holds them as one process writes them."""
+    generation = split_store[0].current.resolve()
+    queries = stored_queries()
+    searched = [q for q in queries if any(f.relation == "contains" for f in q.stored_filters)]
+    assert [q.name for q in searched] == ["initiatives-by-keyword"]
+    mine, helper, one = tmp_path / "mine.sqlite", tmp_path / "helper.sqlite", tmp_path / "one"
+    answers.write(generation, mine, [q for q in queries if q not in searched])
+    answers.write(generation, helper, searched)
+    answers.merge(mine, helper)
+    answers.write(generation, one, queries)
+    merged, alone = _rows(mine), _rows(one)
+    assert len(merged["text_found"]) > 100 and merged["text_answer"][0][0] == searched[0].name
+    assert merged == alone
 
 
 def test_each_query_is_taken_by_one_process(tmp_path):
