@@ -74,6 +74,13 @@ CREATE TABLE text_found (query TEXT, id INTEGER, folded TEXT NOT NULL, places TE
 CREATE TABLE text_filed (query TEXT, parameter TEXT, value TEXT, places TEXT NOT NULL,
     PRIMARY KEY (query, parameter, value)) WITHOUT ROWID;
 """
+#: Every table of SCHEMA with its columns, for copying one file's texts into another.
+_COLUMNS = {
+    "text_answer": "query, digest, grouped, matched, fields",
+    "text_group": "query, n, row",
+    "text_found": "query, id, folded, places",
+    "text_filed": "query, parameter, value, places",
+}
 #: Groups whose rows are read at once.
 GROUP_BATCH = 500
 #: The letters the saved query folds one by one (its BINDs of REPLACE), and what to.
@@ -220,8 +227,9 @@ def merge_attached(connection: sqlite3.Connection, schema: str) -> None:
         return
     if not _has_tables(connection):
         connection.executescript(SCHEMA)
-    for table in ("text_answer", "text_group", "text_found", "text_filed"):
-        connection.execute(f"INSERT INTO main.{table} SELECT * FROM {schema}.{table}")
+    for table, columns in _COLUMNS.items():
+        copy = "INSERT INTO main.{table} SELECT {columns} FROM {schema}.{table}"
+        connection.execute(copy.format(table=table, columns=columns, schema=schema))
 
 
 def _has_tables(connection: sqlite3.Connection, schema: str = "main") -> bool:
