@@ -807,8 +807,9 @@ def _explanations(results: dict) -> list[str]:
                     "The rest are steps that serve the questions, reading the finished store: "
                     + ", ".join(f"{SERVING_PHASES[p]} {phases[p]:.0f} s" for p in served)
                     + " (the search index is written by a process of its own while the answers "
-                    "are stored; its time here is what the build still waits for it after "
-                    "them, which depends on a free core). "
+                    "are stored, and that process then takes turns storing answers too; the "
+                    "indexing time here is what the build still waits for it after its own "
+                    "share of the answers, which depends on a free core). "
                     if served
                     else ""
                 )
