@@ -386,6 +386,7 @@ def test_an_overview_above_the_node_cap_draws_the_newest_plans_whole(web_store):
 def test_the_overview_page_says_how_many_nodes_are_hidden(web_store, monkeypatch):
     from indsatsgraf.web import networks
     from indsatsgraf.web.app import Settings, create_app
+    from indsatsgraf.web.pages import danish_number
     from starlette.testclient import TestClient
 
     monkeypatch.setattr(networks, "NODE_CAP", 40)
@@ -394,7 +395,7 @@ def test_the_overview_page_says_how_many_nodes_are_hidden(web_store, monkeypatch
     assert data["nodes"] == 40 and data["hidden"] > 0 and data["truncated"] is True
     assert (data["plansShown"], data["plans"]) == (1, 6)
     page = web_client.get("/network/overview").text
-    assert f"{data['hidden']} flere knuder vises ikke" in page
+    assert f"{danish_number(data['hidden'])} flere knuder vises ikke" in page
     assert "figuren viser den nyeste af 6 planer, hver plan hel" in page
     # the table twin lists every drawn edge
     assert data["total"] == data["edges"] > 0
