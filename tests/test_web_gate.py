@@ -23,6 +23,22 @@ from indsatsgraf.web.library import Library
 from starlette.testclient import TestClient
 
 
+class Crowd:
+    """Counts the threads inside its block at once, and the most there ever were."""
+
+    def __init__(self, stay: float) -> None:
+        self.stay, self.inside, self.peak = stay, 0, 0
+        self._lock = threading.Lock()
+
+    def visit(self) -> None:
+        with self._lock:
+            self.inside += 1
+            self.peak = max(self.peak, self.inside)
+        time.sleep(self.stay)
+        with self._lock:
+            self.inside -= 1
+
+
 def _wait_until(condition, seconds: float = 5.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -53,22 +69,15 @@ def test_threads_enter_in_the_order_they_came():
 
 def test_a_gate_lets_its_width_in_at_once_and_no_more():
     gate = Gate(2)
-    inside = peak = 0
-    lock = threading.Lock()
+    crowd = Crowd(stay=0.01)
 
     def work(_: int) -> None:
-        nonlocal inside, peak
         with gate.place():
-            with lock:
-                inside += 1
-                peak = max(peak, inside)
-            time.sleep(0.01)
-            with lock:
-                inside -= 1
+            crowd.visit()
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(work, range(24)))
-    assert peak == 2
+    assert crowd.peak == 2
 
 
 def test_a_gate_needs_a_place():
@@ -124,18 +133,11 @@ def one_document(tmp_path: Path) -> GraphStore:
 
 def test_concurrent_page_views_run_as_many_at_once_as_the_gate_allows(one_document, monkeypatch):
     """Before the gate every request's view ran at once, each in its thread."""
-    inside = peak = 0
-    lock = threading.Lock()
+    crowd = Crowd(stay=0.05)
     front = pages.front
 
     def counted(request):
-        nonlocal inside, peak
-        with lock:
-            inside += 1
-            peak = max(peak, inside)
-        time.sleep(0.05)
-        with lock:
-            inside -= 1
+        crowd.visit()
         # The front page's answers over the whole graph are waited for aside (not counted).
         return front(request)
 
@@ -144,7 +146,7 @@ def test_concurrent_page_views_run_as_many_at_once_as_the_gate_allows(one_docume
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(lambda _: client.get("/").status_code, range(8)))
     assert statuses == [200] * 8
-    assert peak == 2
+    assert crowd.peak == 2
 
 
 def test_a_view_waiting_for_a_slow_answer_gives_its_place_up(one_document):
