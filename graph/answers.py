@@ -419,8 +419,11 @@ def stream(
     variables = json.loads(record[1])
     filters = {keyed.parameter: keyed for keyed in query.stored_filters}
     if keep.contains is not None:
-        found = stored_texts.rows(connection, path, query.name, variables, keep, filters)
-        return None if found is None else RowStream(variables, _limited(found, limit))
+        record = stored_texts.kept(connection, query.name, filters)
+        if record is None:
+            return None
+        found = stored_texts.rows(connection, path, query.name, variables, keep, filters, record)
+        return RowStream(variables, _limited(found, limit))
     rows = _rows(connection, path, query.name, variables, keep, filters)
     return RowStream(variables, _limited(rows, limit))
 

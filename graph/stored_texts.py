@@ -247,16 +247,11 @@ def _ascending(value: Value) -> tuple[int, Value]:
     return (0, "") if value is None else (1, value)
 
 
-def rows(
-    connection: sqlite3.Connection,
-    path: Path,
-    name: str,
-    variables: list[str],
-    asked: Asked,
-    filters: Mapping[str, Keyed],
-) -> Generator[dict, None, None] | None:
-    """The answer's rows for the folded word ``asked.contains``, in order; None (and the
-    file closed) if it keeps no texts of this texts' query (``digest``): then it runs live."""
+def kept(
+    connection: sqlite3.Connection, name: str, filters: Mapping[str, Keyed]
+) -> tuple[str, str, str, str] | None:
+    """What the file keeps of query ``name``'s texts (for :func:`rows`); None (and the file
+    closed) if it keeps none of this texts' query (``digest``): then it runs live."""
     try:
         record = connection.execute(
             "SELECT digest, grouped, matched, fields FROM text_answer WHERE query = ?", (name,)
@@ -267,10 +262,10 @@ def rows(
     if record is None or record[0] != digest(texts):
         connection.close()
         return None
-    return _rows(connection, path, name, variables, asked, filters, record)
+    return record
 
 
-def _rows(
+def rows(
     connection: sqlite3.Connection,
     path: Path,
     name: str,
@@ -279,6 +274,8 @@ def _rows(
     filters: Mapping[str, Keyed],
     record: tuple[str, str, str, str],
 ) -> Generator[dict, None, None]:
+    """The answer's rows for the folded word ``asked.contains``, in order, from what
+    :func:`kept` found; the file is closed when they stop."""
     try:
         grouped, matched, fields = json.loads(record[1]), record[2], json.loads(record[3])
         if asked.wanted:

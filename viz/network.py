@@ -350,7 +350,7 @@ class Facts:
         wanted = list(dict.fromkeys(iris))
         unknown = [iri for iri in wanted if iri not in self._classed and iri not in self._read]
         if not self._whole:
-            for row in self._rows_of(THING_CLASSES, unknown, CLASS_BATCH):
+            for row in self.rows_of(THING_CLASSES, unknown, CLASS_BATCH):
                 self._classes.setdefault(row["node"].value, set()).add(row["class"].value)
             self._classed.update(unknown)
         kinds = {}
@@ -376,17 +376,15 @@ class Facts:
         return isinstance(iri, str) and bool(self.of([iri]))
 
     def _look_up(self, iris: list[str]) -> None:
-        self._absorb(self._rows_of(THING_FACTS, iris, LOOKUP_BATCH))
+        self._absorb(self.rows_of(THING_FACTS, iris))
         self._read.update(iris)
 
-    def rows_of(self, query: str, iris: list[str]) -> Iterator[ox.QuerySolution]:
-        """The rows of ``query`` with ``?node`` given each of ``iris`` (a look-up that
-        needs less than a thing's facts, such as its plan)."""
-        return self._rows_of(query, iris, LOOKUP_BATCH)
-
-    def _rows_of(self, query: str, iris: list[str], batch: int) -> Iterator[ox.QuerySolution]:
+    def rows_of(
+        self, query: str, iris: list[str], batch: int = LOOKUP_BATCH
+    ) -> Iterator[ox.QuerySolution]:
         """The rows of ``query`` with ``?node`` given each of ``iris``, ``batch`` at a time
-        (text that is no IRI is skipped)."""
+        (text that is no IRI is skipped): the facts and classes of things, or a look-up
+        that needs less, such as a thing's plan."""
         terms = [term for term in map(_named, iris) if term is not None]
         for start in range(0, len(terms), batch):
             text = with_value_list(query, "node", terms[start : start + batch])
@@ -407,16 +405,7 @@ class Facts:
             key, value = row["key"].value, row["value"].value
             if key == "class":
                 thing.classes.add(value)
-            elif key in (
-                "label",
-                "notation",
-                "period",
-                "year",
-                "start",
-                "end",
-                "plan",
-                "financing",
-            ):
+            elif key in _FIRST_VALUE_KEYS:
                 setattr(thing, key, getattr(thing, key) or value)
             elif key == "planFile":
                 thing.plan_file = value
@@ -432,6 +421,12 @@ class Facts:
                 first, last = int(row["first"].value), int(row["last"].value)
                 thing.sources.append((value, first, last, row["extra"].value))
         self._things.update((iri, thing) for iri, thing in found.items() if thing.classes)
+
+
+#: Facts of which a thing keeps the first value read (Thing has one field for each).
+_FIRST_VALUE_KEYS = frozenset(
+    ("label", "notation", "period", "year", "start", "end", "plan", "financing")
+)
 
 
 def _named(iri: str) -> ox.NamedNode | None:
